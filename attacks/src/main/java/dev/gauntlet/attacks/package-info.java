@@ -1,0 +1,2 @@
+/** Gauntlet attacks module. */
+package dev.gauntlet.attacks;

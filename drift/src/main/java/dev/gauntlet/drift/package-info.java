@@ -1,0 +1,2 @@
+/** Gauntlet drift module. */
+package dev.gauntlet.drift;

@@ -1,0 +1,2 @@
+/** Gauntlet fairness module. */
+package dev.gauntlet.fairness;

@@ -1,0 +1,32 @@
+package dev.gauntlet.harness.check;
+
+import dev.gauntlet.harness.model.Capability;
+import java.util.Set;
+
+/**
+ * Computes a value about a model on data; never a verdict. {@link Condition}s judge the value.
+ *
+ * <p>A check declares the model capabilities it needs; the runner does not call {@link #run} on a
+ * model that lacks them and records an ERROR instead. An exception from {@link #run} is an ERROR
+ * too: a {@link dev.gauntlet.harness.UsageException} keeps its message, anything else is reported
+ * as an internal error of the check.
+ *
+ * @param <V> the value type
+ */
+public interface Check<V extends Measured> {
+
+  /** A short title, e.g. "Holdout accuracy". */
+  String title();
+
+  /** The trial the check belongs to. */
+  Trial trial();
+
+  /** What is tested, in plain words for a reviewer. */
+  String description();
+
+  /** The capabilities the model must have. */
+  Set<Capability> requires();
+
+  /** Computes the value. Called once for the candidate and once for the baseline, if any. */
+  V run(CheckContext ctx) throws Exception;
+}

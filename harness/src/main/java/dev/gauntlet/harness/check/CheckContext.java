@@ -1,0 +1,177 @@
+package dev.gauntlet.harness.check;
+
+import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.data.ColumnSpec;
+import dev.gauntlet.harness.data.Encoder;
+import dev.gauntlet.harness.data.Schema;
+import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.model.Capability;
+import dev.gauntlet.harness.model.ModelUnderTest;
+import dev.gauntlet.harness.model.Models;
+import dev.gauntlet.harness.model.Predictions;
+import java.nio.file.Path;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * What a check runs against: the model (candidate or baseline), the evaluation data, optional
+ * reference data, the encoder, and a seed derived from the suite seed and the check id, so that
+ * adding or removing a check does not change another's random choices.
+ */
+public final class CheckContext {
+  private final ModelUnderTest model;
+  private final boolean baseline;
+  private final Table data;
+  private final Table reference;
+  private final Encoder encoder;
+  private final long seed;
+  private final double threshold;
+  private final Consumer<String> progress;
+  private final Path outputDir;
+  private final Map<Table, double[][]> encoded;
+  private final Map<Table, Predictions> predictions;
+
+  /**
+   * @param threshold the decision threshold on the positive class's probability (binary models)
+   * @param outputDir where checks may export files (e.g. adversarial examples), or null
+   * @param cache shared caches of encodings and predictions, keyed by table identity; pass a new
+   *     {@link Cache} per model
+   */
+  public CheckContext(ModelUnderTest model, boolean baseline, Table data, Table reference, long seed, double threshold,
+      Consumer<String> progress, Path outputDir, Cache cache) {
+    this.model = Objects.requireNonNull(model, "model");
+    this.baseline = baseline;
+    this.data = Objects.requireNonNull(data, "data");
+    this.reference = reference;
+    this.encoder = new Encoder(data.schema());
+    this.seed = seed;
+    this.threshold = threshold;
+    this.progress = progress == null ? s -> {} : progress;
+    this.outputDir = outputDir;
+    this.encoded = cache.encoded;
+    this.predictions = cache.predictions;
+  }
+
+  /** Per-model caches shared by the checks of one run. */
+  public static final class Cache {
+    final Map<Table, double[][]> encoded = new IdentityHashMap<>();
+    final Map<Table, Predictions> predictions = new IdentityHashMap<>();
+  }
+
+  public ModelUnderTest model() {
+    return model;
+  }
+
+  /** Whether this run is for the baseline model rather than the candidate. */
+  public boolean isBaseline() {
+    return baseline;
+  }
+
+  /** The evaluation data. */
+  public Table data() {
+    return data;
+  }
+
+  /** Reference data (training or an earlier period), when the suite gives it. */
+  public Optional<Table> reference() {
+    return Optional.ofNullable(reference);
+  }
+
+  public Schema schema() {
+    return data.schema();
+  }
+
+  public Encoder encoder() {
+    return encoder;
+  }
+
+  /** This check's seed. */
+  public long seed() {
+    return seed;
+  }
+
+  /** A fresh generator from this check's seed: the same sequence on every call. */
+  public SplittableRandom random() {
+    return new SplittableRandom(seed);
+  }
+
+  /** The decision threshold on the positive class's probability. */
+  public double threshold() {
+    return threshold;
+  }
+
+  /** Reports progress on a long step (shown on the console). */
+  public void progress(String message) {
+    progress.accept(message);
+  }
+
+  public Optional<Path> outputDir() {
+    return Optional.ofNullable(outputDir);
+  }
+
+  /** The label column; a {@link UsageException} when the schema has none. */
+  public ColumnSpec label() {
+    return schema().label().orElseThrow(() -> new UsageException(
+        "schema '" + schema().name() + "' has no label column; this check compares predictions with labels"));
+  }
+
+  /** The encoded features of a table (cached per table). */
+  public synchronized double[][] encode(Table t) {
+    return encoded.computeIfAbsent(t, encoder::encode);
+  }
+
+  /**
+   * The model's predictions for a table (cached per table): precomputed columns for a precomputed
+   * model, otherwise the model run on the encoded features, in batches.
+   */
+  public synchronized Predictions predictions(Table t) {
+    Predictions p = predictions.get(t);
+    if (p == null) {
+      p = compute(t);
+      predictions.put(t, p);
+    }
+    return p;
+  }
+
+  private Predictions compute(Table t) {
+    if (model.precomputed().isPresent()) {
+      return model.precomputed().get().predictionsFor(t);
+    }
+    if (!model.can(Capability.PREDICT)) {
+      throw new UsageException("model '" + model.name() + "' can neither be run nor has precomputed predictions");
+    }
+    double[][] x = encode(t);
+    int width = encoder.width();
+    if (model.inputWidth().isPresent() && model.inputWidth().getAsInt() != width) {
+      throw new UsageException("model '" + model.name() + "' takes inputs of width " + model.inputWidth().getAsInt()
+          + " but schema '" + schema().name() + "' encodes its features into " + width + " inputs (" + String.join(", ", encoder.names())
+          + "); the schema's features and encodings must match what the model was trained on");
+    }
+    double[][] p = predictBatched(x);
+    int classes = schema().label().map(l -> l.categories().size()).orElse(model.classCount());
+    if (classes != model.classCount()) {
+      throw new UsageException("model '" + model.name() + "' predicts " + model.classCount() + " classes but the label '"
+          + label().name() + "' has " + classes + " (" + label().categories() + ")");
+    }
+    int positive = schema().label().map(ColumnSpec::positiveIndex).orElse(1);
+    return Predictions.fromProbabilities(p, positive, threshold);
+  }
+
+  /** Runs the model on encoded rows in batches of 4,096. */
+  public double[][] predictBatched(double[][] x) {
+    int batch = 4096;
+    double[][] out = new double[x.length][];
+    for (int start = 0; start < x.length; start += batch) {
+      int end = Math.min(x.length, start + batch);
+      double[][] chunk = java.util.Arrays.copyOfRange(x, start, end);
+      double[][] p = model.predict(chunk);
+      Models.checkProbabilities(model.name(), p, chunk.length, model.classCount());
+      System.arraycopy(p, 0, out, start, p.length);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.gauntlet.harness.config;
+
+import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.data.Schema;
+import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.harness.model.ModelUnderTest;
+import dev.gauntlet.harness.model.PrecomputedModel;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The model types every installation has: {@code dl4j} and {@code precomputed}. */
+final class BuiltInModels {
+  private BuiltInModels() {}
+
+  static List<ModelProvider> all() {
+    return List.of(new Dl4j(), new Precomputed());
+  }
+
+  static final class Dl4j implements ModelProvider {
+    @Override
+    public String type() {
+      return "dl4j";
+    }
+
+    @Override
+    public String description() {
+      return "a DL4J MultiLayerNetwork or ComputationGraph zip written by ModelSerializer (path:)";
+    }
+
+    @Override
+    public ModelUnderTest load(ConfigNode node, Path baseDir, Schema schema) {
+      node.allowOnly("type", "path", "name");
+      Path path = baseDir.resolve(node.text("path"));
+      String name = node.text("name", path.getFileName().toString());
+      try {
+        return Dl4jModel.load(path, name);
+      } catch (UsageException e) {
+        throw node.get("path").error(e.getMessage());
+      }
+    }
+  }
+
+  static final class Precomputed implements ModelProvider {
+    @Override
+    public String type() {
+      return "precomputed";
+    }
+
+    @Override
+    public String description() {
+      return "decisions (prediction: column) or scores (score: column, threshold:) already in the data";
+    }
+
+    @Override
+    public ModelUnderTest load(ConfigNode node, Path baseDir, Schema schema) {
+      node.allowOnly("type", "name", "prediction", "score", "threshold", "probability");
+      boolean hasPred = node.has("prediction");
+      boolean hasScore = node.has("score");
+      if (hasPred == hasScore) {
+        throw node.error("a precomputed model needs exactly one of 'prediction: <column>' or 'score: <column>' with 'threshold:'");
+      }
+      PrecomputedModel m;
+      if (hasPred) {
+        m = PrecomputedModel.ofDecisions(node.text("name", node.text("prediction")), node.text("prediction"));
+      } else {
+        if (!node.has("threshold")) {
+          throw node.error("a precomputed score needs 'threshold:' (rows at or above it are decided positive)");
+        }
+        m = PrecomputedModel.ofScores(node.text("name", node.text("score")), node.text("score"), node.get("threshold").asDouble(),
+            node.bool("probability", false));
+      }
+      try {
+        m.validate(schema);
+      } catch (UsageException e) {
+        throw node.error(e.getMessage());
+      }
+      return m;
+    }
+  }
+}

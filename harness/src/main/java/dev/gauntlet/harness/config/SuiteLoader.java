@@ -1,0 +1,276 @@
+package dev.gauntlet.harness.config;
+
+import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.check.Check;
+import dev.gauntlet.harness.check.Condition;
+import dev.gauntlet.harness.check.Measured;
+import dev.gauntlet.harness.check.MetricCondition;
+import dev.gauntlet.harness.data.Schema;
+import dev.gauntlet.harness.data.SchemaLoader;
+import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.data.TableLoader;
+import dev.gauntlet.harness.model.Artifact;
+import dev.gauntlet.harness.model.ModelUnderTest;
+import dev.gauntlet.harness.performance.PerformanceCheck;
+import dev.gauntlet.harness.run.CheckSpec;
+import dev.gauntlet.harness.run.Gate;
+import dev.gauntlet.harness.run.Suite;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Loads a YAML suite (format in the README, "Suite file"): resolves paths against the suite's
+ * folder, loads the schema, data and models, and builds every check with its conditions. Every
+ * mistake is a {@link UsageException} naming the file, line and column.
+ */
+public final class SuiteLoader {
+  private final Map<String, CheckType> checkTypes = new TreeMap<>();
+  private final Map<String, ModelProvider> modelTypes = new TreeMap<>();
+
+  /** A loader with the built-in check and model types and those found by {@link ServiceLoader}. */
+  public SuiteLoader() {
+    register(new CheckType() {
+      private final PerformanceCheck check = new PerformanceCheck();
+
+      @Override
+      public String name() {
+        return "performance";
+      }
+
+      @Override
+      public String description() {
+        return "accuracy (Wilson interval), balanced accuracy and AUC on the evaluation data";
+      }
+
+      @Override
+      public Check<?> create(ConfigNode params, Schema schema) {
+        params.allowOnly();
+        if (schema.label().isEmpty()) {
+          throw params.error("the performance check needs a label column in the schema");
+        }
+        return check;
+      }
+    });
+    for (ModelProvider p : BuiltInModels.all()) {
+      modelTypes.put(p.type(), p);
+    }
+    for (CheckProvider p : ServiceLoader.load(CheckProvider.class)) {
+      for (CheckType t : p.types()) {
+        register(t);
+      }
+    }
+    for (ModelProvider p : ServiceLoader.load(ModelProvider.class)) {
+      modelTypes.put(p.type(), p);
+    }
+  }
+
+  /** Adds a check type; a second type with the same name is a programming error. */
+  public void register(CheckType t) {
+    if (checkTypes.putIfAbsent(t.name(), t) != null) {
+      throw new IllegalStateException("two check types are named '" + t.name() + "'");
+    }
+  }
+
+  /** The registered check types by name. */
+  public Map<String, CheckType> checkTypes() {
+    return Map.copyOf(checkTypes);
+  }
+
+  /** Loads and validates a suite file. */
+  public Suite load(Path file, OptionalLong seedOverride, Consumer<String> progress) {
+    Consumer<String> say = progress == null ? s -> {} : progress;
+    String text = ConfigNode.readText(file, "suite file");
+    ConfigNode root = ConfigNode.parse(file.toString(), text);
+    root.allowOnly("name", "seed", "model", "baseline", "data", "reference", "decision", "gate", "checks");
+    Path base = file.toAbsolutePath().getParent();
+    String name = root.text("name");
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+      throw root.get("name").error("suite name '" + name + "' must use letters, digits, '-', '_' and '.' (it names the output folder)");
+    }
+    long seed = seedOverride.isPresent() ? seedOverride.getAsLong() : root.lng("seed", 42);
+
+    ConfigNode dataNode = root.get("data").allowOnly("path", "schema", "delimiter");
+    Path schemaPath = base.resolve(dataNode.text("schema"));
+    Schema schema;
+    try {
+      schema = SchemaLoader.load(schemaPath);
+    } catch (UsageException e) {
+      if (e.getMessage().contains("not found")) {
+        throw dataNode.get("schema").error(e.getMessage());
+      }
+      throw e;
+    }
+    char delimiter = schema.delimiter();
+    if (dataNode.has("delimiter")) {
+      String d = dataNode.text("delimiter");
+      if (d.equals("\\t") || d.equals("tab")) {
+        d = "\t";
+      }
+      if (d.length() != 1) {
+        throw dataNode.get("delimiter").error("the delimiter must be one character, got '" + d + "'");
+      }
+      delimiter = d.charAt(0);
+    }
+    say.accept("Loading data " + dataNode.text("path"));
+    Table data = loadTable(dataNode.get("path"), base, schema, delimiter);
+    Table reference = null;
+    Optional<ConfigNode> refNode = root.opt("reference");
+    if (refNode.isPresent()) {
+      refNode.get().allowOnly("path");
+      say.accept("Loading reference data " + refNode.get().text("path"));
+      reference = loadTable(refNode.get().get("path"), base, schema, delimiter);
+    }
+    say.accept("Loading model");
+    ModelUnderTest model = loadModel(root.get("model"), base, schema);
+    ModelUnderTest baseline = root.opt("baseline").map(n -> loadModel(n, base, schema)).orElse(null);
+
+    double threshold = 0.5;
+    Optional<ConfigNode> decision = root.opt("decision");
+    if (decision.isPresent()) {
+      decision.get().allowOnly("threshold");
+      threshold = decision.get().dbl("threshold", 0.5);
+      if (!(threshold > 0 && threshold < 1)) {
+        throw decision.get().get("threshold").error("the decision threshold is a probability strictly between 0 and 1, got " + threshold);
+      }
+    }
+    Gate gate = Gate.standard();
+    Optional<ConfigNode> gateNode = root.opt("gate");
+    if (gateNode.isPresent()) {
+      gateNode.get().allowOnly("failOnWarn", "failOnInconclusive");
+      gate = new Gate(gateNode.get().bool("failOnWarn", false), gateNode.get().bool("failOnInconclusive", false));
+    }
+
+    List<CheckSpec<?>> checks = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    List<ConfigNode> items = root.get("checks").asList();
+    if (items.isEmpty()) {
+      throw root.get("checks").error("the suite has no checks");
+    }
+    for (ConfigNode c : items) {
+      CheckSpec<?> spec = check(c, schema);
+      if (!ids.add(spec.id())) {
+        throw c.error("two checks have id '" + spec.id() + "'; ids must be unique");
+      }
+      checks.add(spec);
+    }
+    return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file.toString(),
+        Artifact.of(schemaPath, "schema file"));
+  }
+
+  private static Table loadTable(ConfigNode pathNode, Path base, Schema schema, char delimiter) {
+    Path p = base.resolve(pathNode.asText());
+    try {
+      return TableLoader.load(p, schema, delimiter);
+    } catch (UsageException e) {
+      if (e.getMessage().contains("data file not found")) {
+        throw pathNode.error(e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  private ModelUnderTest loadModel(ConfigNode node, Path base, Schema schema) {
+    String type = node.text("type");
+    ModelProvider p = modelTypes.get(type);
+    if (p == null) {
+      throw node.get("type").error("unknown model type '" + type + "'; known types: " + String.join(", ", modelTypes.keySet()));
+    }
+    return p.load(node, base, schema);
+  }
+
+  private CheckSpec<?> check(ConfigNode c, Schema schema) {
+    c.allowOnly("id", "type", "required", "params", "conditions");
+    String type = c.text("type");
+    CheckType t = checkTypes.get(type);
+    if (t == null) {
+      throw c.get("type").error("unknown check type '" + type + "'; known types: " + String.join(", ", checkTypes.keySet()));
+    }
+    String id = c.text("id", type);
+    ConfigNode params = c.opt("params").orElseGet(() -> ConfigNode.parse(c.file(), "{}"));
+    Check<?> check = t.create(params, schema);
+    List<ConfigNode> condNodes = c.opt("conditions").map(ConfigNode::asList).orElse(List.of());
+    if (condNodes.isEmpty()) {
+      throw c.error("check '" + id + "' has no conditions; add at least one, e.g. conditions: [{metric: accuracy, atLeast: 0.8}]");
+    }
+    List<Condition<? super Measured>> conds = new ArrayList<>();
+    for (ConfigNode n : condNodes) {
+      conds.add(condition(n));
+    }
+    try {
+      return spec(id, check, conds, c.bool("required", true));
+    } catch (IllegalArgumentException e) {
+      throw c.error(e.getMessage());
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static CheckSpec<?> spec(String id, Check<?> check, List<Condition<? super Measured>> conds, boolean required) {
+    return new CheckSpec(id, check, conds, required);
+  }
+
+  /** Parses one generic metric condition. */
+  public static MetricCondition condition(ConfigNode n) {
+    n.allowOnly("metric", "subject", "atLeast", "atMost", "between", "maxDrop", "maxRise", "warn", "interval");
+    String metric = n.text("metric");
+    List<String> kinds = new ArrayList<>();
+    for (String k : List.of("atLeast", "atMost", "between", "maxDrop", "maxRise")) {
+      if (n.has(k)) {
+        kinds.add(k);
+      }
+    }
+    if (kinds.size() != 1) {
+      throw n.error("a condition needs exactly one of atLeast, atMost, between, maxDrop, maxRise; found " + (kinds.isEmpty() ? "none" : kinds));
+    }
+    String kind = kinds.get(0);
+    MetricCondition mc;
+    try {
+      mc = switch (kind) {
+        case "atLeast" -> MetricCondition.atLeast(metric, n.get(kind).asDouble());
+        case "atMost" -> MetricCondition.atMost(metric, n.get(kind).asDouble());
+        case "maxDrop" -> MetricCondition.maxDrop(metric, n.get(kind).asDouble());
+        case "maxRise" -> MetricCondition.maxRise(metric, n.get(kind).asDouble());
+        default -> {
+          double[] band = n.doubles("between");
+          if (band.length != 2) {
+            throw n.get("between").error("between takes [lower, upper]");
+          }
+          yield MetricCondition.between(metric, band[0], band[1]);
+        }
+      };
+      if (n.has("warn")) {
+        if (kind.equals("between")) {
+          double[] w = n.doubles("warn");
+          if (w.length != 2) {
+            throw n.get("warn").error("for a band, warn takes [lower, upper] inside the band");
+          }
+          mc = mc.warnBetween(w[0], w[1]);
+        } else {
+          mc = mc.warnAt(n.get("warn").asDouble());
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw n.error(e.getMessage());
+    }
+    if (n.has("subject")) {
+      mc = mc.forSubject(n.text("subject"));
+    }
+    if (n.has("interval")) {
+      String r = n.text("interval");
+      mc = switch (r) {
+        case "point" -> mc.using(MetricCondition.IntervalRule.POINT);
+        case "whole" -> mc.using(MetricCondition.IntervalRule.WHOLE_INTERVAL);
+        default -> throw n.get("interval").error("interval must be 'point' (judge the estimate) or 'whole' (the whole confidence interval), got '" + r + "'");
+      };
+    }
+    return mc;
+  }
+}

@@ -1,0 +1,281 @@
+package dev.gauntlet.harness.model;
+
+import dev.gauntlet.harness.UsageException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.deeplearning4j.nn.gradient.Gradient;
+
+/**
+ * A DL4J {@link MultiLayerNetwork} or {@link ComputationGraph} (one input, one output) as a
+ * white-box model: probabilities and the gradient of the summed loss with respect to the input.
+ *
+ * <p>The output layer must produce probabilities: softmax over {@code k >= 2} units, or a sigmoid
+ * over one unit (read as two classes, {@code [1 - p, p]}). Anything else is rejected when loaded.
+ */
+public final class Dl4jModel implements ModelUnderTest {
+  private final String name;
+  private final MultiLayerNetwork mln;
+  private final CapturingGraph graph;
+  private final int width;
+  private final int outputs;
+  private final DataType dtype;
+  private final Artifact artifact;
+  private final InputGradients gradients = new Gradients();
+
+  private Dl4jModel(String name, MultiLayerNetwork mln, CapturingGraph graph, Artifact artifact) {
+    this.name = name;
+    this.mln = mln;
+    this.graph = graph;
+    this.artifact = artifact;
+    org.deeplearning4j.nn.conf.layers.Layer first;
+    org.deeplearning4j.nn.conf.layers.Layer last;
+    if (mln != null) {
+      first = mln.getLayerWiseConfigurations().getConf(0).getLayer();
+      last = mln.getLayerWiseConfigurations().getConf(mln.getnLayers() - 1).getLayer();
+      dtype = mln.params().dataType();
+    } else {
+      ComputationGraphConfiguration conf = graph.getConfiguration();
+      if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
+        throw new UsageException("model '" + name + "' has " + conf.getNetworkInputs().size() + " inputs and "
+            + conf.getNetworkOutputs().size() + " outputs; Gauntlet audits models with one input and one output");
+      }
+      first = null;
+      for (org.deeplearning4j.nn.graph.vertex.GraphVertex v : graph.getVertices()) {
+        if (v.hasLayer() && v.getInputVertices() != null && v.getInputVertices().length == 1
+            && graph.getVertices()[v.getInputVertices()[0].getVertexIndex()].isInputVertex()) {
+          first = v.getLayer().conf().getLayer();
+        }
+      }
+      last = graph.getLayer(conf.getNetworkOutputs().get(0)).conf().getLayer();
+      dtype = graph.params().dataType();
+    }
+    this.width = first instanceof FeedForwardLayer ff ? (int) ff.getNIn() : -1;
+    if (!(last instanceof BaseOutputLayer out)) {
+      throw new UsageException("model '" + name + "': the last layer is " + last.getClass().getSimpleName()
+          + ", not an output layer; Gauntlet needs a classifier whose output is a probability vector");
+    }
+    IActivation act = out.getActivationFn();
+    int nOut = (int) out.getNOut();
+    boolean softmax = act instanceof ActivationSoftmax && nOut >= 2;
+    boolean sigmoid = act instanceof ActivationSigmoid && nOut == 1;
+    if (!softmax && !sigmoid) {
+      throw new UsageException("model '" + name + "': the output layer has activation " + act + " over " + nOut
+          + " units; Gauntlet needs probabilities (softmax over 2 or more classes, or sigmoid over 1 unit)");
+    }
+    this.outputs = nOut;
+  }
+
+  /** Loads a model zip written by {@link ModelSerializer}; a MultiLayerNetwork or a ComputationGraph. */
+  public static Dl4jModel load(Path zip, String name) {
+    Artifact art = Artifact.of(zip, "model file");
+    boolean isGraph;
+    try (ZipFile z = new ZipFile(zip.toFile())) {
+      ZipEntry conf = z.getEntry("configuration.json");
+      if (conf == null || z.getEntry("coefficients.bin") == null) {
+        throw new UsageException(zip + ": not a DL4J model zip (it has no configuration.json and coefficients.bin); save models with ModelSerializer.writeModel");
+      }
+      String json = new String(z.getInputStream(conf).readAllBytes(), StandardCharsets.UTF_8);
+      isGraph = json.contains("\"vertices\"");
+    } catch (java.util.zip.ZipException e) {
+      throw new UsageException(zip + ": not a readable zip file (" + e.getMessage() + "); the model file is corrupt or truncated");
+    } catch (NoSuchFileException e) {
+      throw new UsageException(zip + ": model file not found; check the path");
+    } catch (IOException e) {
+      throw new UsageException(zip + ": cannot read model file: " + e.getMessage(), e);
+    }
+    try {
+      if (isGraph) {
+        ComputationGraph g = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+        return fromGraph(g, name, art);
+      }
+      MultiLayerNetwork n = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+      return new Dl4jModel(name, n, null, art);
+    } catch (UsageException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new UsageException(zip + ": cannot load the DL4J model (" + e + "); the file may be corrupt or written by an incompatible version", e);
+    }
+  }
+
+  /** Wraps a network built in code. */
+  public static Dl4jModel of(MultiLayerNetwork net, String name) {
+    return new Dl4jModel(name, net, null, null);
+  }
+
+  /** Wraps a graph built in code (its parameters are copied into a gradient-capturing graph). */
+  public static Dl4jModel of(ComputationGraph graph, String name) {
+    return fromGraph(graph, name, null);
+  }
+
+  private static Dl4jModel fromGraph(ComputationGraph g, String name, Artifact art) {
+    ComputationGraphConfiguration conf = g.getConfiguration().clone();
+    conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
+    CapturingGraph cg = new CapturingGraph(conf);
+    cg.init(g.params().dup(), false);
+    return new Dl4jModel(name, null, cg, art);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(Capability.PREDICT, Capability.LOSS_GRADIENT);
+  }
+
+  @Override
+  public OptionalInt inputWidth() {
+    return width > 0 ? OptionalInt.of(width) : OptionalInt.empty();
+  }
+
+  @Override
+  public int classCount() {
+    return outputs == 1 ? 2 : outputs;
+  }
+
+  @Override
+  public Optional<Artifact> artifact() {
+    return Optional.ofNullable(artifact);
+  }
+
+  @Override
+  public Optional<InputGradients> gradients() {
+    return Optional.of(gradients);
+  }
+
+  /** The data type of the network's parameters (inputs are cast to it). */
+  public DataType dataType() {
+    return dtype;
+  }
+
+  @Override
+  public double[][] predict(double[][] x) {
+    if (x.length == 0) {
+      return new double[0][classCount()];
+    }
+    if (width > 0) {
+      Models.checkWidth(name, width, x);
+    }
+    INDArray in = Nd4j.create(x).castTo(dtype);
+    double[][] p = toProbabilities(output(in));
+    Models.checkProbabilities(name, p, x.length, classCount());
+    return p;
+  }
+
+  private INDArray output(INDArray in) {
+    try {
+      synchronized (this) {
+        return mln != null ? mln.output(in, false) : graph.outputSingle(false, in);
+      }
+    } catch (RuntimeException e) {
+      throw new UsageException("model '" + name + "' failed on a batch of shape " + java.util.Arrays.toString(in.shape())
+          + ": " + e.getMessage() + "; does the schema encode the features the model was trained on?", e);
+    }
+  }
+
+  private double[][] toProbabilities(INDArray out) {
+    double[][] raw = out.castTo(DataType.DOUBLE).toDoubleMatrix();
+    if (outputs != 1) {
+      return raw;
+    }
+    double[][] p = new double[raw.length][2];
+    for (int i = 0; i < raw.length; i++) {
+      p[i][1] = raw[i][0];
+      p[i][0] = 1 - raw[i][0];
+    }
+    return p;
+  }
+
+  private final class Gradients implements InputGradients {
+    @Override
+    public double[][] lossGradient(double[][] x, int[] labels) {
+      if (labels.length != x.length) {
+        throw new IllegalArgumentException(x.length + " rows but " + labels.length + " labels");
+      }
+      int k = classCount();
+      INDArray y = Nd4j.zeros(dtype, x.length, k);
+      for (int i = 0; i < labels.length; i++) {
+        if (labels[i] < 0 || labels[i] >= k) {
+          throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is not a class in [0, " + k + ")");
+        }
+        y.putScalar(i, labels[i], 1);
+      }
+      return lossGradient(Nd4j.create(x).castTo(dtype), y).castTo(DataType.DOUBLE).toDoubleMatrix();
+    }
+
+    @Override
+    public INDArray lossGradient(INDArray x, INDArray oneHotLabels) {
+      INDArray y = outputs == 1 ? oneHotLabels.getColumn(1).reshape(oneHotLabels.rows(), 1) : oneHotLabels;
+      synchronized (Dl4jModel.this) {
+        if (mln != null) {
+          Pair<Gradient, INDArray> p = mln.calculateGradients(x.castTo(dtype), y.castTo(dtype), null, null);
+          return p.getSecond();
+        }
+        graph.setInput(0, x.castTo(dtype));
+        graph.setLabel(0, y.castTo(dtype));
+        graph.computeGradientAndScore();
+        INDArray eps = graph.captured;
+        graph.captured = null;
+        if (eps == null) {
+          throw new IllegalStateException("the graph did not produce an input gradient");
+        }
+        return eps;
+      }
+    }
+
+    @Override
+    public INDArray output(INDArray x) {
+      INDArray out = Dl4jModel.this.output(x.castTo(dtype));
+      if (outputs != 1) {
+        return out;
+      }
+      return Nd4j.hstack(out.rsub(1.0), out);
+    }
+  }
+
+  /**
+   * A graph that keeps the gradient with respect to its input, which {@link ComputationGraph} clears
+   * after backpropagation. Training workspaces must be off so the array outlives the pass.
+   */
+  static final class CapturingGraph extends ComputationGraph {
+    private static final long serialVersionUID = 1L;
+    INDArray captured;
+
+    CapturingGraph(ComputationGraphConfiguration conf) {
+      super(conf);
+    }
+
+    @Override
+    protected void calcBackpropGradients(boolean clearLayers, boolean truncatedBPTT, INDArray... externalEpsilons) {
+      super.calcBackpropGradients(clearLayers, truncatedBPTT, externalEpsilons);
+      String in = getConfiguration().getNetworkInputs().get(0);
+      INDArray eps = getVertex(in).getEpsilon();
+      captured = eps == null ? null : eps.detach();
+    }
+  }
+
+}

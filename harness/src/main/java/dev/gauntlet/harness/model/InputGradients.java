@@ -1,0 +1,30 @@
+package dev.gauntlet.harness.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * White-box access to a differentiable model: the gradient of its loss with respect to the input.
+ *
+ * <p>The loss is the model's own training loss (cross-entropy for softmax outputs) <em>summed</em>
+ * over the rows of the batch, so row {@code i} of the result is the gradient of row {@code i}'s own
+ * loss. Regularisation terms do not depend on the input and do not appear.
+ */
+public interface InputGradients {
+
+  /**
+   * Gradient of the summed loss with respect to each input: {@code n x d}.
+   *
+   * @param x encoded inputs, {@code n x d}
+   * @param labels the class of each row, in {@code [0, classCount)}
+   */
+  double[][] lossGradient(double[][] x, int[] labels);
+
+  /**
+   * The same on ND4J arrays, for attacks that stay off-heap. {@code oneHotLabels} is {@code n x k}.
+   * The returned array has the data type of the model.
+   */
+  INDArray lossGradient(INDArray x, INDArray oneHotLabels);
+
+  /** Class probabilities on ND4J arrays: {@code n x k}. */
+  INDArray output(INDArray x);
+}

@@ -1,0 +1,42 @@
+package dev.gauntlet.harness.run;
+
+import dev.gauntlet.harness.check.Check;
+import dev.gauntlet.harness.check.Condition;
+import dev.gauntlet.harness.check.Measured;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A check in a suite, with its id and the conditions that judge it.
+ *
+ * @param id unique in the suite; letters, digits, '-', '_' and '.'
+ * @param check the check
+ * @param conditions at least one; a check nobody judges would pass silently
+ * @param required whether the gate needs it: a required check that ends all INCONCLUSIVE fails the
+ *     gate; an advisory one ({@code false}) turns its FAILs into warnings. An ERROR always fails.
+ */
+public record CheckSpec<V extends Measured>(String id, Check<V> check, List<Condition<? super V>> conditions, boolean required) {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+  public CheckSpec {
+    Objects.requireNonNull(check, "check");
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new IllegalArgumentException("check id '" + id + "' must start with a letter or digit and use only letters, digits, '-', '_' and '.'");
+    }
+    conditions = List.copyOf(conditions);
+    if (conditions.isEmpty()) {
+      throw new IllegalArgumentException("check '" + id + "' has no conditions; a check nobody judges would pass silently");
+    }
+  }
+
+  @SafeVarargs
+  public static <V extends Measured> CheckSpec<V> of(String id, Check<V> check, Condition<? super V>... conditions) {
+    return new CheckSpec<>(id, check, List.of(conditions), true);
+  }
+
+  /** The same check, advisory. */
+  public CheckSpec<V> advisory() {
+    return new CheckSpec<>(id, check, conditions, false);
+  }
+}

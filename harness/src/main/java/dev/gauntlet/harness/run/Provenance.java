@@ -1,0 +1,47 @@
+package dev.gauntlet.harness.run;
+
+import dev.gauntlet.harness.data.DataSource;
+import dev.gauntlet.harness.model.Artifact;
+
+/**
+ * Where a result came from, enough to reproduce it.
+ *
+ * @param startedAt ISO-8601 start time (volatile)
+ * @param durationMillis wall time of the whole run (volatile)
+ * @param command the command line that reproduces the run
+ */
+public record Provenance(
+    String harnessVersion,
+    String java,
+    String os,
+    String arch,
+    int processors,
+    String ompNumThreads,
+    long seed,
+    String modelName,
+    Artifact model,
+    String baselineName,
+    Artifact baseline,
+    DataSource data,
+    DataSource reference,
+    Artifact schema,
+    String suiteFile,
+    String suiteText,
+    String command,
+    String startedAt,
+    long durationMillis) {
+
+  /** The harness version from the build, or "dev" when run from classes. */
+  public static String currentHarnessVersion() {
+    try (java.io.InputStream in = Provenance.class.getResourceAsStream("/dev/gauntlet/harness/version.properties")) {
+      if (in == null) {
+        return "dev";
+      }
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      return p.getProperty("version", "dev");
+    } catch (java.io.IOException e) {
+      return "dev";
+    }
+  }
+}

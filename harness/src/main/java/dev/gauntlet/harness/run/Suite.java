@@ -1,0 +1,120 @@
+package dev.gauntlet.harness.run;
+
+import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.model.Artifact;
+import dev.gauntlet.harness.model.ModelUnderTest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An audit: a candidate model (and optionally a baseline), evaluation data (and optionally
+ * reference data), the checks with their conditions, the gate policy and one seed that drives every
+ * random choice. Built in Java with {@link #builder(String)} or loaded from YAML.
+ *
+ * @param threshold the decision threshold on the positive class's probability (binary models)
+ * @param text the suite's source text (YAML), recorded in provenance; null for suites built in Java
+ * @param file the suite file, or null
+ * @param schema the schema file's identity, or null
+ */
+public record Suite(
+    String name,
+    long seed,
+    ModelUnderTest model,
+    ModelUnderTest baseline,
+    Table data,
+    Table reference,
+    double threshold,
+    Gate gate,
+    List<CheckSpec<?>> checks,
+    String text,
+    String file,
+    Artifact schema) {
+
+  public Suite {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(gate, "gate");
+    checks = List.copyOf(checks);
+    if (checks.isEmpty()) {
+      throw new IllegalArgumentException("suite '" + name + "' has no checks");
+    }
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("decision threshold must be in (0, 1), got " + threshold);
+    }
+    Set<String> ids = new HashSet<>();
+    for (CheckSpec<?> c : checks) {
+      if (!ids.add(c.id())) {
+        throw new IllegalArgumentException("suite '" + name + "' has two checks with id '" + c.id() + "'");
+      }
+    }
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** Builds a suite in Java. */
+  public static final class Builder {
+    private final String name;
+    private long seed = 42;
+    private ModelUnderTest model;
+    private ModelUnderTest baseline;
+    private Table data;
+    private Table reference;
+    private double threshold = 0.5;
+    private Gate gate = Gate.standard();
+    private final List<CheckSpec<?>> checks = new ArrayList<>();
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    public Builder model(ModelUnderTest m) {
+      this.model = m;
+      return this;
+    }
+
+    public Builder baseline(ModelUnderTest m) {
+      this.baseline = m;
+      return this;
+    }
+
+    public Builder data(Table t) {
+      this.data = t;
+      return this;
+    }
+
+    public Builder reference(Table t) {
+      this.reference = t;
+      return this;
+    }
+
+    public Builder threshold(double t) {
+      this.threshold = t;
+      return this;
+    }
+
+    public Builder gate(Gate g) {
+      this.gate = g;
+      return this;
+    }
+
+    public Builder check(CheckSpec<?> c) {
+      checks.add(c);
+      return this;
+    }
+
+    public Suite build() {
+      return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, null, null, null);
+    }
+  }
+}

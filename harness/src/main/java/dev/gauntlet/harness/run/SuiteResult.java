@@ -1,0 +1,18 @@
+package dev.gauntlet.harness.run;
+
+import java.util.List;
+
+/**
+ * The immutable outcome of running a suite: every check's result, the verdict, and provenance.
+ * Renderers turn it into files; it never renders itself.
+ *
+ * @param schemaVersion the version of the report.json format
+ */
+public record SuiteResult(int schemaVersion, String suite, Verdict verdict, List<CheckResult> checks, Provenance provenance) {
+  /** The current report.json format version; bumped on incompatible changes. */
+  public static final int SCHEMA_VERSION = 1;
+
+  public SuiteResult {
+    checks = List.copyOf(checks);
+  }
+}

@@ -1,0 +1,2 @@
+/** Gauntlet suites module. */
+package dev.gauntlet.suites;
