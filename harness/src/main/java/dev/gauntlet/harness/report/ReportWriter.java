@@ -8,6 +8,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,12 +41,22 @@ public final class ReportWriter {
     return out;
   }
 
+  /** Temporary files are created owner-only; a report is meant to be opened and shared (rw-r--r--). */
+  private static void readableByAll(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep the default permissions
+    }
+  }
+
   /** Writes text to a temporary sibling and moves it over {@code target}. */
   public static void writeAtomically(Path target, String text) {
     Path tmp = null;
     try {
       tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      readableByAll(tmp);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

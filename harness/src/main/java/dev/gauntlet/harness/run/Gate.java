@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns check results into one {@link Verdict}. Fails closed: any ERROR fails the gate, and so does
@@ -26,10 +27,7 @@ public record Gate(boolean failOnWarn, boolean failOnInconclusive) {
     }
     for (CheckResult r : results) {
       counts.merge(r.outcome(), 1, Integer::sum);
-      String why = failureOf(r);
-      if (why != null) {
-        reasons.add(why);
-      }
+      blockingReason(r).ifPresent(reasons::add);
     }
     boolean passed = reasons.isEmpty();
     String headline;
@@ -44,8 +42,12 @@ public record Gate(boolean failOnWarn, boolean failOnInconclusive) {
     return new Verdict(passed, headline, reasons, counts, this);
   }
 
-  /** Why a result fails the gate, in one sentence, or null when it does not. */
-  private String failureOf(CheckResult r) {
+  /**
+   * Why a result stops promotion, in one sentence (the text of its entry in
+   * {@link Verdict#reasons()}), or empty when it does not. Renderers use it to name the same failing
+   * checks as the verdict.
+   */
+  public Optional<String> blockingReason(CheckResult r) {
     Finding worst = null;
     int failing = 0;
     for (Finding f : r.findings()) {
@@ -57,15 +59,16 @@ public record Gate(boolean failOnWarn, boolean failOnInconclusive) {
       }
     }
     if (worst != null) {
-      return r.title() + " [" + r.id() + "]: " + worst.sentence() + (failing > 1 ? " (and " + (failing - 1) + " more)" : "");
+      return Optional.of(r.title() + " [" + r.id() + "]: " + worst.sentence() + (failing > 1 ? " (and " + (failing - 1) + " more)" : ""));
     }
     if (r.required() && !r.findings().isEmpty() && r.findings().stream().allMatch(f -> f.outcome() == Outcome.INCONCLUSIVE)) {
-      return r.title() + " [" + r.id() + "]: a required check could not judge anything: " + r.findings().get(0).sentence();
+      return Optional.of(r.title() + " [" + r.id() + "]: a required check could not judge anything: " + r.findings().get(0).sentence());
     }
-    return null;
+    return Optional.empty();
   }
 
-  private boolean blocks(CheckResult r, Outcome o) {
+  /** Whether a finding with outcome {@code o} of check {@code r} stops promotion under this policy. */
+  public boolean blocks(CheckResult r, Outcome o) {
     return switch (o) {
       case ERROR -> true;
       case FAIL -> r.required() || failOnWarn;
