@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The template's view of one piece of evidence: tables cut to {@link HtmlReport#MAX_TABLE_ROWS},
  * charts cut to what stays readable (and small) with a sentence saying what was left out, and for
- * every chart a data table behind it, so no value is shown only as a colour or a position.
+ * every chart a data table of the whole evidence (cut to the same row limit), so no value is shown
+ * only as a colour or a position.
  */
 final class EvidenceView {
   /** Series drawn per chart: each gets its own colour, dash pattern and marker. */
@@ -67,11 +68,11 @@ final class EvidenceView {
     if (e instanceof Evidence.Chart c) {
       shown = trim(c, leftOut);
       m.put("alt", c.alt());
-      chartData(m, (Evidence.Chart) shown);
+      chartData(m, c);
     } else if (e instanceof Evidence.Heatmap h) {
       shown = trim(h, leftOut);
       m.put("alt", h.alt() == null ? h.title() : h.alt());
-      heatData(m, (Evidence.Heatmap) shown);
+      heatData(m, (Evidence.Heatmap) shown); // the drawn rows and columns: a wider table would not be read
     } else if (e instanceof Evidence.Images im) {
       shown = trim(im, leftOut);
       List<String> captions = new ArrayList<>();
@@ -118,7 +119,7 @@ final class EvidenceView {
             keep.add(l);
           }
         }
-        leftOut.add((labels.size() - keep.size()) + " of " + labels.size() + " bars are not drawn (those outside the band come first); the data table and report.json have them all.");
+        leftOut.add((labels.size() - keep.size()) + " of " + labels.size() + " bars are not drawn (those outside the band come first); report.json has them all.");
         for (Evidence.Series s : series) {
           out.add(new Evidence.Series(s.name(), s.points().stream().filter(p -> keep.contains(p.label())).toList()));
         }
