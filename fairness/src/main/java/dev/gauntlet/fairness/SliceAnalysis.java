@@ -13,8 +13,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.commons.math3.random.RandomGenerator;
-import org.apache.commons.math3.random.Well19937c;
+import java.util.SplittableRandom;
 
 /** One run of a {@link SliceCheck} on one model: counts, rates, disparities, tests, evidence. */
 final class SliceAnalysis {
@@ -94,7 +93,7 @@ final class SliceAnalysis {
         bins == null ? null : bins.reliabilityEdges(), bins == null ? null : bins.thresholds());
 
     List<SlicingResult> results = new ArrayList<>();
-    RandomGenerator rng = new Well19937c(ctx.seed());
+    SplittableRandom rng = ctx.random();
     for (int s = 0; s < slices.slicings.size(); s++) {
       Slices.Slicing sl = slices.slicings.get(s);
       if (cfg.bootstrap() > 0) {
@@ -142,7 +141,7 @@ final class SliceAnalysis {
     return best;
   }
 
-  private SlicingResult measure(Slices slices, int s, long[] cells, RandomGenerator rng) {
+  private SlicingResult measure(Slices slices, int s, long[] cells, SplittableRandom rng) {
     Slices.Slicing sl = slices.slicings.get(s);
     int groups = sl.groups();
     int ref = reference(slices, sl, cells);
