@@ -7,7 +7,6 @@ import dev.gauntlet.harness.check.Measurement;
 import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.model.Predictions;
-import dev.gauntlet.harness.stats.Intervals;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -108,32 +107,31 @@ final class SliceAnalysis {
     return report.value();
   }
 
-  /** The reference slice: the configured values when every attribute of the slicing has one, else the largest slice. */
+  /**
+   * The reference slice: the largest slice among those that take the configured reference value of
+   * every configured attribute of the slicing (so the configured slice itself when all are configured,
+   * and the largest slice when none is).
+   */
   int reference(Slices slices, Slices.Slicing sl, long[] cells) {
-    int g = 0;
-    boolean configured = true;
+    int[] want = new int[sl.attrs().length];
     for (int j = 0; j < sl.attrs().length; j++) {
       int a = sl.attrs()[j];
-      String want = cfg.references().get(slices.names.get(a));
-      if (want == null) {
-        configured = false;
-        break;
-      }
-      int level = slices.levels.get(a).indexOf(want);
-      if (level < 0) {
-        throw new UsageException("fairness: reference '" + slices.names.get(a) + "=" + want + "' is not a value of the attribute; its values are "
+      String value = cfg.references().get(slices.names.get(a));
+      want[j] = value == null ? -1 : slices.levels.get(a).indexOf(value);
+      if (value != null && want[j] < 0) {
+        throw new UsageException("fairness: reference '" + slices.names.get(a) + "=" + value + "' is not a value of the attribute; its values are "
             + slices.levels.get(a));
       }
-      g += level * sl.strides()[j];
     }
-    if (configured) {
-      return g;
-    }
-    int best = 0;
+    int best = -1;
     long bestSize = -1;
     for (int h = 0; h < sl.groups(); h++) {
+      boolean matches = true;
+      for (int j = 0; j < want.length; j++) {
+        matches &= want[j] < 0 || slices.levelOf(sl, h, sl.attrs()[j]) == want[j];
+      }
       long size = cells[4 * h] + cells[4 * h + 1] + cells[4 * h + 2] + cells[4 * h + 3];
-      if (size > bestSize) {
+      if (matches && size > bestSize) {
         best = h;
         bestSize = size;
       }
@@ -326,10 +324,5 @@ final class SliceAnalysis {
       }
     }
     return out;
-  }
-
-  /** The Wilson interval of a rate, for per-slice measurements. */
-  static double[] wilson(Rate r, long[] cells, int g, double confidence) {
-    return Intervals.wilson(r.numerator(cells, 4 * g), r.denominator(cells, 4 * g), confidence);
   }
 }

@@ -4,15 +4,12 @@ import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.check.Check;
 import dev.gauntlet.harness.check.CheckContext;
 import dev.gauntlet.harness.check.CheckValue;
-import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Measurement;
 import dev.gauntlet.harness.check.Trial;
 import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.model.Predictions;
 import dev.gauntlet.harness.stats.Intervals;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -99,9 +96,5 @@ public final class SliceCheck implements Check<CheckValue> {
     long num = r.numerator(cells, off);
     double[] ci = Intervals.wilson(num, den, confidence);
     return Measurement.withInterval(r.metric(), subject, (double) num / den, ci[0], ci[1], den);
-  }
-
-  static List<Evidence> none() {
-    return new ArrayList<>();
   }
 }

@@ -255,6 +255,9 @@ final class SliceReport {
     Slices.Slicing sl = r.slicing();
     String ref = sl.subjects().get(r.reference());
     for (Disparity d : ds) {
+      if (!sl.single() && d != Disparity.DEMOGRAPHIC_PARITY) {
+        continue; // intersections: the table carries every disparity; only disparate impact is charted
+      }
       chart(r, d, false, "Difference in " + rateTitle(d) + " against " + ref, "difference",
           new Evidence.Band("|difference| <= " + fmt(cfg.diffBand()), -cfg.diffBand(), cfg.diffBand()));
       if (d == Disparity.DEMOGRAPHIC_PARITY) {

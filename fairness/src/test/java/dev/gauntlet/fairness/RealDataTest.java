@@ -203,10 +203,10 @@ class RealDataTest {
     refs.put("race", "race=White");
     refs.put("sex", "sex=Male");
     refs.put("race&sex", "race=White&sex=Male");
-    // Unconfigured attributes use their largest slice.
+    // Unconfigured attributes use their largest slice, among those with the configured values of the others.
     refs.put("age", largest(expected, "age="));
-    refs.put("age&race", largest(expected, "age=", "&race="));
-    refs.put("age&sex", largest(expected, "age=", "&sex="));
+    refs.put("age&race", largest(expected, "age=", "&race=White"));
+    refs.put("age&sex", largest(expected, "age=", "&sex=Male"));
     assertSlices(v, expected, refs, 50);
     for (Map.Entry<String, double[]> e : brier.entrySet()) {
       if (e.getValue()[1] >= 50) {
