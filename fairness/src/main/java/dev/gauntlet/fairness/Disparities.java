@@ -39,7 +39,7 @@ final class Disparities {
   /** Why a disparity of slice {@code g} against {@code ref} cannot be judged, or null when it can. */
   static String undefined(Disparity d, long[] cells, int g, int ref, int minSize, List<String> subjects) {
     for (int h : new int[] {g, ref}) {
-      long size = cells[4 * h] + cells[4 * h + 1] + cells[4 * h + 2] + cells[4 * h + 3];
+      long size = SliceCounts.size(cells, h);
       String role = h == ref ? "reference slice " : "slice ";
       if (size < minSize) {
         return role + subjects.get(h) + " has " + size + " rows, below the minimum of " + minSize;

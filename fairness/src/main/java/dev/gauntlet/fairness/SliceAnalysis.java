@@ -53,7 +53,7 @@ final class SliceAnalysis {
   record SlicingResult(Slices.Slicing slicing, int index, long[] cells, int reference, Estimate[][] diff, Estimate[][] ratio,
       Estimate[] maxmin, Estimate minmaxRatio, boolean[] eligible) {
     long size(int g) {
-      return cells[4 * g] + cells[4 * g + 1] + cells[4 * g + 2] + cells[4 * g + 3];
+      return SliceCounts.size(cells, g);
     }
   }
 
@@ -130,7 +130,7 @@ final class SliceAnalysis {
       for (int j = 0; j < want.length; j++) {
         matches &= want[j] < 0 || slices.levelOf(sl, h, sl.attrs()[j]) == want[j];
       }
-      long size = cells[4 * h] + cells[4 * h + 1] + cells[4 * h + 2] + cells[4 * h + 3];
+      long size = SliceCounts.size(cells, h);
       if (matches && size > bestSize) {
         best = h;
         bestSize = size;
@@ -149,7 +149,7 @@ final class SliceAnalysis {
     boolean[] eligible = new boolean[groups];
     int eligibleCount = 0;
     for (int g = 0; g < groups; g++) {
-      long size = cells[4 * g] + cells[4 * g + 1] + cells[4 * g + 2] + cells[4 * g + 3];
+      long size = SliceCounts.size(cells, g);
       eligible[g] = size >= cfg.minSize();
       eligibleCount += eligible[g] ? 1 : 0;
     }

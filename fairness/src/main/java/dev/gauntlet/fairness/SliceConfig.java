@@ -15,8 +15,8 @@ import java.util.Set;
  * @param depth the largest intersection measured: 1 = each attribute alone, 2 = also every pair, ...
  *     (1 to the number of attributes)
  * @param minSize slices with fewer rows are reported as INCONCLUSIVE (at least 1)
- * @param references the reference value per attribute (e.g. {@code sex -> M}); attributes absent
- *     here use their largest slice
+ * @param references the reference value per attribute (e.g. {@code sex -> M}); a slicing's reference
+ *     is its largest slice among those with every configured value (the largest slice when none is)
  * @param disparities which disparities to measure (at least one)
  * @param bootstrap bootstrap resamples for the disparity intervals (0 = no intervals, else 100 to 100,000)
  * @param confidence the confidence level of every interval, in (0.5, 1)

@@ -1,6 +1,5 @@
 package dev.gauntlet.fairness;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -177,8 +176,8 @@ final class SliceCounts {
     }
   }
 
-  /** Rows in slice {@code g} of slicing {@code s}. */
-  long size(int s, int g) {
-    return Arrays.stream(cells[s], 4 * g, 4 * g + 4).sum();
+  /** Rows in slice {@code g} of one slicing's cells. */
+  static long size(long[] cells, int g) {
+    return cells[4 * g] + cells[4 * g + 1] + cells[4 * g + 2] + cells[4 * g + 3];
   }
 }
