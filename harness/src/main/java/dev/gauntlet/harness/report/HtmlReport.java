@@ -367,6 +367,7 @@ public final class HtmlReport {
     }
     m.put("measurements", ms);
     m.put("measurementsOmitted", Math.max(0, c.measurements().size() - MAX_TABLE_ROWS));
+    m.put("measurementCount", c.measurements().size());
     List<Map<String, Object>> ev = new ArrayList<>();
     int charts = 0;
     int tables = 0;

@@ -37,6 +37,8 @@ public final class SvgCharts {
   private static final int TOP = 16;
   private static final int BOTTOM = 56;
   private static final String OUTSIDE = "✕";
+  /** Series with more points than this are drawn as lines with sparse markers and no per-point whiskers. */
+  static final int DENSE = 40;
 
   private SvgCharts() {}
 
@@ -80,7 +82,12 @@ public final class SvgCharts {
       StringBuilder path = new StringBuilder();
       StringBuilder marks = new StringBuilder();
       boolean pen = false;
-      for (Evidence.Point p : ser.points()) {
+      // dense series (threshold sweeps) get a marker on every few points, without tooltips, to keep the file small
+      int n = ser.points().size();
+      boolean dense = n > DENSE;
+      int every = dense ? (int) Math.ceil(n / 12.0) : 1;
+      for (int i = 0; i < n; i++) {
+        Evidence.Point p = ser.points().get(i);
         if (!Double.isFinite(p.x()) || !Double.isFinite(p.y())) {
           pen = false; // a gap in the line where the value is missing
           continue;
@@ -89,11 +96,13 @@ public final class SvgCharts {
         double py = sy(p.y(), yr);
         path.append(pen ? "L" : "M").append(f(px)).append(' ').append(f(py));
         pen = true;
-        if (hasInterval(p)) {
+        if (hasInterval(p) && !dense) {
           whisker(marks, px, sy(p.lower(), yr), sy(p.upper(), yr), col, 3);
         }
-        marks.append(marker(k, px, py, col, ser.name() + ": " + label(p) + " -> " + value(p)));
-        if (outside(c, p.y())) {
+        if (i % every == 0) {
+          marks.append(marker(k, px, py, col, dense ? null : ser.name() + ": " + label(p) + " -> " + value(p)));
+        }
+        if (outside(c, p.y()) && (!dense || i % every == 0)) {
           anyOutside = true;
           marks.append("<text x=\"").append(f(px)).append("\" y=\"").append(f(py - 8)).append("\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"700\">")
               .append(OUTSIDE).append("</text>");
@@ -271,7 +280,7 @@ public final class SvgCharts {
   private static String tickLabel(Evidence.Chart c, double t) {
     for (Evidence.Series ser : c.series()) {
       for (Evidence.Point p : ser.points()) {
-        if (p.label() != null && Math.abs(p.x() - t) < 1e-9) {
+        if (p.label() != null && !p.label().isBlank() && Math.abs(p.x() - t) < 1e-9) {
           return p.label();
         }
       }
@@ -287,17 +296,9 @@ public final class SvgCharts {
     return Double.isNaN(p.y()) ? "n/a" : MetricCondition.fmt(p.y());
   }
 
-  private static int legendItems(Evidence.Chart c) {
-    int n = c.series().size() > 1 ? c.series().size() : 0;
-    if (c.band() != null) {
-      n += 2; // the band, and the cross that marks values outside it
-    }
-    return n;
-  }
-
   private static int legendHeight(Evidence.Chart c) {
-    int n = legendItems(c);
-    return n == 0 ? 0 : 8 + 18 * ((n + 2) / 3);
+    int rows = (c.series().size() > 1 ? (c.series().size() + 2) / 3 : 0) + (c.band() != null ? 1 : 0);
+    return rows == 0 ? 0 : 8 + 18 * rows;
   }
 
   private static void legend(StringBuilder s, Evidence.Chart c, boolean anyOutside) {
@@ -322,18 +323,15 @@ public final class SvgCharts {
       }
     }
     if (c.band() != null) {
-      double x = LEFT + (item % 3) * 190;
-      double y = top + 12 + (item / 3) * 18;
-      s.append("<rect x=\"").append(f(x)).append("\" y=\"").append(f(y - 6)).append("\" width=\"28\" height=\"12\" fill=\"").append(BAND)
+      // the band and the cross get a row of their own: band labels are long
+      double y = top + 12 + ((item + 2) / 3) * 18;
+      String text = trunc(c.band().label() + " " + bandRange(c.band()), 56);
+      s.append("<rect x=\"").append(LEFT).append("\" y=\"").append(f(y - 6)).append("\" width=\"28\" height=\"12\" fill=\"").append(BAND)
           .append("\" fill-opacity=\"0.12\" stroke=\"").append(BAND).append("\" stroke-dasharray=\"5 3\"/>");
-      s.append("<text x=\"").append(f(x + 34)).append("\" y=\"").append(f(y + 4)).append("\" font-size=\"11\">")
-          .append(xml(trunc(c.band().label() + " " + bandRange(c.band()), 34)))
-          .append("</text>");
-      item++;
-      x = LEFT + (item % 3) * 190;
-      y = top + 12 + (item / 3) * 18;
-      s.append("<text x=\"").append(f(x + 14)).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"700\">")
-          .append(OUTSIDE).append("</text><text x=\"").append(f(x + 34)).append("\" y=\"").append(f(y + 4)).append("\" font-size=\"11\">")
+      s.append("<text x=\"").append(LEFT + 34).append("\" y=\"").append(f(y + 4)).append("\" font-size=\"11\">").append(xml(text)).append("</text>");
+      double x = LEFT + 34 + Math.max(150, text.length() * 6.2) + 16;
+      s.append("<text x=\"").append(f(x + 6)).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"700\">")
+          .append(OUTSIDE).append("</text><text x=\"").append(f(x + 18)).append("\" y=\"").append(f(y + 4)).append("\" font-size=\"11\">")
           .append(anyOutside ? "outside the band" : "outside the band (none)").append("</text>");
     }
   }
