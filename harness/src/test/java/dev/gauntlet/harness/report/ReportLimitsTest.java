@@ -113,4 +113,22 @@ class ReportLimitsTest {
     assertTrue(all(heat, ".//*[local-name()='text']/*[local-name()='title']").stream().anyMatch(e -> text(e).equals("f299")),
         "the drifting feature is among the rows drawn");
   }
+
+  @Test
+  void theMarkdownSummaryListsFailuresFirstAndCountsTheRest() {
+    List<CheckResult> cs = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      Outcome o = i % 6 == 5 ? Outcome.FAIL : Outcome.PASS; // 20 failures: i = 5, 11, ..., 119
+      cs.add(new CheckResult("c" + i, "Check " + i, Trial.DRIFT, "d", true, o, "", List.of("x <= 1"),
+          List.of(new Finding("x <= 1", "", o, "X is judged " + o + ".", 1, Double.NaN)), List.of(), List.of(), List.of(), null, 1));
+    }
+    SuiteResult r = new SuiteResult(1, "many", Gate.standard().decide(cs), cs, ReportFixtures.provenance(false, null));
+    String md = MarkdownSummary.render(r);
+    List<String> rows = md.lines().filter(l -> l.startsWith("| Check ")).toList();
+    assertEquals(50, rows.size());
+    assertEquals(20, rows.stream().filter(l -> l.contains("**FAIL**")).count(), "every failing check is listed");
+    assertTrue(rows.get(0).startsWith("| Check 0 `c0`"), "rows keep the suite's order");
+    assertTrue(md.contains("70 more checks are not listed (70 of them passed)"), "120 - 50, all passing");
+    assertEquals(20, md.lines().filter(l -> l.startsWith("- Check ")).count(), "one reason per failing check");
+  }
 }
