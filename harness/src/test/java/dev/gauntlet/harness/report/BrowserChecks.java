@@ -39,6 +39,8 @@ public final class BrowserChecks {
       assertTrue(v.path("visible").asBoolean(), "the verdict is not visible: " + v);
       assertTrue(v.path("top").asDouble() >= 0 && v.path("bottom").asDouble() <= 900, "the verdict is not on the first screen: " + v);
       assertTrue(v.path("onTop").asBoolean(), "something covers the verdict: " + v);
+      double gridTop = b.eval("document.querySelector('.trials').getBoundingClientRect().top").asDouble();
+      assertTrue(gridTop < 900, "the trial grid starts on the first screen (top " + gridTop + ")");
 
       // the screenshot shows the banner: its background colour fills the top-left corner
       BufferedImage shot = ImageIO.read(new ByteArrayInputStream(b.screenshot(shots.resolve(name + "-desktop.png"))));
