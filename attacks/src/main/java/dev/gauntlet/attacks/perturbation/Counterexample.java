@@ -16,6 +16,7 @@ import java.util.List;
  * @param scoreAfter the score after it
  * @param decisionBefore the decision before
  * @param decisionAfter the decision after
+ * @param threshold the decision threshold on the score
  * @param generatedRow the starting row of the case as generated
  * @param generatedChanges the changed features of the case as generated
  * @param shrinkSteps how many candidate cases the shrinker tried
@@ -24,7 +25,7 @@ import java.util.List;
  * @param choices the shrunk case's choice sequence
  */
 public record Counterexample(long seed, int caseIndex, String row, String failure, List<Change> changes, double scoreBefore,
-    double scoreAfter, String decisionBefore, String decisionAfter, String generatedRow, List<Change> generatedChanges,
+    double scoreAfter, String decisionBefore, String decisionAfter, double threshold, String generatedRow, List<Change> generatedChanges,
     int shrinkSteps, double[] before, double[] after, long[] choices) {
 
   /** One feature's value before and after the perturbation, in original units. */
@@ -44,7 +45,8 @@ public record Counterexample(long seed, int caseIndex, String row, String failur
   public String describe() {
     StringBuilder sb = new StringBuilder();
     sb.append("case ").append(caseIndex).append(" of seed ").append(seed).append(", ").append(failure)
-        .append(" (score ").append(fmt(scoreBefore)).append(" -> ").append(fmt(scoreAfter)).append(")");
+        .append(" (score ").append(score(scoreBefore, threshold)).append(" -> ").append(score(scoreAfter, threshold))
+        .append(", threshold ").append(dev.gauntlet.harness.check.MetricCondition.fmt(threshold)).append(")");
     sb.append("\n    shrunk: ").append(row).append(changes.isEmpty() ? ", no feature changed" : "");
     for (Change c : changes) {
       sb.append("\n      ").append(c);
@@ -54,7 +56,17 @@ public record Counterexample(long seed, int caseIndex, String row, String failur
     return sb.toString();
   }
 
-  private static String fmt(double v) {
-    return String.format(java.util.Locale.ROOT, "%.4f", v);
+  /**
+   * A score with 4 decimals, or as many more (up to 12) as it takes to show on which side of the
+   * threshold it lies when 4 decimals would print the threshold itself.
+   */
+  static String score(double v, double threshold) {
+    for (int digits = 4; digits <= 12; digits++) {
+      String s = String.format(java.util.Locale.ROOT, "%." + digits + "f", v);
+      if (v == threshold || !s.equals(String.format(java.util.Locale.ROOT, "%." + digits + "f", threshold))) {
+        return s;
+      }
+    }
+    return Double.toString(v);
   }
 }

@@ -207,11 +207,30 @@ final class Engine {
         toShrink.add(idx);
       }
     }
-    List<Counterexample> counterexamples = new ArrayList<>();
-    for (int idx : toShrink.stream().sorted().toList()) {
-      ctx.progress("shrinking case " + idx);
-      counterexamples.add(shrink(seed, idx));
+    // Several cases often shrink to the same minimal case: show each minimal case once, trying at
+    // most three failing cases per counterexample shown.
+    List<Integer> candidates = new ArrayList<>(toShrink.stream().sorted().toList());
+    for (int idx : failingShown) {
+      if (candidates.size() >= 3 * property.shrink()) {
+        break;
+      }
+      if (!candidates.contains(idx)) {
+        candidates.add(idx);
+      }
     }
+    List<Counterexample> counterexamples = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (int idx : candidates) {
+      if (counterexamples.size() >= property.shrink()) {
+        break;
+      }
+      ctx.progress("shrinking case " + idx);
+      Counterexample c = shrink(seed, idx);
+      if (seen.add(c.row() + "|" + c.failure() + "|" + c.changes())) {
+        counterexamples.add(c);
+      }
+    }
+    counterexamples.sort(java.util.Comparator.comparingInt(Counterexample::caseIndex));
     return result(seed, ran, changed, failures, failingShown, counterexamples, sumAbs / Math.max(ran, 1), maxAbs, byGroup, failingRows);
   }
 
@@ -235,7 +254,7 @@ final class Engine {
     int db = decision(s.before()[0]);
     int da = decision(s.after()[0]);
     return new Counterexample(seed, index, rowLabel(shrunk), identity, changes(shrunk), score(s.before()[0], db), score(s.after()[0], db),
-        classes.get(db), classes.get(da), rowLabel(generated), changes(generated), r.steps(), shrunk.before(), shrunk.after(), r.choices());
+        classes.get(db), classes.get(da), ctx.threshold(), rowLabel(generated), changes(generated), r.steps(), shrunk.before(), shrunk.after(), r.choices());
   }
 
   private String rowLabel(Case c) {
@@ -349,7 +368,7 @@ final class Engine {
       rows.add(List.of(ch.feature(), ch.before(), ch.after()));
     }
     flagged.add(new Evidence.Cell(rows.size(), 2));
-    rows.add(List.of("score", fmt4(c.scoreBefore()), fmt4(c.scoreAfter())));
+    rows.add(List.of("score", Counterexample.score(c.scoreBefore(), ctx.threshold()), Counterexample.score(c.scoreAfter(), ctx.threshold())));
     flagged.add(new Evidence.Cell(rows.size(), 2));
     rows.add(List.of("decision", c.decisionBefore(), c.decisionAfter()));
     String title = "Shrunk counterexample " + number + ": case " + c.caseIndex() + " of seed " + c.seed() + ", " + c.failure()

@@ -29,7 +29,9 @@ class ShrinkingTest {
     Property p = Property.invariance(Perturbation.noise(1.0)).withCases(400).withShrinking(5, 5000);
     PerturbationResult r = PropertyAssert.given(model, data).seed(11).run(p);
     assertTrue(r.failures() > 5, "noise of 1 sd should flip some rows, flipped " + r.failures());
-    assertEquals(5, r.counterexamples().size());
+    assertTrue(r.counterexamples().size() >= 3, "several distinct counterexamples: " + r.counterexamples().size());
+    assertEquals(r.counterexamples().size(), r.counterexamples().stream().map(c -> c.row() + c.changes()).distinct().count(),
+        "cases that shrink to the same minimal case are shown once");
     for (Counterexample c : r.counterexamples()) {
       assertTrue(c.shrinkSteps() < 5000, "shrinking converged within the budget");
       assertEquals(List.of("x1"), c.changes().stream().map(Counterexample.Change::feature).toList(), c.describe());
