@@ -19,7 +19,7 @@ import java.util.List;
  * @param threshold the decision threshold on the score
  * @param generatedRow the starting row of the case as generated
  * @param generatedChanges the changed features of the case as generated
- * @param shrinkSteps how many candidate cases the shrinker tried
+ * @param shrinkSteps how many batched model calls the shrinker made
  * @param before the shrunk case's encoded row before the perturbation
  * @param after the shrunk case's encoded row after it
  * @param choices the shrunk case's choice sequence

@@ -208,10 +208,10 @@ final class Engine {
       }
     }
     // Several cases often shrink to the same minimal case: show each minimal case once, trying at
-    // most three failing cases per counterexample shown.
+    // most two failing cases beyond the number to show.
     List<Integer> candidates = new ArrayList<>(toShrink.stream().sorted().toList());
     for (int idx : failingShown) {
-      if (candidates.size() >= 3 * property.shrink()) {
+      if (candidates.size() >= property.shrink() + 2) {
         break;
       }
       if (!candidates.contains(idx)) {

@@ -34,7 +34,7 @@ import java.util.Optional;
  *     rows: data                  # data | synthetic
  *     cases: 1000
  *     shrink: 3                   # how many failing cases to shrink
- *     maxShrinkSteps: 2000
+ *     maxShrinkSteps: 300        # batched model calls per shrunk counterexample
  *     seed: 123                   # replay: overrides the derived seed
  *     replayCase: 17              # replay: run only this case
  *     name: small noise           # subject of the measurements
@@ -114,7 +114,7 @@ public final class PerturbationChecks implements CheckProvider {
     Property.Rows rows = params.opt("rows").map(n -> n.asEnum(Property.Rows.class)).orElse(Property.Rows.DATA);
     int cases = intIn(params, "cases", 1000, 1, 10_000_000);
     int shrink = intIn(params, "shrink", 3, 0, 100);
-    int steps = intIn(params, "maxShrinkSteps", 2000, 0, 1_000_000);
+    int steps = intIn(params, "maxShrinkSteps", 300, 0, 100_000);
     Long seed = params.opt("seed").map(ConfigNode::asLong).orElse(null);
     Integer replay = params.opt("replayCase").isPresent() ? intIn(params, "replayCase", 0, 0, cases - 1) : null;
     double confidence = params.opt("confidence").map(n -> n.require(n.asDouble(), v -> v > 0 && v < 1 ? null : "confidence must be in (0, 1); got " + v))

@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param direction for DIRECTIONAL the way the score must move; null otherwise
  * @param rows where each case's starting row comes from
  * @param shrink how many failing cases to shrink and show, in [0, 100]
- * @param maxShrinkSteps how many candidate cases the shrinker may try per counterexample, at least 0
+ * @param maxShrinkSteps how many batched model calls the shrinker may make per counterexample, at least 0
  * @param seed a seed that overrides the check's derived seed (to replay a reported failure), or null
  * @param replayCase run only this case index (to replay a reported failure), or null
  * @param confidence the confidence level of the failure rate's Wilson interval, in (0, 1)
@@ -116,7 +116,7 @@ public record Property(
 
   private static final int CASES = 1000;
   private static final int SHRINK = 3;
-  private static final int STEPS = 2000;
+  private static final int STEPS = 300;
 
   /** The decision must not change under the perturbations. */
   public static Property invariance(Perturbation... perturbations) {

@@ -13,16 +13,17 @@ import java.util.function.Function;
  * (its failure identity is kept fixed), visiting choice kinds in the order flags (fewest features),
  * row (most typical), categories and signs, magnitudes (smallest change), until nothing lowers.
  *
- * <p>Each choice is lowered by a batched k-ary search: one model call tests up to {@link #K} values
- * below the current one and keeps the smallest that still fails, then narrows between it and the
- * largest tested value below it. Values only ever decrease, so shrinking terminates; the step budget
- * caps the number of candidate cases tried.
+ * <p>Each choice is lowered by a batched k-ary search: one model call (a step) tests up to {@link #K}
+ * values below the current one and keeps the smallest that still fails, then narrows between it and
+ * the largest tested value below it. Rows in a batch are nearly free and calls are not, so K is wide,
+ * and the first call for the starting row also tries the 256 most typical rows.
+ * Values only ever decrease, so shrinking terminates; the step budget caps the model calls.
  */
 final class Shrinker {
-  static final int K = 16;
-  private static final int TYPICAL_ROWS_FIRST = 64;
+  static final int K = 64;
+  private static final int TYPICAL_ROWS_FIRST = 256;
 
-  /** The shrunk sequence and how many candidates it took. */
+  /** The shrunk sequence and how many steps (batched model calls) it took. */
   record Result(long[] choices, int steps) {}
 
   private final Function<List<long[]>, String[]> oracle;
@@ -60,7 +61,7 @@ final class Shrinker {
         long lo = -1;
         boolean first = true;
         while (hi - lo > 1 && steps < budget) {
-          long[] grid = grid(lo, hi, first && kinds[pos] == Choices.Kind.ROW, budget - steps);
+          long[] grid = grid(lo, hi, first && kinds[pos] == Choices.Kind.ROW);
           first = false;
           List<long[]> candidates = new ArrayList<>(grid.length);
           for (long v : grid) {
@@ -69,7 +70,7 @@ final class Shrinker {
             candidates.add(c);
           }
           String[] ids = oracle.apply(candidates);
-          steps += grid.length;
+          steps++;
           int f = -1;
           for (int i = 0; i < grid.length; i++) {
             if (Objects.equals(ids[i], identity)) {
@@ -96,7 +97,7 @@ final class Shrinker {
   }
 
   /** Up to K values in (lo, hi), ascending, spread evenly, always including lo + 1. */
-  static long[] grid(long lo, long hi, boolean typicalRowsFirst, int room) {
+  static long[] grid(long lo, long hi, boolean typicalRowsFirst) {
     TreeSet<Long> vals = new TreeSet<>();
     long span = hi - lo - 1;
     if (span <= K) {
@@ -113,7 +114,6 @@ final class Shrinker {
         vals.add(v);
       }
     }
-    long[] out = vals.stream().mapToLong(Long::longValue).filter(v -> v > lo && v < hi).toArray();
-    return out.length > room ? Arrays.copyOf(out, Math.max(room, 1)) : out;
+    return vals.stream().mapToLong(Long::longValue).filter(v -> v > lo && v < hi).toArray();
   }
 }

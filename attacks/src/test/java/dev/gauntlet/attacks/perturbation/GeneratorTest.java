@@ -118,15 +118,7 @@ class GeneratorTest {
   }
 
   private double sd(int d) {
-    double mean = 0;
-    for (double[] r : x) {
-      mean += r[d] / x.length;
-    }
-    double ss = 0;
-    for (double[] r : x) {
-      ss += (r[d] - mean) * (r[d] - mean);
-    }
-    return Math.sqrt(ss / x.length);
+    return TestData.sd(x, d);
   }
 
   private static double rms(double[] v) {

@@ -111,15 +111,6 @@ class PropertyKindsTest {
   }
 
   private double sd(int d) {
-    double[][] x = new Encoder(data.schema()).encode(data);
-    double mean = 0;
-    for (double[] r : x) {
-      mean += r[d] / x.length;
-    }
-    double ss = 0;
-    for (double[] r : x) {
-      ss += (r[d] - mean) * (r[d] - mean);
-    }
-    return Math.sqrt(ss / x.length);
+    return TestData.sd(new Encoder(data.schema()).encode(data), d);
   }
 }

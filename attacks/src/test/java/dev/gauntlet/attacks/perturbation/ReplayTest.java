@@ -14,7 +14,7 @@ class ReplayTest {
   private final Table data = TestData.table(300);
   private final FunctionModel model = TestData.linear(TestData.weights(TestData.X1, 120, TestData.X2, -80, TestData.GROUP_B, 40), 0.1);
   private final Property property = Property.invariance(Perturbation.noise(0.7), new Perturbation.CategorySwap(java.util.List.of(), 0.5))
-      .withCases(500).withShrinking(3, 3000);
+      .withCases(500).withShrinking(3, 300);
 
   @Test
   void theSameSeedGivesTheSameFailuresAndCounterexamples() {

@@ -1,6 +1,5 @@
 package dev.gauntlet.attacks.perturbation;
 
-import dev.gauntlet.harness.check.CheckContext;
 import dev.gauntlet.harness.config.ConfigNode;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.SchemaLoader;
@@ -92,7 +91,16 @@ final class TestData {
     return w;
   }
 
-  static CheckContext context(FunctionModel model, Table data, long seed) {
-    return new CheckContext(model, false, data, null, seed, 0.5, null, null, new CheckContext.Cache());
+  /** Population standard deviation of column {@code d} of an encoded matrix. */
+  static double sd(double[][] x, int d) {
+    double mean = 0;
+    for (double[] r : x) {
+      mean += r[d] / x.length;
+    }
+    double ss = 0;
+    for (double[] r : x) {
+      ss += (r[d] - mean) * (r[d] - mean);
+    }
+    return Math.sqrt(ss / x.length);
   }
 }
