@@ -220,7 +220,8 @@ final class Engine {
     }
     List<Counterexample> counterexamples = new ArrayList<>();
     Set<String> seen = new java.util.HashSet<>();
-    for (int idx : candidates) {
+    // The runner keeps only the candidate model's evidence: the baseline's measurements need no shrinking.
+    for (int idx : ctx.isBaseline() ? List.<Integer>of() : candidates) {
       if (counterexamples.size() >= property.shrink()) {
         break;
       }
@@ -239,7 +240,8 @@ final class Engine {
     Case generated = generator.generate(seed, index);
     String identity = failures(List.of(generated))[0];
     if (identity == null) {
-      throw new IllegalStateException("case " + index + " of seed " + seed + " does not fail on replay: the model is not deterministic");
+      throw new UsageException("case " + index + " of seed " + seed + " failed but passes when replayed: model '" + ctx.model().name()
+          + "' gives different outputs for the same input, so its failures cannot be shrunk or replayed");
     }
     Shrinker shrinker = new Shrinker(candidates -> {
       List<Case> cs = new ArrayList<>(candidates.size());

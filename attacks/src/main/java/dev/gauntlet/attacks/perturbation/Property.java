@@ -157,7 +157,7 @@ public record Property(
     return new Property(name, kind, perturbations, n, tolerance, direction, rows, shrink, maxShrinkSteps, seed, replayCase, confidence);
   }
 
-  /** For directional properties: the score may move against the direction by this much. */
+  /** The largest allowed score change (tolerance) or move against the direction (directional). */
   public Property withTolerance(double t) {
     return new Property(name, kind, perturbations, cases, t, direction, rows, shrink, maxShrinkSteps, seed, replayCase, confidence);
   }
