@@ -414,7 +414,8 @@ final class Engine {
   private String replayText(long seed, List<Integer> failing) {
     StringBuilder sb = new StringBuilder();
     sb.append("Every case is generated from seed ").append(seed).append(" and its case index alone, and shrinking is deterministic, ")
-        .append("so a case and its shrunk counterexample replay exactly.");
+        .append("so a case and its shrunk counterexample replay exactly; rerunning the suite with the same suite seed and check id ")
+        .append("gives the same seed.");
     if (failing.isEmpty()) {
       sb.append(" No case failed.");
     } else {
