@@ -51,4 +51,19 @@ class SuiteCheckTest {
     String html = Files.readString(dir.resolve("report.html"));
     assertTrue(html.contains("Shrunk counterexample 1"), "the HTML report shows the counterexample");
   }
+
+  @Test
+  void theBaselineModelIsMeasuredButNotShrunk() {
+    Table data = TestData.table(200);
+    FunctionModel biased = TestData.linear(TestData.weights(TestData.X1, 100, TestData.GROUP_B, 100), -0.5);
+    PerturbationCheck check = new PerturbationCheck(Property.counterfactual("group").withCases(300));
+    PerturbationResult asBaseline = check.run(new dev.gauntlet.harness.check.CheckContext(biased, true, data, null, 9, 0.5, null, null,
+        new dev.gauntlet.harness.check.CheckContext.Cache()));
+    PerturbationResult asCandidate = check.run(new dev.gauntlet.harness.check.CheckContext(biased, false, data, null, 9, 0.5, null, null,
+        new dev.gauntlet.harness.check.CheckContext.Cache()));
+    assertEquals(asCandidate.failures(), asBaseline.failures());
+    assertTrue(asBaseline.failures() > 0);
+    assertTrue(asBaseline.counterexamples().isEmpty());
+    assertTrue(!asCandidate.counterexamples().isEmpty());
+  }
 }
