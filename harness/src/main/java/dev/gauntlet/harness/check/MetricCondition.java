@@ -185,7 +185,8 @@ public final class MetricCondition implements Condition<Measured> {
   }
 
   private Judgement judgeOne(Measurement m, Measured baseline) {
-    String who = m.subject().isEmpty() ? metric : metric + " for " + m.subject();
+    String name = metric.replace('_', ' ');
+    String who = m.subject().isEmpty() ? name : name + " for " + m.subject();
     if (m.inconclusive() != null) {
       return new Judgement(m.subject(), Outcome.INCONCLUSIVE, capitalize(who) + " cannot be judged: " + m.inconclusive() + ".", m.value(), Double.NaN);
     }
