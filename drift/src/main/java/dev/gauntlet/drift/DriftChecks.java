@@ -91,17 +91,10 @@ public final class DriftChecks implements CheckProvider {
       throw params.get("origin").error("drift.temporal always measures accuracy drops against the reference period; 'origin' applies to drift.features");
     }
     WindowSpec spec = WindowSpec.parse(params, schema, 30);
-    List<String> groups = new ArrayList<>();
     Optional<ConfigNode> g = params.opt("groups");
+    List<String> groups = new ArrayList<>();
     if (g.isPresent()) {
-      for (ConfigNode n : g.get().isScalar() ? List.of(g.get()) : g.get().asList()) {
-        String col = n.asText();
-        ColumnSpec c = schema.find(col).orElseThrow(() -> n.error("schema '" + schema.name() + "' has no column '" + col + "'"));
-        if (!c.hasCategories()) {
-          throw n.error("group column '" + col + "' is " + c.type().name().toLowerCase() + "; groups need a categorical or binary column");
-        }
-        groups.add(col);
-      }
+      groups.addAll(columns(g.get(), schema, ColumnSpec::hasCategories, "groups need a categorical or binary column", "group column"));
     } else {
       schema.protectedAttributes().stream().filter(ColumnSpec::hasCategories).forEach(c -> groups.add(c.name()));
     }
@@ -116,20 +109,28 @@ public final class DriftChecks implements CheckProvider {
     return new TemporalHoldoutCheck(spec, groups, maxDrop, horizon);
   }
 
+  /** A column name or a list of them, each in the schema and accepted by {@code ok}. */
+  private static List<String> columns(ConfigNode node, Schema schema, java.util.function.Predicate<ColumnSpec> ok, String need, String what) {
+    List<String> out = new ArrayList<>();
+    for (ConfigNode n : node.isScalar() ? List.of(node) : node.asList()) {
+      String col = n.asText();
+      ColumnSpec c = schema.find(col).orElseThrow(() -> n.error("schema '" + schema.name() + "' has no column '" + col + "'"));
+      if (!ok.test(c)) {
+        throw n.error(what + " '" + col + "' is " + c.type().name().toLowerCase() + "; " + need);
+      }
+      out.add(col);
+    }
+    return out;
+  }
+
   static FeatureDriftCheck features(ConfigNode params, Schema schema) {
     params.allowOnly(keys(new String[] {"features", "bins", "alpha", "correction", "threshold", "top", "predictions"}));
     WindowSpec spec = WindowSpec.parse(params, schema, 30);
     List<String> features = new ArrayList<>();
     Optional<ConfigNode> f = params.opt("features");
     if (f.isPresent()) {
-      for (ConfigNode n : f.get().isScalar() ? List.of(f.get()) : f.get().asList()) {
-        String col = n.asText();
-        ColumnSpec c = schema.find(col).orElseThrow(() -> n.error("schema '" + schema.name() + "' has no column '" + col + "'"));
-        if (c.type() != ColumnType.NUMERIC && !c.hasCategories()) {
-          throw n.error("column '" + col + "' is " + c.type().name().toLowerCase() + "; drift statistics need a numeric or categorical column");
-        }
-        features.add(col);
-      }
+      features.addAll(columns(f.get(), schema, c -> c.type() == ColumnType.NUMERIC || c.hasCategories(),
+          "drift statistics need a numeric or categorical column", "column"));
       if (features.isEmpty()) {
         throw f.get().error("features is empty; list columns or leave it out to watch every feature");
       }
