@@ -86,6 +86,11 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "Print only the verdict.")
     boolean quiet;
+
+    /** The options as they would be typed, for the reproduce command. */
+    String asArguments() {
+      return (seed != null ? " --seed " + seed : "") + (out != null ? " --out " + out : "");
+    }
   }
 
   @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -102,8 +107,7 @@ public final class Main implements Callable<Integer> {
       PrintStream err = printStream(spec.commandLine().getErr());
       Path inputs = Path.of("target", "gauntlet", "demo-inputs");
       Path suite = Demo.prepare(inputs, m -> log(err, opts.quiet, m));
-      String cmd = "./gauntlet demo" + (opts.seed != null ? " --seed " + opts.seed : "") + (opts.out != null ? " --out " + opts.out : "");
-      return audit(suite, opts, cmd, spec);
+      return audit(suite, opts, "./gauntlet demo" + opts.asArguments(), spec);
     }
   }
 
@@ -120,8 +124,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      String cmd = "./gauntlet audit --suite " + suite + (opts.seed != null ? " --seed " + opts.seed : "") + (opts.out != null ? " --out " + opts.out : "");
-      return audit(suite, opts, cmd, spec);
+      return audit(suite, opts, "./gauntlet audit --suite " + suite + opts.asArguments(), spec);
     }
   }
 
