@@ -296,8 +296,15 @@ public final class SvgCharts {
     return Double.isNaN(p.y()) ? "n/a" : MetricCondition.fmt(p.y());
   }
 
+  /** Legend columns: three, or two when series names are long. */
+  private static int legendColumns(Evidence.Chart c) {
+    int longest = c.series().stream().mapToInt(x -> x.name() == null ? 0 : x.name().length()).max().orElse(0);
+    return longest > 24 ? 2 : 3;
+  }
+
   private static int legendHeight(Evidence.Chart c) {
-    int rows = (c.series().size() > 1 ? (c.series().size() + 2) / 3 : 0) + (c.band() != null ? 1 : 0);
+    int cols = legendColumns(c);
+    int rows = (c.series().size() > 1 ? (c.series().size() + cols - 1) / cols : 0) + (c.band() != null ? 1 : 0);
     return rows == 0 ? 0 : 8 + 18 * rows;
   }
 
@@ -307,10 +314,13 @@ public final class SvgCharts {
 
   private static void legend(StringBuilder s, Evidence.Chart c, boolean anyOutside, int top) {
     int item = 0;
+    int cols = legendColumns(c);
+    int colWidth = (W - LEFT - RIGHT) / cols;
+    int chars = (int) ((colWidth - 44) / 6.2);
     if (c.series().size() > 1) {
       for (int k = 0; k < c.series().size(); k++, item++) {
-        double x = LEFT + (item % 3) * 190;
-        double y = top + 12 + (item / 3) * 18;
+        double x = LEFT + (item % cols) * colWidth;
+        double y = top + 12 + (item / cols) * 18;
         String col = COLORS[k % COLORS.length];
         s.append("<line x1=\"").append(f(x)).append("\" x2=\"").append(f(x + 28)).append("\" y1=\"").append(f(y)).append("\" y2=\"").append(f(y))
             .append("\" stroke=\"").append(col).append("\" stroke-width=\"2\"");
@@ -318,13 +328,13 @@ public final class SvgCharts {
           s.append(" stroke-dasharray=\"").append(DASHES[k % DASHES.length]).append('"');
         }
         s.append("/>").append(marker(k, x + 14, y, col, null));
-        s.append("<text x=\"").append(f(x + 34)).append("\" y=\"").append(f(y + 4)).append("\" font-size=\"11\">").append(xml(trunc(c.series().get(k).name(), 26)))
+        s.append("<text x=\"").append(f(x + 34)).append("\" y=\"").append(f(y + 4)).append("\" font-size=\"11\">").append(xml(trunc(c.series().get(k).name(), chars)))
             .append("</text>");
       }
     }
     if (c.band() != null) {
       // the band and the cross get a row of their own: band labels are long
-      double y = top + 12 + ((item + 2) / 3) * 18;
+      double y = top + 12 + ((item + cols - 1) / cols) * 18;
       String text = trunc(c.band().label() + " " + bandRange(c.band()), 56);
       s.append("<rect x=\"").append(LEFT).append("\" y=\"").append(f(y - 6)).append("\" width=\"28\" height=\"12\" fill=\"").append(BAND)
           .append("\" fill-opacity=\"0.12\" stroke=\"").append(BAND).append("\" stroke-dasharray=\"5 3\"/>");
