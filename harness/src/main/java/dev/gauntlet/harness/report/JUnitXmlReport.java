@@ -1,5 +1,6 @@
 package dev.gauntlet.harness.report;
 
+import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Outcome;
 import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Finding;
@@ -26,7 +27,8 @@ import javax.xml.stream.XMLStreamWriter;
  *       (ERROR: an {@code <error>}); a finding that does not (an advisory check's FAIL, a WARN
  *       without fail-on-warn) passes with its outcome and sentence in {@code <system-out>};
  *       INCONCLUSIVE is {@code <skipped>} unless the policy makes it fail. A required check that
- *       judged nothing gets one more failing test case saying so.
+ *       judged nothing gets one more failing test case saying so. A failure's text ends with the
+ *       check's replay notes (evidence notes titled "Replay"), when it has any.
  * </ul>
  *
  * So a check suite has failures or errors exactly when the verdict names that check.
@@ -45,6 +47,7 @@ public final class JUnitXmlReport {
     for (CheckResult c : r.checks()) {
       String cls = "gauntlet." + r.suite() + "." + c.id();
       Suite s = new Suite(cls, c.durationMillis());
+      String replay = replay(c);
       for (Finding f : c.findings()) {
         String name = f.condition() + (f.subject().isEmpty() ? "" : " [" + f.subject() + "]");
         boolean blocks = gate.blocks(c, f.outcome());
@@ -58,7 +61,7 @@ public final class JUnitXmlReport {
         } else {
           kind = null;
         }
-        String message = f.outcome() + ": " + f.sentence();
+        String message = f.outcome() + ": " + f.sentence() + (kind != null && !kind.equals("skipped") ? replay : "");
         if (kind == null && f.outcome() != Outcome.PASS) {
           message = f.outcome() + " (does not stop promotion" + (c.required() ? "" : ": advisory check") + "): " + f.sentence();
         }
@@ -135,6 +138,17 @@ public final class JUnitXmlReport {
       throw new IllegalStateException(e);
     }
     return HtmlReport.legalChars(out.toString());
+  }
+
+  /** The texts of a check's notes titled "Replay..." (how to replay a failing case), each on its own lines; or "". */
+  private static String replay(CheckResult c) {
+    StringBuilder sb = new StringBuilder();
+    for (Evidence e : c.evidence()) {
+      if (e instanceof Evidence.Note n && n.title() != null && n.title().startsWith("Replay")) {
+        sb.append("\n").append(n.title()).append(": ").append(n.text());
+      }
+    }
+    return sb.toString();
   }
 
   private static void property(XMLStreamWriter w, String name, String value) throws XMLStreamException {

@@ -118,4 +118,12 @@ public class ReportAgreementTest {
     String xml = JUnitXmlReport.render(r);
     assertTrue(xml.contains("FAIL (does not stop promotion: advisory check): Accuracy for 2024-12 is 0.67"), "the advisory failure is still reported");
   }
+
+  @Test
+  void aJUnitFailureCarriesTheChecksReplayNote() {
+    Document d = Xhtml.parse(JUnitXmlReport.render(ReportFixtures.rich(Gate.standard())));
+    Element failure = one(d, "//testsuite[@name='gauntlet.rich.robustness']/testcase/failure");
+    assertTrue(failure.getTextContent().contains("Replay: ./gauntlet audit --suite suite.yaml --seed 4242 --only robustness"), failure.getTextContent());
+    assertTrue(all(d, "//testsuite[@name='gauntlet.rich.accuracy']//*[contains(., 'Replay')]").isEmpty(), "only failures carry replay notes");
+  }
 }
