@@ -161,7 +161,10 @@ public final class HtmlReport {
       List<String> parts = new ArrayList<>();
       byOutcome.entrySet().stream().sorted(Comparator.comparingInt((Map.Entry<Outcome, Integer> e) -> -e.getKey().severity()))
           .forEach(e -> parts.add(e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT)));
-      tm.put("breakdown", in.isEmpty() ? "no checks in this suite" : String.join(", ", parts));
+      Gate gate = r.verdict().gate();
+      long harmless = gate == null ? 0 : in.stream().filter(c -> c.outcome().severity() >= Outcome.WARN.severity() && gate.blockingReason(c).isEmpty()).count();
+      tm.put("breakdown", in.isEmpty() ? "no checks in this suite" : String.join(", ", parts)
+          + (harmless == 0 ? "" : "; " + harmless + (harmless == 1 ? " does" : " do") + " not stop promotion"));
       trials.add(tm);
       if (!in.isEmpty()) {
         Map<String, Object> sm = new LinkedHashMap<>();

@@ -119,6 +119,9 @@ class HtmlReportTest {
     List<Element> trials = all(DOC, "//" + el("ul") + "[@class='trials']/" + el("li"));
     List<String> grid = trials.stream().map(t -> text(one(t, ".//*[@class='trial-title']")) + "=" + text(one(t, ".//" + el("span") + "[contains(@class,'badge')]"))).toList();
     assertEquals(List.of("Performance=PASS", "Perturbation properties=ERROR", "Adversarial robustness=FAIL", "Slice fairness=FAIL", "Temporal drift=FAIL"), grid);
+    // drift: the advisory FAIL and the WARN are not blocking under the standard gate, and the card says so
+    assertEquals("2 checks: 1 fail, 1 warn; 2 do not stop promotion", text(one(trials.get(4), ".//*[@class='count']")));
+    assertEquals("2 checks: 1 fail, 1 inconclusive", text(one(trials.get(3), ".//*[@class='count']")));
   }
 
   @Test
