@@ -56,12 +56,12 @@ class ImageSetOrderingTest {
     dev.gauntlet.harness.data.Encoder enc = new dev.gauntlet.harness.data.Encoder(schema);
     MultiLayerNetwork net = Nets.mlp(7, DataType.FLOAT, 64, 10, Activation.RELU, 32);
     DataSet ds = new DataSet(Nd4j.create(enc.encode(train)).castTo(DataType.FLOAT), Nets.oneHot(train.labels(), 10, DataType.FLOAT));
-    for (int epoch = 0; epoch < 60; epoch++) {
+    for (int epoch = 0; epoch < 40; epoch++) {
       net.fit(ds);
     }
     Dl4jModel model = Dl4jModel.of(net, "digits-mlp");
-    double[] eps = {0.03, 0.06, 0.1, 0.15};
-    RobustnessCheck check = new RobustnessCheck(AttackSpec.pgd(Norm.LINF, 10, 1), List.of(AttackSpec.fgsm(Norm.LINF), AttackSpec.noise(Norm.LINF, 10)),
+    double[] eps = {0.04, 0.08, 0.15};
+    RobustnessCheck check = new RobustnessCheck(AttackSpec.pgd(Norm.LINF, 10, 1), List.of(AttackSpec.fgsm(Norm.LINF), AttackSpec.noise(Norm.LINF, 5)),
         eps, 1000, List.of(), 30, 5, "digits-adv.csv", null);
     CheckContext ctx = new CheckContext(model, false, test, null, 99, 0.5, null, out, new CheckContext.Cache());
     CheckValue v = check.run(ctx);
