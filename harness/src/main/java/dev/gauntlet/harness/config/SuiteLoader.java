@@ -5,6 +5,7 @@ import dev.gauntlet.harness.check.Check;
 import dev.gauntlet.harness.check.Condition;
 import dev.gauntlet.harness.check.Measured;
 import dev.gauntlet.harness.check.MetricCondition;
+import dev.gauntlet.harness.data.Encoder;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.SchemaLoader;
 import dev.gauntlet.harness.data.Table;
@@ -184,7 +185,19 @@ public final class SuiteLoader {
     if (p == null) {
       throw node.get("type").error("unknown model type '" + type + "'; known types: " + String.join(", ", modelTypes.keySet()));
     }
-    return p.load(node, base, schema);
+    ModelUnderTest m = p.load(node, base, schema);
+    int width = new Encoder(schema).width();
+    if (m.inputWidth().isPresent() && m.inputWidth().getAsInt() != width) {
+      throw node.error("model '" + m.name() + "' takes inputs of width " + m.inputWidth().getAsInt() + " but schema '" + schema.name()
+          + "' encodes its features into " + width + " inputs (" + String.join(", ", new Encoder(schema).names())
+          + "); the schema's features and encodings must match what the model was trained on");
+    }
+    if (schema.label().isPresent() && !m.can(dev.gauntlet.harness.model.Capability.PRECOMPUTED)
+        && schema.label().get().categories().size() != m.classCount()) {
+      throw node.error("model '" + m.name() + "' predicts " + m.classCount() + " classes but the label '" + schema.label().get().name()
+          + "' has " + schema.label().get().categories().size() + " " + schema.label().get().categories());
+    }
+    return m;
   }
 
   private CheckSpec<?> check(ConfigNode c, Schema schema) {

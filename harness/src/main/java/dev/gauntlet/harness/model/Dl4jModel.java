@@ -131,7 +131,10 @@ public final class Dl4jModel implements ModelUnderTest {
 
   private static Dl4jModel fromGraph(ComputationGraph g, String name, Artifact art) {
     ComputationGraphConfiguration conf = g.getConfiguration().clone();
+    // calcBackpropGradients keeps activation gradients in workspaces unless the *inference* mode is NONE
+    // (it tests getInferenceWorkspaceMode()), so both are turned off for the input gradient to outlive the pass.
     conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
+    conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
     CapturingGraph cg = new CapturingGraph(conf);
     cg.init(g.params().dup(), false);
     return new Dl4jModel(name, null, cg, art);
@@ -267,7 +270,7 @@ public final class Dl4jModel implements ModelUnderTest {
 
   /**
    * A graph that keeps the gradient with respect to its input, which {@link ComputationGraph} clears
-   * after backpropagation. Training workspaces must be off so the array outlives the pass.
+   * after backpropagation. Workspaces must be off so the array outlives the pass.
    */
   static final class CapturingGraph extends ComputationGraph {
     private static final long serialVersionUID = 1L;

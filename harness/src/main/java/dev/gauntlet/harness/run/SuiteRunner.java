@@ -50,7 +50,9 @@ public final class SuiteRunner {
     for (CheckSpec<?> spec : suite.checks()) {
       i++;
       progress.accept("[" + i + "/" + suite.checks().size() + "] " + spec.check().title() + " (" + spec.id() + ")");
-      results.add(runOne(suite, spec, candidateCache, baselineCache));
+      CheckResult r = runOne(suite, spec, candidateCache, baselineCache);
+      results.add(r);
+      progress.accept(String.format(java.util.Locale.ROOT, "      -> %s in %.1f s", r.outcome(), r.durationMillis() / 1000.0));
     }
     Verdict verdict = suite.gate().decide(results);
     long millis = (System.nanoTime() - t0) / 1_000_000;

@@ -1,0 +1,41 @@
+package dev.gauntlet.suites;
+
+import dev.gauntlet.fixtures.DemoInputs;
+import dev.gauntlet.harness.UsageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** The built-in demo: writes its inputs (data, schema, models, suite) into a folder and returns the suite file. */
+public final class Demo {
+  private Demo() {}
+
+  /** The demo suite's YAML text. */
+  public static String suiteText() {
+    try (InputStream in = Demo.class.getResourceAsStream("demo/suite.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("the suites jar lacks demo/suite.yaml");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Materialises the demo inputs into {@code dir} and writes {@code suite.yaml} there. */
+  public static Path prepare(Path dir, Consumer<String> progress) {
+    DemoInputs.materialize(dir, progress);
+    Path suite = dir.resolve("suite.yaml");
+    try {
+      String text = suiteText();
+      if (!Files.exists(suite) || !Files.readString(suite).equals(text)) {
+        Files.writeString(suite, text);
+      }
+    } catch (IOException e) {
+      throw new UsageException(suite + ": cannot write the demo suite: " + e.getMessage(), e);
+    }
+    return suite;
+  }
+}

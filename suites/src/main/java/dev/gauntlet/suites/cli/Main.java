@@ -1,0 +1,196 @@
+package dev.gauntlet.suites.cli;
+
+import dev.gauntlet.harness.ExitCode;
+import dev.gauntlet.harness.GauntletException;
+import dev.gauntlet.harness.config.CheckType;
+import dev.gauntlet.harness.config.SuiteLoader;
+import dev.gauntlet.harness.report.ReportWriter;
+import dev.gauntlet.harness.run.CheckResult;
+import dev.gauntlet.harness.run.Provenance;
+import dev.gauntlet.harness.run.Suite;
+import dev.gauntlet.harness.run.SuiteResult;
+import dev.gauntlet.harness.run.SuiteRunner;
+import dev.gauntlet.suites.Demo;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code gauntlet} command. Exit codes: 0 gate passed, 1 gate failed, 2 bad usage,
+ * configuration or data, 3 internal error.
+ */
+@Command(name = "gauntlet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "Audits a machine-learning model before promotion: perturbation, adversarial, fairness and drift trials, one gate.",
+    subcommands = {Main.DemoCommand.class, Main.AuditCommand.class, Main.ChecksCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:the gate passed", "1:the gate failed", "2:bad usage, configuration, data or model", "3:internal error"})
+public final class Main implements Callable<Integer> {
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command line and returns the exit code (for tests). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setExitCodeExceptionMapper(t -> t instanceof GauntletException g ? g.exitCode() : ExitCode.INTERNAL_ERROR);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("gauntlet: " + ex.getMessage());
+      err.println("Run 'gauntlet --help' (or 'gauntlet " + (ex.getCommandLine().getCommandName()) + " --help') for usage.");
+      return ExitCode.BAD_INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, c, p) -> {
+      if (ex instanceof GauntletException g && g.exitCode() == ExitCode.BAD_INPUT) {
+        err.println("gauntlet: error: " + ex.getMessage());
+        return ExitCode.BAD_INPUT;
+      }
+      err.println("gauntlet: internal error (please report it with the command and this trace):");
+      ex.printStackTrace(err);
+      return ExitCode.INTERNAL_ERROR;
+    });
+    try {
+      return cl.execute(args);
+    } catch (Throwable t) {
+      err.println("gauntlet: internal error: " + t);
+      return ExitCode.INTERNAL_ERROR;
+    }
+  }
+
+  @Override
+  public Integer call() {
+    new CommandLine(this).usage(System.err);
+    return ExitCode.BAD_INPUT;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"Gauntlet " + Provenance.currentHarnessVersion()};
+    }
+  }
+
+  /** Shared options of the commands that run a suite. */
+  static class RunOptions {
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: target/gauntlet/<suite name>).")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for every random choice (default: the suite's).")
+    Long seed;
+
+    @Option(names = "--quiet", description = "Print only the verdict.")
+    boolean quiet;
+
+    /** The options as they would be typed, for the reproduce command. */
+    String asArguments() {
+      return (seed != null ? " --seed " + seed : "") + (out != null ? " --out " + out : "");
+    }
+  }
+
+  @Command(name = "demo", mixinStandardHelpOptions = true,
+      description = "Runs the built-in demo audit on synthetic lending data it generates (and caches in target/gauntlet/demo-inputs).")
+  static final class DemoCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    RunOptions opts = new RunOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintStream err = printStream(spec.commandLine().getErr());
+      Path inputs = Path.of("target", "gauntlet", "demo-inputs");
+      Path suite = Demo.prepare(inputs, m -> log(err, opts.quiet, m));
+      return audit(suite, opts, "./gauntlet demo" + opts.asArguments(), spec);
+    }
+  }
+
+  @Command(name = "audit", mixinStandardHelpOptions = true, description = "Runs a YAML suite and writes report.json, report.html, junit.xml and summary.md.")
+  static final class AuditCommand implements Callable<Integer> {
+    @Option(names = "--suite", required = true, paramLabel = "FILE", description = "The suite file (YAML).")
+    Path suite;
+
+    @CommandLine.Mixin
+    RunOptions opts = new RunOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return audit(suite, opts, "./gauntlet audit --suite " + suite + opts.asArguments(), spec);
+    }
+  }
+
+  @Command(name = "checks", mixinStandardHelpOptions = true, description = "Lists the check types a suite can use.")
+  static final class ChecksCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      for (CheckType t : new SuiteLoader().checkTypes().values()) {
+        out.printf(Locale.ROOT, "%-32s %s%n", t.name(), t.description());
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  static int audit(Path suiteFile, RunOptions opts, String command, CommandLine.Model.CommandSpec spec) {
+    PrintStream err = printStream(spec.commandLine().getErr());
+    java.io.PrintWriter out = spec.commandLine().getOut();
+    long t0 = System.nanoTime();
+    Suite suite = new SuiteLoader().load(suiteFile, opts.seed == null ? OptionalLong.empty() : OptionalLong.of(opts.seed), m -> log(err, opts.quiet, m));
+    Path dir = opts.out != null ? opts.out : Path.of("target", "gauntlet", suite.name());
+    log(err, opts.quiet, "Auditing '" + suite.model().name() + "' with suite '" + suite.name() + "' (" + suite.checks().size() + " checks, seed " + suite.seed() + ")");
+    SuiteResult r = new SuiteRunner(m -> log(err, opts.quiet, m), dir, command).run(suite);
+    ReportWriter.write(r, dir);
+    out.println();
+    out.println(r.verdict().passed() ? "PASSED  " + r.verdict().headline().substring("PASSED: ".length()) : "FAILED  " + r.verdict().headline().substring("FAILED: ".length()));
+    for (String reason : r.verdict().reasons()) {
+      out.println("  - " + reason);
+    }
+    if (!opts.quiet) {
+      for (CheckResult c : r.checks()) {
+        out.printf(Locale.ROOT, "  %-13s %s [%s]%n", c.outcome(), c.title(), c.id());
+      }
+    }
+    out.println("Report: " + dir.resolve("report.html") + " (also report.json, junit.xml, summary.md)");
+    out.printf(Locale.ROOT, "Took %.1f s. Exit code %d.%n", (System.nanoTime() - t0) / 1e9, r.verdict().exitCode());
+    out.flush();
+    return r.verdict().exitCode();
+  }
+
+  private static void log(PrintStream err, boolean quiet, String m) {
+    if (!quiet) {
+      err.println(m);
+    }
+  }
+
+  private static PrintStream printStream(java.io.PrintWriter w) {
+    return new PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        w.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        w.write(new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void flush() {
+        w.flush();
+      }
+    }, true, java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

@@ -1,2 +1,0 @@
-/** Gauntlet suites module. */
-package dev.gauntlet.suites;
