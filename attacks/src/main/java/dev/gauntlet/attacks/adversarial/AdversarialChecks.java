@@ -99,7 +99,7 @@ public final class AdversarialChecks implements CheckProvider {
   }
 
   private static String export(ConfigNode p) {
-    return p.opt("export").map(n -> n.require(n.asText(), v -> v.matches("[A-Za-z0-9][A-Za-z0-9_.-]*\\.csv") ? null
+    return p.opt("export").map(n -> n.require(n.asText(), v -> v.matches(CheckOptions.EXPORT_NAME) ? null
         : "export must be a plain file name ending in .csv, got '" + v + "'")).orElse(null);
   }
 

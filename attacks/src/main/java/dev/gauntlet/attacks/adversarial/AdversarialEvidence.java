@@ -184,10 +184,11 @@ final class AdversarialEvidence {
 
   /** How the attack treated discrete and immutable features, for the report. */
   static Evidence.Note handling(InputSpace space) {
-    List<String> immutable = new ArrayList<>();
+    java.util.Set<String> immutable = new java.util.LinkedHashSet<>();
     for (int d = 0; d < space.width(); d++) {
       if (!space.mutable(d)) {
-        immutable.add(space.name(d));
+        String name = space.name(d);
+        immutable.add(space.group(d) >= 0 && name.contains("=") ? name.substring(0, name.indexOf('=')) : name);
       }
     }
     return new Evidence.Note("How the attack treats features",

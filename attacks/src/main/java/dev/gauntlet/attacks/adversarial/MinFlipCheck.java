@@ -50,21 +50,7 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
     if (searchSteps < 1 || searchSteps > 30) {
       throw new IllegalArgumentException("searchSteps must be in [1, 30], got " + searchSteps);
     }
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows must be at least 1, got " + maxRows);
-    }
-    if (minGroupSize < 1) {
-      throw new IllegalArgumentException("minGroupSize must be at least 1, got " + minGroupSize);
-    }
-    if (fragileRows < 0) {
-      throw new IllegalArgumentException("fragileRows must be at least 0, got " + fragileRows);
-    }
-    if (export != null && !export.matches("[A-Za-z0-9][A-Za-z0-9_.-]*\\.csv")) {
-      throw new IllegalArgumentException("export must be a plain file name ending in .csv (letters, digits, '_', '-', '.'), got '" + export + "'");
-    }
-    if (imageShape != null && (imageShape.length != 2 || imageShape[0] < 1 || imageShape[1] < 1)) {
-      throw new IllegalArgumentException("imageShape must be [width, height] with positive sides, got " + Arrays.toString(imageShape));
-    }
+    CheckOptions.validate(maxRows, minGroupSize, fragileRows, export, imageShape);
   }
 
   /** The search with defaults: 8 halvings, 500 rows, protected groups of at least 30, 10 fragile rows. */

@@ -137,15 +137,8 @@ final class QueryAttack {
       for (int k = 0; k < rows.size(); k++) {
         int i = rows.get(k);
         used[i]++;
-        double s = score(p[k], goal, i);
-        if (goal.reached(rule.decide(p[k]), i)) {
-          cur[i] = plus.get(k);
-          success[i] = true;
-          running[i] = false;
-        } else if (s < best[i]) {
-          cur[i] = plus.get(k);
-          best[i] = s;
-        } else if (space.group(dims.get(k)) < 0 && used[i] < spec.queryBudget()) {
+        if (!keep(i, plus.get(k), p[k], goal, rule, cur, best, success, running)
+            && space.group(dims.get(k)) < 0 && used[i] < spec.queryBudget()) {
           retry.add(i);
           minus.add(move(space, cur[i], x0[i], eps[i], spec.norm(), dims.get(k), -1, frac));
         }
@@ -156,19 +149,29 @@ final class QueryAttack {
         for (int k = 0; k < retry.size(); k++) {
           int i = retry.get(k);
           used[i]++;
-          double s = score(q[k], goal, i);
-          if (goal.reached(rule.decide(q[k]), i)) {
-            cur[i] = minus.get(k);
-            success[i] = true;
-            running[i] = false;
-          } else if (s < best[i]) {
-            cur[i] = minus.get(k);
-            best[i] = s;
-          }
+          keep(i, minus.get(k), q[k], goal, rule, cur, best, success, running);
         }
       }
     }
     return new Outcome(cur, success, queries);
+  }
+
+  /** Moves row {@code i} to {@code cand} when it reaches the goal or lowers the score; true when it does. */
+  private static boolean keep(int i, double[] cand, double[] p, GradientAttack.Goal goal, DecisionRule rule, double[][] cur, double[] best,
+      boolean[] success, boolean[] running) {
+    if (goal.reached(rule.decide(p), i)) {
+      cur[i] = cand;
+      success[i] = true;
+      running[i] = false;
+      return true;
+    }
+    double s = score(p, goal, i);
+    if (s < best[i]) {
+      cur[i] = cand;
+      best[i] = s;
+      return true;
+    }
+    return false;
   }
 
   /** The dimensions SimBA may try for a row: mutable ones whose smallest move fits in the ball. */
