@@ -9,6 +9,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMax;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMin;
+import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -328,10 +329,13 @@ public final class InputSpace {
       uniform &= lower[d] == lo && upper[d] == hi;
     }
     if (uniform) {
-      if (hi < Double.POSITIVE_INFINITY) {
+      if (hi < Double.POSITIVE_INFINITY && lo > Double.NEGATIVE_INFINITY) {
+        ClipByValue clip = new ClipByValue(x, lo, hi);
+        clip.addOutputArgument(x);
+        Nd4j.exec(clip);
+      } else if (hi < Double.POSITIVE_INFINITY) {
         Transforms.min(x, hi, false);
-      }
-      if (lo > Double.NEGATIVE_INFINITY) {
+      } else if (lo > Double.NEGATIVE_INFINITY) {
         Transforms.max(x, lo, false);
       }
       return;
