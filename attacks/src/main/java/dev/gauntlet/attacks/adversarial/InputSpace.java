@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMax;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMin;
-import org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -329,13 +328,10 @@ public final class InputSpace {
       uniform &= lower[d] == lo && upper[d] == hi;
     }
     if (uniform) {
-      if (hi < Double.POSITIVE_INFINITY && lo > Double.NEGATIVE_INFINITY) {
-        ClipByValue clip = new ClipByValue(x, lo, hi);
-        clip.addOutputArgument(x);
-        Nd4j.exec(clip);
-      } else if (hi < Double.POSITIVE_INFINITY) {
+      if (hi < Double.POSITIVE_INFINITY) {
         Transforms.min(x, hi, false);
-      } else if (lo > Double.NEGATIVE_INFINITY) {
+      }
+      if (lo > Double.NEGATIVE_INFINITY) {
         Transforms.max(x, lo, false);
       }
       return;
