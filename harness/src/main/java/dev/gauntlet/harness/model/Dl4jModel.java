@@ -170,6 +170,14 @@ public final class Dl4jModel implements ModelUnderTest {
     return Optional.of(gradients);
   }
 
+  /**
+   * The wrapped {@link MultiLayerNetwork}, for tools that walk its layers (e.g. an input-gradient-only
+   * backward pass); empty for a {@link ComputationGraph}. Callers must not modify or train it.
+   */
+  public Optional<MultiLayerNetwork> multiLayerNetwork() {
+    return Optional.ofNullable(mln);
+  }
+
   /** The data type of the network's parameters (inputs are cast to it). */
   public DataType dataType() {
     return dtype;

@@ -1,0 +1,36 @@
+package dev.gauntlet.attacks.adversarial;
+
+import dev.gauntlet.harness.check.MetricCondition;
+
+/**
+ * The usual conditions on adversarial checks, for Java suites (YAML writes the same as
+ * {@code {metric: robust_accuracy, subject: "eps=0.05", atLeast: 0.7}}).
+ */
+public final class AdversarialConditions {
+  private AdversarialConditions() {}
+
+  /** Robust accuracy at {@code eps} at least {@code min}. */
+  public static MetricCondition robustAccuracyAtLeast(double eps, double min) {
+    return MetricCondition.atLeast("robust_accuracy", min).forSubject(AdversarialEvidence.epsSubject(eps));
+  }
+
+  /** Robust accuracy at {@code eps} no more than {@code drop} below the baseline model's. */
+  public static MetricCondition robustAccuracyMaxDrop(double eps, double drop) {
+    return MetricCondition.maxDrop("robust_accuracy", drop).forSubject(AdversarialEvidence.epsSubject(eps));
+  }
+
+  /** The median minimal flipping epsilon at least {@code min}. */
+  public static MetricCondition medianMinFlipEpsAtLeast(double min) {
+    return MetricCondition.atLeast("median_min_flip_eps", min);
+  }
+
+  /** No protected group much easier to flip: lowest group median over highest at least {@code min}. */
+  public static MetricCondition groupFlipRatioAtLeast(String column, double min) {
+    return MetricCondition.atLeast("min_flip_eps_group_ratio", min).forSubject(column);
+  }
+
+  /** The subject of per-epsilon measurements, e.g. {@code eps=0.05}. */
+  public static String epsSubject(double eps) {
+    return AdversarialEvidence.epsSubject(eps);
+  }
+}

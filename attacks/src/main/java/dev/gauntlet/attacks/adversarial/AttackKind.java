@@ -1,0 +1,40 @@
+package dev.gauntlet.attacks.adversarial;
+
+import dev.gauntlet.harness.model.Capability;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The attacks Gauntlet runs. White-box ones need the model's input gradient. */
+public enum AttackKind {
+  /** Fast gradient sign method (Goodfellow et al. 2015): one step of size epsilon. */
+  FGSM(true),
+  /** Basic iterative method (Kurakin et al. 2017): projected gradient steps from the clean input. */
+  BIM(true),
+  /** Projected gradient descent (Madry et al. 2018): BIM from a random start in the ball, with restarts. */
+  PGD(true),
+  /** Simple black-box attack (Guo et al. 2019): coordinate steps kept when they lower the true class's score. */
+  SIMBA(false),
+  /** Baseline: uniform random noise in the ball, as many draws as the query budget. */
+  NOISE(false);
+
+  private final boolean whiteBox;
+
+  AttackKind(boolean whiteBox) {
+    this.whiteBox = whiteBox;
+  }
+
+  /** Whether the attack needs gradients. */
+  public boolean whiteBox() {
+    return whiteBox;
+  }
+
+  /** The model capabilities the attack needs. */
+  public Set<Capability> requires() {
+    return whiteBox ? EnumSet.of(Capability.PREDICT, Capability.LOSS_GRADIENT) : EnumSet.of(Capability.PREDICT);
+  }
+
+  /** The lower-case name used in YAML and reports. */
+  public String label() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.gauntlet.attacks.adversarial;
+
+import java.util.Objects;
+
+/**
+ * One attack, fully configured apart from epsilon (which a sweep or a search supplies).
+ *
+ * @param kind the attack
+ * @param norm the norm of the epsilon ball
+ * @param steps gradient steps for BIM and PGD (FGSM takes exactly one); at least 1
+ * @param stepSize the size of one step as a fraction of epsilon: BIM and PGD move {@code stepSize * eps}
+ *     per step (default {@code 2.5 / steps}, Madry et al.); SimBA under L2 moves {@code stepSize * eps}
+ *     per coordinate (default 0.5); NaN selects the default
+ * @param restarts PGD restarts from independent random starts; a row counts as broken when any
+ *     restart breaks it; 1 for the other attacks
+ * @param target the class the attack pushes towards (a targeted attack), or null for untargeted
+ * @param queryBudget model queries per row for SimBA and for the noise baseline (its number of draws)
+ */
+public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize, int restarts, String target, int queryBudget) {
+
+  public AttackSpec {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(norm, "norm");
+    if (kind == AttackKind.FGSM) {
+      steps = 1;
+    }
+    if (steps < 1 || steps > 10_000) {
+      throw new IllegalArgumentException("steps must be in [1, 10000], got " + steps);
+    }
+    if (!Double.isNaN(stepSize) && !(stepSize > 0 && stepSize <= 10)) {
+      throw new IllegalArgumentException("stepSize (a fraction of epsilon) must be in (0, 10], got " + stepSize);
+    }
+    if (restarts < 1 || restarts > 100) {
+      throw new IllegalArgumentException("restarts must be in [1, 100], got " + restarts);
+    }
+    if (restarts > 1 && kind != AttackKind.PGD) {
+      throw new IllegalArgumentException("restarts applies to pgd only (" + kind.label() + " has no random start), got " + restarts);
+    }
+    if (queryBudget < 1 || queryBudget > 1_000_000) {
+      throw new IllegalArgumentException("queryBudget must be in [1, 1000000], got " + queryBudget);
+    }
+    if (target != null && target.isBlank()) {
+      throw new IllegalArgumentException("target must name a class, got a blank string");
+    }
+    if (target != null && kind == AttackKind.NOISE) {
+      throw new IllegalArgumentException("the noise baseline cannot be targeted; remove target or use another attack");
+    }
+  }
+
+  /** FGSM: one step of size epsilon. */
+  public static AttackSpec fgsm(Norm norm) {
+    return new AttackSpec(AttackKind.FGSM, norm, 1, Double.NaN, 1, null, 1);
+  }
+
+  /** BIM with {@code steps} steps of {@code 2.5 * eps / steps}. */
+  public static AttackSpec bim(Norm norm, int steps) {
+    return new AttackSpec(AttackKind.BIM, norm, steps, Double.NaN, 1, null, 1);
+  }
+
+  /** PGD with {@code steps} steps of {@code 2.5 * eps / steps} from a random start, {@code restarts} times. */
+  public static AttackSpec pgd(Norm norm, int steps, int restarts) {
+    return new AttackSpec(AttackKind.PGD, norm, steps, Double.NaN, restarts, null, 1);
+  }
+
+  /** SimBA with a budget of model queries per row. */
+  public static AttackSpec simba(Norm norm, int queryBudget) {
+    return new AttackSpec(AttackKind.SIMBA, norm, 1, Double.NaN, 1, null, queryBudget);
+  }
+
+  /** Uniform noise in the ball, {@code draws} draws per row. */
+  public static AttackSpec noise(Norm norm, int draws) {
+    return new AttackSpec(AttackKind.NOISE, norm, 1, Double.NaN, 1, null, draws);
+  }
+
+  /** The same attack, targeted at a class (by name). */
+  public AttackSpec targeting(String cls) {
+    return new AttackSpec(kind, norm, steps, stepSize, restarts, cls, queryBudget);
+  }
+
+  /** The same attack with another step size (a fraction of epsilon). */
+  public AttackSpec withStepSize(double fraction) {
+    return new AttackSpec(kind, norm, steps, fraction, restarts, target, queryBudget);
+  }
+
+  /** The step size actually used, as a fraction of epsilon. */
+  public double effectiveStepSize() {
+    if (!Double.isNaN(stepSize)) {
+      return stepSize;
+    }
+    return switch (kind) {
+      case FGSM -> 1.0;
+      case BIM, PGD -> Math.min(1.0, 2.5 / steps);
+      case SIMBA -> norm == Norm.LINF ? 1.0 : 0.5;
+      case NOISE -> 1.0;
+    };
+  }
+
+  /** A short name for reports, e.g. {@code pgd-linf (10 steps, 1 restart)}. */
+  public String describe() {
+    String s = kind.label() + "-" + norm.label();
+    String detail = switch (kind) {
+      case FGSM -> "";
+      case BIM -> steps + " steps";
+      case PGD -> steps + " steps, " + restarts + (restarts == 1 ? " restart" : " restarts");
+      case SIMBA -> queryBudget + " queries";
+      case NOISE -> queryBudget + " draws";
+    };
+    if (target != null) {
+      detail = detail.isEmpty() ? "targeted at " + target : detail + ", targeted at " + target;
+    }
+    return detail.isEmpty() ? s : s + " (" + detail + ")";
+  }
+
+  /** {@code kind-norm}, e.g. {@code pgd-linf}: the series name and metric suffix. */
+  public String shortName() {
+    return kind.label() + "-" + norm.label();
+  }
+}

@@ -1,0 +1,243 @@
+package dev.gauntlet.attacks.adversarial;
+
+import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.harness.model.ModelUnderTest;
+import java.util.Optional;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The input gradient of a dense DL4J network computed by its own forward and backward pass over
+ * the layers' weights with ND4J matrix products, skipping every weight gradient that DL4J's
+ * {@code calculateGradients} would also compute. Buffers are kept per batch size and reused, so an
+ * attack step allocates no new large arrays.
+ *
+ * <p>Supported: a {@link MultiLayerNetwork} of {@link DenseLayer}s (identity, ReLU, tanh or sigmoid
+ * activations, no input preprocessors) ending in an {@link OutputLayer} with softmax and
+ * (unweighted) multi-class cross-entropy or negative log-likelihood, or a single sigmoid unit with
+ * (unweighted) binary cross-entropy. For those, softmax with cross-entropy has the gradient
+ * {@code p - y} with respect to the output layer's pre-activation. Any other network is not
+ * supported ({@link #of} is empty) and the model's own {@link InputGradients} are used instead.
+ * Instances are not thread-safe beyond their synchronized methods; the array returned by
+ * {@link #gradient} is a buffer overwritten by the next call.
+ */
+public final class DenseInputGradients implements InputGradients, GradientPass {
+  private enum Act { IDENTITY, RELU, TANH, SIGMOID }
+
+  private final INDArray[] weights;
+  private final INDArray[] biases;
+  private final Act[] acts;
+  private final boolean sigmoidOutput;
+  private final int classes;
+  private final DataType dtype;
+  private long batch = -1;
+  private INDArray[] activations;
+  private INDArray[] deltas;
+  private INDArray inputGradient;
+  private INDArray scratch;
+  private INDArray outputBuffer;
+
+  private DenseInputGradients(INDArray[] weights, INDArray[] biases, Act[] acts, boolean sigmoidOutput, DataType dtype) {
+    this.weights = weights;
+    this.biases = biases;
+    this.acts = acts;
+    this.sigmoidOutput = sigmoidOutput;
+    this.dtype = dtype;
+    this.classes = sigmoidOutput ? 2 : (int) weights[weights.length - 1].columns();
+  }
+
+  /** The dense pass for a model, when it is a supported DL4J network. */
+  public static Optional<DenseInputGradients> of(ModelUnderTest model) {
+    if (model instanceof Dl4jModel d) {
+      return d.multiLayerNetwork().flatMap(DenseInputGradients::of);
+    }
+    return Optional.empty();
+  }
+
+  /** The dense pass for a network, when all its layers are supported (see the class comment). */
+  public static Optional<DenseInputGradients> of(MultiLayerNetwork net) {
+    int n = net.getnLayers();
+    INDArray[] w = new INDArray[n];
+    INDArray[] b = new INDArray[n];
+    Act[] acts = new Act[n];
+    boolean sigmoidOut = false;
+    for (int i = 0; i < n; i++) {
+      if (net.getLayerWiseConfigurations().getInputPreProcess(i) != null) {
+        return Optional.empty();
+      }
+      org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(i).conf().getLayer();
+      boolean last = i == n - 1;
+      if (!last && !(conf instanceof DenseLayer) || last && !(conf instanceof OutputLayer)) {
+        return Optional.empty();
+      }
+      BaseLayer bl = (BaseLayer) conf;
+      IActivation a = bl.getActivationFn();
+      if (last) {
+        OutputLayer out = (OutputLayer) conf;
+        ILossFunction loss = out.getLossFn();
+        if (a instanceof ActivationSoftmax && loss instanceof LossMCXENT mc && mc.getWeights() == null && out.getNOut() >= 2) {
+          sigmoidOut = false;
+        } else if (a instanceof ActivationSigmoid && loss instanceof LossBinaryXENT bx && bx.getWeights() == null && out.getNOut() == 1) {
+          sigmoidOut = true;
+        } else {
+          return Optional.empty();
+        }
+      } else {
+        Act act = a instanceof ActivationReLU ? Act.RELU : a instanceof ActivationTanH ? Act.TANH
+            : a instanceof ActivationSigmoid ? Act.SIGMOID : a instanceof ActivationIdentity ? Act.IDENTITY : null;
+        if (act == null || ((DenseLayer) conf).getWeightNoise() != null) {
+          return Optional.empty();
+        }
+        acts[i] = act;
+      }
+      w[i] = net.getLayer(i).getParam("W");
+      b[i] = net.getLayer(i).getParam("b");
+      if (w[i] == null) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new DenseInputGradients(w, b, acts, sigmoidOut, net.params().dataType()));
+  }
+
+  @Override
+  public DataType dataType() {
+    return dtype;
+  }
+
+  private void buffers(long n) {
+    if (n == batch) {
+      return;
+    }
+    int layers = weights.length;
+    activations = new INDArray[layers];
+    deltas = new INDArray[layers];
+    for (int i = 0; i < layers; i++) {
+      activations[i] = Nd4j.createUninitialized(dtype, n, weights[i].columns());
+      deltas[i] = Nd4j.createUninitialized(dtype, n, weights[i].columns());
+    }
+    inputGradient = Nd4j.createUninitialized(dtype, n, weights[0].rows());
+    long widest = 1;
+    for (int i = 0; i < layers - 1; i++) {
+      widest = Math.max(widest, weights[i].columns());
+    }
+    scratch = Nd4j.createUninitialized(dtype, n * widest);
+    outputBuffer = sigmoidOutput ? Nd4j.createUninitialized(dtype, n, 2) : activations[layers - 1];
+    batch = n;
+  }
+
+  private INDArray forward(INDArray x) {
+    INDArray in = x.dataType() == dtype ? x : x.castTo(dtype);
+    int layers = weights.length;
+    for (int i = 0; i < layers; i++) {
+      INDArray z = activations[i];
+      Nd4j.gemm(in, weights[i], z, false, false, 1.0, 0.0);
+      if (biases[i] != null) {
+        z.addiRowVector(biases[i]);
+      }
+      if (i < layers - 1) {
+        switch (acts[i]) {
+          case RELU -> Transforms.relu(z, false);
+          case TANH -> Transforms.tanh(z, false);
+          case SIGMOID -> Transforms.sigmoid(z, false);
+          case IDENTITY -> { }
+        }
+      } else if (sigmoidOutput) {
+        Transforms.sigmoid(z, false);
+        outputBuffer.getColumn(1).assign(z.reshape(z.rows()));
+        outputBuffer.getColumn(0).assign(z.reshape(z.rows()).rsub(1.0));
+      } else {
+        Nd4j.exec(new SoftMax(z, z));
+      }
+      in = z;
+    }
+    return outputBuffer;
+  }
+
+  /**
+   * The input gradient at {@code x} for one-hot labels {@code y} ({@code n x k}); the returned
+   * array is a buffer that the next call overwrites. {@link #lastOutput} then holds the
+   * probabilities at {@code x}.
+   */
+  @Override
+  public synchronized INDArray gradient(INDArray x, INDArray y) {
+    long n = x.rows();
+    buffers(n);
+    forward(x);
+    int last = weights.length - 1;
+    INDArray delta = deltas[last];
+    if (sigmoidOutput) {
+      delta.assign(activations[last]).subi(y.getColumn(1).reshape(n, 1).castTo(dtype));
+    } else {
+      delta.assign(activations[last]).subi(y.dataType() == dtype ? y : y.castTo(dtype));
+    }
+    for (int i = last; i >= 1; i--) {
+      INDArray eps = deltas[i - 1];
+      Nd4j.gemm(deltas[i], weights[i], eps, false, true, 1.0, 0.0);
+      INDArray a = activations[i - 1];
+      switch (acts[i - 1]) {
+        case RELU -> Nd4j.exec(new ThresholdReluBp(a, eps, eps, 0.0));
+        case TANH -> {
+          INDArray s = scratch.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, a.length())).reshape(a.shape());
+          s.assign(a).muli(a).rsubi(1.0);
+          eps.muli(s);
+        }
+        case SIGMOID -> {
+          INDArray s = scratch.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, a.length())).reshape(a.shape());
+          s.assign(a).muli(a).rsubi(a);
+          eps.muli(s);
+        }
+        case IDENTITY -> { }
+      }
+    }
+    Nd4j.gemm(deltas[0], weights[0], inputGradient, false, true, 1.0, 0.0);
+    return inputGradient;
+  }
+
+  @Override
+  public synchronized INDArray lastOutput() {
+    return outputBuffer;
+  }
+
+  @Override
+  public synchronized INDArray output(INDArray x) {
+    buffers(x.rows());
+    return forward(x).dup();
+  }
+
+  // ---- InputGradients: fresh arrays, for callers that keep results ----
+
+  @Override
+  public double[][] lossGradient(double[][] x, int[] labels) {
+    INDArray y = Nd4j.zeros(dtype, x.length, classes);
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is not a class in [0, " + classes + ")");
+      }
+      y.putScalar(i, labels[i], 1);
+    }
+    return lossGradient(Nd4j.create(x).castTo(dtype), y).castTo(DataType.DOUBLE).toDoubleMatrix();
+  }
+
+  @Override
+  public synchronized INDArray lossGradient(INDArray x, INDArray oneHotLabels) {
+    return gradient(x, oneHotLabels).dup();
+  }
+}

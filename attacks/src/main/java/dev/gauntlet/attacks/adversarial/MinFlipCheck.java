@@ -1,0 +1,248 @@
+package dev.gauntlet.attacks.adversarial;
+
+import dev.gauntlet.attacks.adversarial.AdversarialEvidence.Example;
+import dev.gauntlet.harness.check.Check;
+import dev.gauntlet.harness.check.CheckContext;
+import dev.gauntlet.harness.check.CheckValue;
+import dev.gauntlet.harness.check.Evidence;
+import dev.gauntlet.harness.check.Measurement;
+import dev.gauntlet.harness.check.Trial;
+import dev.gauntlet.harness.data.ColumnSpec;
+import dev.gauntlet.harness.model.Capability;
+import dev.gauntlet.harness.stats.Intervals;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The minimal epsilon that flips each row's decision, found by binary search over epsilon with
+ * the attack (per row: the smallest radius at which the attack found a flip, to within
+ * {@code maxEps / 2^searchSteps}); rows not flipped at {@code maxEps} count as {@code +inf}.
+ *
+ * <p>Measurements: {@code median_min_flip_eps} (capped at {@code maxEps}: a value of
+ * {@code maxEps} means at least that), {@code q10_min_flip_eps}, {@code flip_rate} (rows flipped
+ * within {@code maxEps}); per group {@code group_median_min_flip_eps} (subject {@code sex=F}) and
+ * {@code min_flip_eps_group_ratio} (subject {@code sex}: lowest group median over highest; 1 means
+ * equally hard to flip). No labels are needed: the reference is the clean decision.
+ *
+ * @param attack the attack searched with (an iterative one is best; a targeted attack searches the
+ *     smallest radius that reaches the target)
+ * @param maxEps the largest radius tried
+ * @param searchSteps binary search halvings, 1 to 30
+ * @param maxRows rows searched at most (a seeded sample when the data has more)
+ * @param groups group columns (empty: every categorical protected attribute)
+ * @param minGroupSize groups with fewer sampled rows are inconclusive
+ * @param fragileRows how many of the most fragile rows the evidence lists
+ * @param export a CSV file name in the output directory for the minimal examples, or null
+ * @param imageShape {width, height} when inputs are images, or null to detect square images
+ */
+public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, int maxRows, List<String> groups, int minGroupSize,
+    int fragileRows, String export, int[] imageShape) implements Check<CheckValue> {
+
+  public MinFlipCheck {
+    java.util.Objects.requireNonNull(attack, "attack");
+    groups = groups == null ? List.of() : List.copyOf(groups);
+    if (!(maxEps > 0) || Double.isInfinite(maxEps)) {
+      throw new IllegalArgumentException("maxEps must be a positive finite number, got " + maxEps);
+    }
+    if (searchSteps < 1 || searchSteps > 30) {
+      throw new IllegalArgumentException("searchSteps must be in [1, 30], got " + searchSteps);
+    }
+    CheckOptions.validate(maxRows, minGroupSize, fragileRows, export, imageShape);
+  }
+
+  /** The search with defaults: 8 halvings, 500 rows, protected groups of at least 30, 10 fragile rows. */
+  public static MinFlipCheck of(AttackSpec attack, double maxEps) {
+    return new MinFlipCheck(attack, maxEps, 8, 500, List.of(), 30, 10, null, null);
+  }
+
+  @Override
+  public String title() {
+    return "Minimal flipping epsilon (" + attack.shortName() + ")";
+  }
+
+  @Override
+  public Trial trial() {
+    return Trial.ADVERSARIAL;
+  }
+
+  @Override
+  public String description() {
+    return "For each row, the smallest distortion (epsilon) with which " + attack.describe()
+        + " changes the model's decision, searched up to " + AdversarialEvidence.fmt(maxEps) + ": the smaller, the easier to flip.";
+  }
+
+  @Override
+  public Set<Capability> requires() {
+    return attack.kind().requires();
+  }
+
+  /** The per-row minimal radii (+inf when not flipped) and the examples found there. */
+  record Search(double[] minEps, double[][] examples, int[] decisions) {}
+
+  /** Binary search of the minimal flipping radius of every row, all rows at once. */
+  static Search search(Attacker attacker, AttackSpec attack, double[][] x0, int[] reference, double maxEps, int steps, long seed,
+      java.util.function.Consumer<String> progress) {
+    int n = x0.length;
+    double[] lo = new double[n];
+    double[] hi = new double[n];
+    Arrays.fill(hi, maxEps);
+    double[][] ex = new double[n][];
+    int[] dec = new int[n];
+    AttackResult r = attacker.attack(attack, x0, reference, hi.clone(), seed);
+    boolean[] open = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      open[i] = r.success()[i];
+      if (open[i]) {
+        ex[i] = r.adversarial()[i];
+        dec[i] = r.decisions()[i];
+      } else {
+        hi[i] = Double.POSITIVE_INFINITY;
+      }
+    }
+    for (int s = 1; s <= steps; s++) {
+      progress.accept("search step " + s + " of " + steps);
+      double[] mid = new double[n];
+      for (int i = 0; i < n; i++) {
+        mid[i] = open[i] ? (lo[i] + hi[i]) / 2 : 0;
+      }
+      AttackResult m = attacker.attack(attack, x0, reference, mid, seed + 104729L * s);
+      for (int i = 0; i < n; i++) {
+        if (!open[i]) {
+          continue;
+        }
+        if (m.success()[i]) {
+          hi[i] = mid[i];
+          ex[i] = m.adversarial()[i];
+          dec[i] = m.decisions()[i];
+        } else {
+          lo[i] = mid[i];
+        }
+      }
+    }
+    return new Search(hi, ex, dec);
+  }
+
+  @Override
+  public CheckValue run(CheckContext ctx) {
+    AttackData d = AttackData.prepare(ctx, maxRows, false);
+    int n = d.size();
+    Search s = search(d.attacker, attack, d.x0, d.decisions, maxEps, searchSteps, ctx.seed(), ctx::progress);
+    double[] minEps = s.minEps();
+    List<Measurement> ms = new ArrayList<>();
+    int flipped = 0;
+    for (double e : minEps) {
+      flipped += Double.isFinite(e) ? 1 : 0;
+    }
+    double median = quantile(minEps, 0.5);
+    double q10 = quantile(minEps, 0.1);
+    ms.add(Measurement.of("median_min_flip_eps", "", Math.min(median, maxEps), n));
+    ms.add(Measurement.of("q10_min_flip_eps", "", Math.min(q10, maxEps), n));
+    double[] ci = Intervals.wilson(flipped, n, 0.95);
+    ms.add(Measurement.withInterval("flip_rate", "", (double) flipped / n, ci[0], ci[1], n));
+    List<Evidence> ev = new ArrayList<>();
+    List<Evidence.Series> series = new ArrayList<>();
+    series.add(cdf("all rows", minEps, null));
+    List<List<String>> groupRows = new ArrayList<>();
+    for (ColumnSpec c : AttackData.groupColumns(ctx, groups)) {
+      var cat = d.table.categorical(c.name());
+      double lowest = Double.POSITIVE_INFINITY;
+      double highest = Double.NEGATIVE_INFINITY;
+      int levels = 0;
+      for (int level = 0; level < cat.levels().size(); level++) {
+        String subject = c.name() + "=" + cat.levels().get(level);
+        boolean[] in = new boolean[n];
+        List<Double> vals = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          in[i] = cat.codes()[i] == level;
+          if (in[i]) {
+            vals.add(minEps[i]);
+          }
+        }
+        if (vals.isEmpty()) {
+          continue;
+        }
+        double med = Math.min(quantile(vals.stream().mapToDouble(Double::doubleValue).toArray(), 0.5), maxEps);
+        if (vals.size() < minGroupSize) {
+          ms.add(Measurement.inconclusive("group_median_min_flip_eps", subject, med, vals.size(),
+              "only " + vals.size() + " sampled rows in " + subject + ", fewer than minGroupSize " + minGroupSize));
+        } else {
+          ms.add(Measurement.of("group_median_min_flip_eps", subject, med, vals.size()));
+          lowest = Math.min(lowest, med);
+          highest = Math.max(highest, med);
+          levels++;
+        }
+        series.add(cdf(subject, minEps, in));
+        groupRows.add(List.of(subject, Integer.toString(vals.size()), AdversarialEvidence.fmt(med)));
+      }
+      if (levels < 2) {
+        ms.add(Measurement.inconclusive("min_flip_eps_group_ratio", c.name(), Double.NaN, levels,
+            "fewer than two groups of " + c.name() + " have at least " + minGroupSize + " sampled rows"));
+      } else if (highest <= 0) {
+        ms.add(Measurement.inconclusive("min_flip_eps_group_ratio", c.name(), Double.NaN, n, "every group's median is 0"));
+      } else {
+        ms.add(Measurement.of("min_flip_eps_group_ratio", c.name(), lowest / highest, n));
+      }
+    }
+    ev.add(new Evidence.Chart("Share of rows flipped within epsilon (" + n + " rows)", Evidence.ChartKind.LINE,
+        "epsilon (" + attack.norm().label() + ", encoded units)", "share flipped", series, null,
+        "Cumulative share of rows whose decision " + attack.shortName() + " flips within each epsilon; median minimal epsilon "
+            + AdversarialEvidence.fmt(Math.min(median, maxEps)) + (median > maxEps ? " (at least: fewer than half flipped)" : "") + "."));
+    if (!groupRows.isEmpty()) {
+      ev.add(new Evidence.Table("Median minimal flipping epsilon by group", List.of("group", "rows", "median min flip eps"), groupRows));
+    }
+    List<Example> fragile = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (Double.isFinite(minEps[i])) {
+        fragile.add(new Example(i, minEps[i], s.examples()[i], d.decisions[i], s.decisions()[i]));
+      }
+    }
+    fragile.sort(Comparator.comparingDouble(Example::eps).thenComparingInt(Example::row));
+    if (!fragile.isEmpty()) {
+      ev.add(AdversarialEvidence.fragileTable("Most fragile rows (smallest flipping epsilon)", d, ctx.encoder(), fragile, fragileRows,
+          "min flip eps"));
+      int[] shape = AdversarialEvidence.imageShape(imageShape, d.space);
+      if (shape != null) {
+        ev.add(AdversarialEvidence.images("Original, minimal perturbation and adversarial image", shape, d, fragile, Math.min(5, fragileRows)));
+      }
+    }
+    ev.add(AdversarialEvidence.handling(d.space));
+    if (export != null) {
+      Evidence.Note note = AdversarialEvidence.export(ctx, export, attack.shortName(), d, fragile);
+      if (note != null) {
+        ev.add(note);
+      }
+    }
+    String summary = "Median minimal flipping epsilon " + (median > maxEps ? "above " : "") + AdversarialEvidence.fmt(Math.min(median, maxEps))
+        + " (" + attack.shortName() + ", " + n + " rows); " + flipped + " of " + n + " rows flipped within " + AdversarialEvidence.fmt(maxEps) + ".";
+    return new CheckValue(ms, ev, summary);
+  }
+
+  /** The q-quantile (lower median convention: the value at rank ceil(q n)), +inf values included. */
+  static double quantile(double[] v, double q) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    int k = Math.max(0, (int) Math.ceil(q * s.length) - 1);
+    return s[k];
+  }
+
+  private Evidence.Series cdf(String name, double[] minEps, boolean[] in) {
+    List<Evidence.Point> pts = new ArrayList<>();
+    int grid = 20;
+    for (int g = 0; g <= grid; g++) {
+      double e = maxEps * g / grid;
+      int tot = 0;
+      int hit = 0;
+      for (int i = 0; i < minEps.length; i++) {
+        if (in == null || in[i]) {
+          tot++;
+          hit += minEps[i] <= e ? 1 : 0;
+        }
+      }
+      pts.add(Evidence.Point.of(e, tot == 0 ? 0 : (double) hit / tot));
+    }
+    return new Evidence.Series(name, pts);
+  }
+}

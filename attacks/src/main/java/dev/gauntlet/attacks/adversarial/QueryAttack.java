@@ -1,0 +1,222 @@
+package dev.gauntlet.attacks.adversarial;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * Score-based attacks that only call the model: SimBA and the uniform-noise baseline. Rows are
+ * attacked together, one model call per round for all rows still running, and every row has its
+ * own random stream (split from the seed in row order), so results do not depend on batching.
+ */
+final class QueryAttack {
+  private QueryAttack() {}
+
+  /** The outcome for the rows of a batch (indexes into the caller's arrays). */
+  record Outcome(double[][] points, boolean[] success, long queries) {}
+
+  /**
+   * @param predict the model: valid points to probabilities
+   * @param goal leave or reach a class per row
+   */
+  static Outcome run(Function<double[][], double[][]> predict, InputSpace space, DecisionRule rule, AttackSpec spec,
+      double[][] x0, double[] eps, GradientAttack.Goal goal, long seed) {
+    int n = x0.length;
+    SplittableRandom root = new SplittableRandom(seed);
+    SplittableRandom[] rnd = new SplittableRandom[n];
+    for (int i = 0; i < n; i++) {
+      rnd[i] = root.split();
+    }
+    return spec.kind() == AttackKind.NOISE ? noise(predict, space, rule, spec, x0, eps, goal, rnd)
+        : simba(predict, space, rule, spec, x0, eps, goal, rnd);
+  }
+
+  private static Outcome noise(Function<double[][], double[][]> predict, InputSpace space, DecisionRule rule, AttackSpec spec,
+      double[][] x0, double[] eps, GradientAttack.Goal goal, SplittableRandom[] rnd) {
+    int n = x0.length;
+    int d = space.width();
+    double[][] points = new double[n][];
+    boolean[] success = new boolean[n];
+    long queries = 0;
+    for (int draw = 0; draw < spec.queryBudget(); draw++) {
+      List<Integer> rows = new ArrayList<>();
+      List<double[]> cands = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (success[i]) {
+          continue;
+        }
+        double[] c = new double[d];
+        double sq = 0;
+        for (int j = 0; j < d; j++) {
+          c[j] = space.mutable(j) ? (spec.norm() == Norm.LINF ? rnd[i].nextDouble(-1, 1) : GradientAttack.gaussian(rnd[i])) : 0;
+          sq += c[j] * c[j];
+        }
+        double scale = spec.norm() == Norm.LINF ? eps[i] : eps[i] / Math.max(Math.sqrt(sq), 1e-12);
+        for (int j = 0; j < d; j++) {
+          c[j] = x0[i][j] + c[j] * scale;
+        }
+        space.project(c, x0[i], eps[i], spec.norm());
+        rows.add(i);
+        cands.add(c);
+      }
+      if (rows.isEmpty()) {
+        break;
+      }
+      double[][] p = predict.apply(cands.toArray(new double[0][]));
+      queries += rows.size();
+      for (int k = 0; k < rows.size(); k++) {
+        int i = rows.get(k);
+        points[i] = cands.get(k);
+        if (goal.reached(rule.decide(p[k]), i)) {
+          success[i] = true;
+        }
+      }
+    }
+    return new Outcome(points, success, queries);
+  }
+
+  /** The score SimBA lowers: the reference class's probability, or minus the target's. */
+  private static double score(double[] p, GradientAttack.Goal goal, int row) {
+    return goal.targeted() ? -p[goal.classes()[row]] : p[goal.classes()[row]];
+  }
+
+  private static Outcome simba(Function<double[][], double[][]> predict, InputSpace space, DecisionRule rule, AttackSpec spec,
+      double[][] x0, double[] eps, GradientAttack.Goal goal, SplittableRandom[] rnd) {
+    int n = x0.length;
+    double[][] cur = new double[n][];
+    double[] best = new double[n];
+    boolean[] success = new boolean[n];
+    boolean[] running = new boolean[n];
+    int[] used = new int[n];
+    int[][] order = new int[n][];
+    int[] pos = new int[n];
+    for (int i = 0; i < n; i++) {
+      cur[i] = x0[i].clone();
+      order[i] = directions(space, x0[i], eps[i], spec.norm());
+      pos[i] = order[i].length;
+      running[i] = order[i].length > 0;
+    }
+    long queries = 0;
+    double[][] p0 = predict.apply(cur);
+    queries += n;
+    for (int i = 0; i < n; i++) {
+      used[i] = 1;
+      best[i] = score(p0[i], goal, i);
+      if (goal.reached(rule.decide(p0[i]), i)) {
+        success[i] = true;
+        running[i] = false;
+      }
+    }
+    double frac = spec.effectiveStepSize();
+    while (true) {
+      List<Integer> rows = new ArrayList<>();
+      List<double[]> plus = new ArrayList<>();
+      List<Integer> dims = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (!running[i] || used[i] >= spec.queryBudget()) {
+          running[i] = false;
+          continue;
+        }
+        if (pos[i] == order[i].length) {
+          shuffle(order[i], rnd[i]);
+          pos[i] = 0;
+        }
+        int dim = order[i][pos[i]++];
+        rows.add(i);
+        dims.add(dim);
+        plus.add(move(space, cur[i], x0[i], eps[i], spec.norm(), dim, +1, frac));
+      }
+      if (rows.isEmpty()) {
+        break;
+      }
+      double[][] p = predict.apply(plus.toArray(new double[0][]));
+      queries += rows.size();
+      List<Integer> retry = new ArrayList<>();
+      List<double[]> minus = new ArrayList<>();
+      for (int k = 0; k < rows.size(); k++) {
+        int i = rows.get(k);
+        used[i]++;
+        if (!keep(i, plus.get(k), p[k], goal, rule, cur, best, success, running)
+            && space.group(dims.get(k)) < 0 && used[i] < spec.queryBudget()) {
+          retry.add(i);
+          minus.add(move(space, cur[i], x0[i], eps[i], spec.norm(), dims.get(k), -1, frac));
+        }
+      }
+      if (!retry.isEmpty()) {
+        double[][] q = predict.apply(minus.toArray(new double[0][]));
+        queries += retry.size();
+        for (int k = 0; k < retry.size(); k++) {
+          int i = retry.get(k);
+          used[i]++;
+          keep(i, minus.get(k), q[k], goal, rule, cur, best, success, running);
+        }
+      }
+    }
+    return new Outcome(cur, success, queries);
+  }
+
+  /** Moves row {@code i} to {@code cand} when it reaches the goal or lowers the score; true when it does. */
+  private static boolean keep(int i, double[] cand, double[] p, GradientAttack.Goal goal, DecisionRule rule, double[][] cur, double[] best,
+      boolean[] success, boolean[] running) {
+    if (goal.reached(rule.decide(p), i)) {
+      cur[i] = cand;
+      success[i] = true;
+      running[i] = false;
+      return true;
+    }
+    double s = score(p, goal, i);
+    if (s < best[i]) {
+      cur[i] = cand;
+      best[i] = s;
+      return true;
+    }
+    return false;
+  }
+
+  /** The dimensions SimBA may try for a row: mutable ones whose smallest move fits in the ball. */
+  private static int[] directions(InputSpace space, double[] x0, double eps, Norm norm) {
+    List<Integer> out = new ArrayList<>();
+    double categoryCost = norm == Norm.LINF ? 1 : Math.sqrt(2);
+    for (int j = 0; j < space.width(); j++) {
+      if (!space.mutable(j) || eps <= 0) {
+        continue;
+      }
+      if (space.group(j) >= 0) {
+        if (x0[j] != 1 && categoryCost <= eps * (1 + 1e-9)) {
+          out.add(j);
+        }
+      } else if (space.step(j) <= eps * (1 + 1e-9) && space.lower(j) < space.upper(j)) {
+        out.add(j);
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static double[] move(InputSpace space, double[] cur, double[] x0, double eps, Norm norm, int dim, int sign, double frac) {
+    double[] c = cur.clone();
+    int g = space.group(dim);
+    if (g >= 0) {
+      for (int j = 0; j < c.length; j++) {
+        if (space.group(j) == g) {
+          c[j] = 0;
+        }
+      }
+      c[dim] = 1;
+    } else {
+      double alpha = Math.max(frac * eps, space.step(dim));
+      c[dim] += sign * alpha;
+    }
+    space.project(c, x0, eps, norm);
+    return c;
+  }
+
+  private static void shuffle(int[] a, SplittableRandom rnd) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.gauntlet.attacks.adversarial;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.check.Check;
+import dev.gauntlet.harness.check.CheckContext;
+import dev.gauntlet.harness.check.CheckValue;
+import dev.gauntlet.harness.check.Evidence;
+import dev.gauntlet.harness.check.MetricCondition;
+import dev.gauntlet.harness.check.Outcome;
+import dev.gauntlet.harness.config.CheckType;
+import dev.gauntlet.harness.config.ConfigNode;
+import dev.gauntlet.harness.config.SuiteLoader;
+import dev.gauntlet.harness.data.Encoder;
+import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.harness.model.FunctionModel;
+import dev.gauntlet.harness.model.PrecomputedModel;
+import dev.gauntlet.harness.run.CheckResult;
+import dev.gauntlet.harness.run.CheckSpec;
+import dev.gauntlet.harness.run.Suite;
+import dev.gauntlet.harness.run.SuiteRunner;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/** The checks through the runner and YAML: capabilities, black-box models, parameters and their errors, groups. */
+class AdversarialSuiteTest {
+
+  private static CheckType type(String name) {
+    return new SuiteLoader().checkTypes().get(name);
+  }
+
+  private static Check<?> fromYaml(String name, String params) {
+    return type(name).create(ConfigNode.parse("suite.yaml", params), TabularFixture.schema());
+  }
+
+  /** A linear model over the fixture's encoded inputs, as a black-box function. */
+  private static FunctionModel linear(Encoder enc) {
+    double[] w = new double[enc.width()];
+    for (int j = 0; j < w.length; j++) {
+      w[j] = (j % 3 == 0 ? 1.0 : -0.6) / (1 + j % 4);
+    }
+    return new FunctionModel("linear", enc.width(), 2, x -> {
+      double[][] p = new double[x.length][2];
+      for (int i = 0; i < x.length; i++) {
+        double z = 0;
+        for (int j = 0; j < w.length; j++) {
+          z += w[j] * x[i][j];
+        }
+        p[i][1] = 1 / (1 + Math.exp(-z));
+        p[i][0] = 1 - p[i][1];
+      }
+      return p;
+    });
+  }
+
+  private static Table labelledByModel(FunctionModel m, Table t) {
+    // Labels that agree with the model on most rows, so robust accuracy is meaningful.
+    double[][] p = m.predict(new Encoder(t.schema()).encode(t));
+    List<String[]> rows = new java.util.ArrayList<>();
+    String[] header = new String[t.schema().columns().size()];
+    for (int c = 0; c < header.length; c++) {
+      header[c] = t.schema().columns().get(c).name();
+    }
+    for (int i = 0; i < t.rowCount(); i++) {
+      String[] r = new String[header.length];
+      for (int c = 0; c < header.length; c++) {
+        r[c] = header[c].equals("approved") ? (p[i][1] >= 0.5 ? "yes" : "no") : t.column(header[c]).format(i);
+      }
+      rows.add(r);
+    }
+    return dev.gauntlet.harness.data.TableLoader.fromRows(t.schema(), header, rows, "labelled");
+  }
+
+  @Test
+  void whiteBoxAttacksOnBlackBoxOrPrecomputedModelsEndAsErrorsAndSimbaRuns() {
+    Table t = TabularFixture.rows(120, 11);
+    Encoder enc = new Encoder(t.schema());
+    FunctionModel fn = linear(enc);
+    Table data = labelledByModel(fn, t);
+    CheckSpec<?> pgd = CheckSpec.of("pgd", (RobustnessCheck) fromYaml("adversarial.robustness", "{attack: pgd, epsilons: [0.1, 0.5]}"),
+        MetricCondition.atLeast("robust_accuracy", 0.1));
+    CheckSpec<?> simba = CheckSpec.of("simba", (RobustnessCheck) fromYaml("adversarial.robustness",
+        "{attack: simba, queryBudget: 60, compare: [noise], epsilons: [0.2, 0.6], minGroupSize: 10}"),
+        MetricCondition.atLeast("robust_accuracy", 0.0).forSubject("eps=0.6"));
+    CheckResult[] r = run(fn, data, pgd, simba);
+    assertEquals(Outcome.ERROR, r[0].outcome());
+    assertTrue(r[0].error().contains("loss gradient") && r[0].error().contains("score-based"), r[0].error());
+    assertEquals(Outcome.PASS, r[1].outcome(), () -> String.valueOf(r[1].error()) + r[1].findings());
+    double sim = value(r[1], "robust_accuracy", "eps=0.6");
+    double noise = value(r[1], "robust_accuracy_noise_linf", "eps=0.6");
+    assertTrue(sim < noise, "SimBA (" + sim + ") must beat uniform noise (" + noise + ") with the same query budget");
+    assertTrue(r[1].measurements().stream().anyMatch(m -> m.metric().equals("group_robust_accuracy") && m.subject().equals("region=north eps=0.6")));
+
+    PrecomputedModel pre = PrecomputedModel.ofDecisions("vendor", "approved");
+    CheckResult[] q = run(pre, data, simba);
+    assertEquals(Outcome.ERROR, q[0].outcome());
+    assertTrue(q[0].error().contains("cannot be run on new inputs"), q[0].error());
+  }
+
+  @Test
+  void minFlipCheckMeasuresGroupsAndListsFragileRowsWithTheirChanges() {
+    Table t = TabularFixture.rows(150, 12);
+    Encoder enc = new Encoder(t.schema());
+    Dl4jModel model = Dl4jModel.of(Nets.mlp(21, DataType.DOUBLE, enc.width(), 2, Activation.TANH, 10), "mlp");
+    MinFlipCheck check = (MinFlipCheck) fromYaml("adversarial.min-flip", "{attack: pgd, steps: 5, maxEps: 2, searchSteps: 6, minGroupSize: 20}");
+    CheckValue v = check.run(new CheckContext(model, false, t, null, 3, 0.5, null, null, new CheckContext.Cache()));
+    double median = ImageSetOrderingTest.value(v, "median_min_flip_eps", "");
+    assertTrue(median > 0 && median <= 2, "median " + median);
+    double ratio = ImageSetOrderingTest.value(v, "min_flip_eps_group_ratio", "region");
+    assertTrue(ratio > 0 && ratio <= 1, "ratio " + ratio);
+    Evidence.Table fragile = v.evidence().stream().filter(e -> e instanceof Evidence.Table tb && tb.title().startsWith("Most fragile"))
+        .map(e -> (Evidence.Table) e).findFirst().orElseThrow();
+    String changes = fragile.rows().get(0).get(5);
+    assertTrue(changes.contains(" -> "), changes);
+    assertTrue(!changes.contains("age:") && !changes.contains("sex:"), "immutable features never appear as changed: " + changes);
+  }
+
+  @Test
+  void badParametersAreReportedAtTheirNode() {
+    UsageException e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: pgd, epsilon: [0.1]}"));
+    assertTrue(e.getMessage().contains("unknown key 'epsilon'") && e.getMessage().contains("suite.yaml:1:"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: cw}"));
+    assertTrue(e.getMessage().contains("expected one of fgsm, bim, pgd, simba, noise"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{target: maybe}"));
+    assertTrue(e.getMessage().contains("target 'maybe' is not a class") && e.getMessage().contains("[no, yes]"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{epsilons: [0.2, 0.1]}"));
+    assertTrue(e.getMessage().contains("epsilons must increase"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: fgsm, restarts: 3}"));
+    assertTrue(e.getMessage().contains("restarts applies to pgd only"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> fromYaml("adversarial.min-flip", "{groups: [income]}"));
+    assertTrue(e.getMessage().contains("groups must be categorical"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> fromYaml("adversarial.min-flip", "{export: ../x.csv}"));
+    assertTrue(e.getMessage().contains("plain file name"), e.getMessage());
+  }
+
+  private static CheckResult[] run(dev.gauntlet.harness.model.ModelUnderTest model, Table data, CheckSpec<?>... specs) {
+    Suite.Builder b = Suite.builder("adv").seed(1).model(model).data(data);
+    for (CheckSpec<?> s : specs) {
+      b.check(s);
+    }
+    return new SuiteRunner(null, null, null).run(b.build()).checks().toArray(new CheckResult[0]);
+  }
+
+  private static double value(CheckResult r, String metric, String subject) {
+    return r.measurements().stream().filter(m -> m.metric().equals(metric) && m.subject().equals(subject)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + metric + "[" + subject + "]")).value();
+  }
+}
