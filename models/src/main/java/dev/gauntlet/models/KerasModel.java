@@ -1,0 +1,117 @@
+package dev.gauntlet.models;
+
+import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.model.Artifact;
+import dev.gauntlet.harness.model.Capability;
+import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.harness.model.ModelUnderTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
+
+/**
+ * A Keras model saved as HDF5 ({@code model.save("m.h5")}), imported into DL4J and audited as a
+ * white-box {@link Dl4jModel}: probabilities and exact input gradients.
+ *
+ * <p>Sequential models become a MultiLayerNetwork, functional ones a ComputationGraph. The model
+ * must have been saved with its training configuration (a compiled model), so that the last layer
+ * imports as an output layer; its activation must be softmax or a one-unit sigmoid.
+ */
+public final class KerasModel implements ModelUnderTest {
+  private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+  private final Dl4jModel model;
+  private final Artifact artifact;
+
+  private KerasModel(Dl4jModel model, Artifact artifact) {
+    this.model = model;
+    this.artifact = artifact;
+  }
+
+  /**
+   * Loads a Keras HDF5 file.
+   *
+   * @throws UsageException for a missing, corrupt, truncated or non-HDF5 file, an unsupported
+   *     layer, or an output that is not a probability vector
+   */
+  public static KerasModel load(Path file, String name, OptionalInt schemaWidth) {
+    Artifact art = Artifact.of(file, "Keras model file");
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(HDF5_MAGIC.length);
+      if (!Arrays.equals(head, HDF5_MAGIC)) {
+        throw new UsageException(file + ": not an HDF5 file (it lacks the HDF5 signature); Gauntlet reads Keras models saved with model.save(\"model.h5\")");
+      }
+    } catch (IOException e) {
+      throw new UsageException(file + ": cannot read the Keras model file: " + e.getMessage(), e);
+    }
+    Dl4jModel m;
+    String path = file.toAbsolutePath().toString();
+    try {
+      try {
+        m = Dl4jModel.of(KerasModelImport.importKerasSequentialModelAndWeights(path, true), name);
+      } catch (InvalidKerasConfigurationException e) {
+        if (e.getMessage() == null || !e.getMessage().contains("Sequential")) {
+          throw e;
+        }
+        m = Dl4jModel.of(KerasModelImport.importKerasModelAndWeights(path, true), name);
+      }
+    } catch (UsageException e) {
+      throw new UsageException(file + ": " + e.getMessage(), e);
+    } catch (UnsupportedKerasConfigurationException e) {
+      throw new UsageException(file + ": the Keras model uses something DL4J cannot import: " + e.getMessage(), e);
+    } catch (InvalidKerasConfigurationException e) {
+      throw new UsageException(file + ": not a Keras model DL4J can import (" + e.getMessage()
+          + "); save a compiled Keras model with model.save(\"model.h5\")", e);
+    } catch (IOException | RuntimeException e) {
+      throw new UsageException(file + ": cannot read the Keras HDF5 file (" + e + "); the file may be corrupt or truncated", e);
+    }
+    if (schemaWidth.isPresent() && m.inputWidth().isPresent() && m.inputWidth().getAsInt() != schemaWidth.getAsInt()) {
+      throw new UsageException("model '" + name + "' (" + file + ") takes inputs of shape [batch, " + m.inputWidth().getAsInt()
+          + "] but the schema encodes rows of shape [batch, " + schemaWidth.getAsInt() + "]; the schema's features and encodings must match what the model was trained on");
+    }
+    return new KerasModel(m, art);
+  }
+
+  @Override
+  public String name() {
+    return model.name();
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return model.capabilities();
+  }
+
+  @Override
+  public OptionalInt inputWidth() {
+    return model.inputWidth();
+  }
+
+  @Override
+  public int classCount() {
+    return model.classCount();
+  }
+
+  @Override
+  public double[][] predict(double[][] x) {
+    return model.predict(x);
+  }
+
+  @Override
+  public Optional<InputGradients> gradients() {
+    return model.gradients();
+  }
+
+  @Override
+  public Optional<Artifact> artifact() {
+    return Optional.of(artifact);
+  }
+}
