@@ -14,7 +14,15 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
 
@@ -22,9 +30,10 @@ import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfig
  * A Keras model saved as HDF5 ({@code model.save("m.h5")}), imported into DL4J and audited as a
  * white-box {@link Dl4jModel}: probabilities and exact input gradients.
  *
- * <p>Sequential models become a MultiLayerNetwork, functional ones a ComputationGraph. The model
- * must have been saved with its training configuration (a compiled model), so that the last layer
- * imports as an output layer; its activation must be softmax or a one-unit sigmoid.
+ * <p>Sequential models become a MultiLayerNetwork (the last Dense layer, softmax or a one-unit
+ * sigmoid, becomes a cross-entropy output layer), functional ones a ComputationGraph (which must
+ * end in an output layer as DL4J imports it). Anything whose output is not a probability vector is
+ * rejected.
  */
 public final class KerasModel implements ModelUnderTest {
   private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
@@ -56,12 +65,12 @@ public final class KerasModel implements ModelUnderTest {
     String path = file.toAbsolutePath().toString();
     try {
       try {
-        m = Dl4jModel.of(KerasModelImport.importKerasSequentialModelAndWeights(path, true), name);
+        m = Dl4jModel.of(withOutputLayer(KerasModelImport.importKerasSequentialModelAndWeights(path, false)), name);
       } catch (InvalidKerasConfigurationException e) {
         if (e.getMessage() == null || !e.getMessage().contains("Sequential")) {
           throw e;
         }
-        m = Dl4jModel.of(KerasModelImport.importKerasModelAndWeights(path, true), name);
+        m = Dl4jModel.of(KerasModelImport.importKerasModelAndWeights(path, false), name);
       }
     } catch (UsageException e) {
       throw new UsageException(file + ": " + e.getMessage(), e);
@@ -78,6 +87,35 @@ public final class KerasModel implements ModelUnderTest {
           + "] but the schema encodes rows of shape [batch, " + schemaWidth.getAsInt() + "]; the schema's features and encodings must match what the model was trained on");
     }
     return new KerasModel(m, art);
+  }
+
+  /**
+   * Keras has no output layers: DL4J imports the last Dense layer as a {@link DenseLayer}. When its
+   * activation gives probabilities (softmax over 2+ units, sigmoid over 1), it becomes the equivalent
+   * {@link OutputLayer} with the cross-entropy loss, same parameters, so that the input gradient is
+   * the loss gradient Gauntlet defines. Anything else is left for {@link Dl4jModel} to reject.
+   */
+  static MultiLayerNetwork withOutputLayer(MultiLayerNetwork net) {
+    MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+    int last = conf.getConfs().size() - 1;
+    if (!(conf.getConf(last).getLayer() instanceof DenseLayer d)) {
+      return net;
+    }
+    IActivation act = d.getActivationFn();
+    LossFunctions.LossFunction loss;
+    if (act instanceof ActivationSoftmax && d.getNOut() >= 2) {
+      loss = LossFunctions.LossFunction.MCXENT;
+    } else if (act instanceof ActivationSigmoid && d.getNOut() == 1) {
+      loss = LossFunctions.LossFunction.XENT;
+    } else {
+      return net;
+    }
+    OutputLayer out = new OutputLayer.Builder(loss).nIn(d.getNIn()).nOut(d.getNOut()).activation(act).hasBias(d.hasBias()).build();
+    out.setLayerName(d.getLayerName());
+    conf.getConf(last).setLayer(out);
+    MultiLayerNetwork converted = new MultiLayerNetwork(conf);
+    converted.init(net.params().dup(), false);
+    return converted;
   }
 
   @Override
