@@ -47,7 +47,7 @@ import java.util.function.Consumer;
 public final class OnnxModel implements ModelUnderTest, AutoCloseable {
   /** Rows per ONNX Runtime call when the model allows any batch size. */
   static final int BATCH = 4096;
-  /** Largest probability difference tolerated between the SameDiff import and ONNX Runtime. */
+  /** Largest probability difference tolerated between the SameDiff graph and ONNX Runtime. */
   public static final double IMPORT_TOLERANCE = 1e-4;
 
   private final String baseName;
@@ -114,18 +114,18 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
         failure = diff <= IMPORT_TOLERANCE ? null
             : String.format(java.util.Locale.ROOT, "its outputs differ from ONNX Runtime's by up to %.3g (tolerance %.0e)", diff, IMPORT_TOLERANCE);
       } catch (RuntimeException | LinkageError e) {
-        failure = "the SameDiff import failed: " + e;
+        failure = "the graph could not be rebuilt in SameDiff: " + e.getMessage();
       }
       if (failure == null) {
         g = sd;
-        source = "SameDiff import of the ONNX graph (outputs match ONNX Runtime within " + IMPORT_TOLERANCE + ")";
+        source = "SameDiff, exact (" + sd.how() + "; outputs match ONNX Runtime within " + IMPORT_TOLERANCE + ")";
       } else if (mode == GradientMode.SAMEDIFF) {
         throw new UsageException("model '" + name + "': gradient: samediff was asked for, but " + failure
             + "; use gradient: finite-difference or spsa (estimates through ONNX Runtime), or auto");
       } else {
-        progress.accept("SameDiff import of '" + name + "' not used (" + failure + "); estimating gradients by finite differences");
+        progress.accept("SameDiff gradients for '" + name + "' not used (" + failure + "); estimating gradients by finite differences");
         g = new EstimatedGradients(this, GradientMode.FINITE_DIFFERENCE, 0);
-        source = "central finite differences through ONNX Runtime, " + (2 * width) + " queries per row (SameDiff import unusable: " + failure + ")";
+        source = "central finite differences through ONNX Runtime, " + (2 * width) + " queries per row (SameDiff unusable: " + failure + ")";
       }
     } else if (mode == GradientMode.FINITE_DIFFERENCE) {
       g = new EstimatedGradients(this, mode, 0);
@@ -148,7 +148,7 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
    * @param name a short name for reports
    * @param schemaWidth the schema's encoded width, or empty to skip the check
    * @param settings gradient mode and output choice
-   * @param progress receives progress messages (the first SameDiff import takes about a minute)
+   * @param progress receives progress messages (a first import by ND4J's importer takes about a minute)
    * @throws UsageException for a missing, corrupt or truncated file, more than one input, an input
    *     width other than the schema's, or an output that is not a probability vector
    */
@@ -236,9 +236,14 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
     return cut < 0 ? gradientSource : gradientSource.substring(0, cut);
   }
 
-  /** Which gradient the model gives, with its query cost, e.g. "SameDiff import of the ONNX graph (...)". */
+  /** Which gradient the model gives, with its query cost, e.g. "SameDiff, exact (...)". */
   public String gradientSource() {
     return gradientSource;
+  }
+
+  /** The SameDiff gradients in use, if any (package-private: tests). */
+  Optional<SameDiffGradients> sameDiff() {
+    return gradients instanceof SameDiffGradients s ? Optional.of(s) : Optional.empty();
   }
 
   /** The ONNX input and output this adapter uses. */

@@ -10,6 +10,8 @@ import dev.gauntlet.harness.model.Capability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,56 @@ class OnnxModelTest {
       double[][] g = m.gradients().orElseThrow().lossGradient(Fixture.INPUTS, Fixture.LABELS);
       assertClose(Fixture.TORCH_LOSS_GRADIENT, g, 2e-3, 1e-2);
     }
+  }
+
+  @Test
+  void sameDiffGradientsMatchPyTorchAutograd() {
+    // The graph rebuilt in SameDiff (float32 backpropagation) against PyTorch autograd (float32):
+    // tolerance 1e-5 + 1e-4 relative, per dimension. Its outputs must also match PyTorch's to 1e-5.
+    try (OnnxModel m = load("lending-mlp.onnx", GradientMode.SAMEDIFF)) {
+      assertTrue(m.gradientSource().startsWith("SameDiff, exact (Gauntlet's SameDiff translation"), m.gradientSource());
+      assertTrue(m.name().contains("gradients: SameDiff, exact"), m.name());
+      assertClose(Fixture.TORCH_LOSS_GRADIENT, m.gradients().orElseThrow().lossGradient(Fixture.INPUTS, Fixture.LABELS), 1e-5, 1e-4);
+      double[][] p = m.gradients().orElseThrow().output(org.nd4j.linalg.factory.Nd4j.create(Fixture.INPUTS))
+          .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
+      for (int i = 0; i < p.length; i++) {
+        assertEquals(Fixture.TORCH_PROBABILITIES[i][1], p[i][1], 1e-5, "SameDiff probability, row " + Fixture.IDS[i]);
+      }
+    }
+  }
+
+  @Test
+  void autoFallsBackToFiniteDifferencesForGraphsSameDiffCannotRebuild() {
+    // sklearn's LinearClassifier/ZipMap are ai.onnx.ml operators: refused before ND4J's slow import.
+    List<String> progress = new ArrayList<>();
+    try (OnnxModel m = OnnxModel.load(Fixture.file("lending-logreg-zipmap.onnx"), "lr", OptionalInt.of(9), OnnxModel.Settings.defaults(), progress::add)) {
+      assertTrue(m.gradientSource().startsWith("central finite differences"), m.gradientSource());
+      assertTrue(m.gradientSource().contains("ai.onnx.ml.LinearClassifier"), m.gradientSource());
+      assertTrue(progress.stream().anyMatch(s -> s.contains("estimating gradients by finite differences")), progress.toString());
+      // A logistic model's loss gradient is (p_1 - y) w for its coefficient vector w: so g_i / (p1_i - y_i)
+      // must be the same vector for every row (checked to 2% of |w| on rows with |p1 - y| > 0.03).
+      double[][] g = m.gradients().orElseThrow().lossGradient(Fixture.INPUTS, Fixture.LABELS);
+      double[][] w = new double[g.length][];
+      List<double[]> ws = new ArrayList<>();
+      for (int i = 0; i < g.length; i++) {
+        double r = Fixture.SKLEARN_PROBABILITIES[i][1] - Fixture.LABELS[i];
+        if (Math.abs(r) > 0.03) {
+          double[] wi = g[i].clone();
+          for (int j = 0; j < wi.length; j++) {
+            wi[j] /= r;
+          }
+          ws.add(wi);
+        }
+      }
+      assertTrue(ws.size() >= 5, "rows with a sizeable residual: " + ws.size());
+      for (double[] wi : ws) {
+        for (int j = 0; j < wi.length; j++) {
+          assertEquals(ws.get(0)[j], wi[j], 0.02 * norm(ws.get(0)), "coefficient " + j);
+        }
+      }
+    }
+    UsageException e = assertThrows(UsageException.class, () -> load("lending-logreg-tensor.onnx", GradientMode.SAMEDIFF));
+    assertTrue(e.getMessage().contains("gradient: samediff was asked for") && e.getMessage().contains("ai.onnx.ml"), e.getMessage());
   }
 
   @Test
