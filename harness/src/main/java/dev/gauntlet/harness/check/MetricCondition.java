@@ -185,7 +185,8 @@ public final class MetricCondition implements Condition<Measured> {
   }
 
   private Judgement judgeOne(Measurement m, Measured baseline) {
-    String who = m.subject().isEmpty() ? metric : metric + " for " + m.subject();
+    String name = metric.replace('_', ' ');
+    String who = m.subject().isEmpty() ? name : name + " for " + m.subject();
     if (m.inconclusive() != null) {
       return new Judgement(m.subject(), Outcome.INCONCLUSIVE, capitalize(who) + " cannot be judged: " + m.inconclusive() + ".", m.value(), Double.NaN);
     }
@@ -262,9 +263,11 @@ public final class MetricCondition implements Condition<Measured> {
     }
     double change = kind == Kind.MAX_DROP ? b.value() - m.value() : m.value() - b.value();
     Outcome o = change > fail + 1e-12 ? Outcome.FAIL : (!Double.isNaN(warn) && change > warn + 1e-12 ? Outcome.WARN : Outcome.PASS);
-    String dir = kind == Kind.MAX_DROP ? "drop" : "rise";
-    String sentence = capitalize(who) + " is " + fmt(m.value()) + " against the baseline's " + fmt(b.value()) + ": a " + dir + " of "
-        + fmt(Math.max(change, 0)) + (o == Outcome.FAIL ? ", more than" : ", within") + " the allowed " + fmt(fail) + ".";
+    double delta = m.value() - b.value();
+    String moved = delta == 0 ? "no change" : (delta < 0 ? "a drop of " : "a rise of ") + fmt(Math.abs(delta));
+    String limit = "the allowed " + (kind == Kind.MAX_DROP ? "drop" : "rise") + " is " + fmt(fail);
+    String sentence = capitalize(who) + " is " + fmt(m.value()) + " against the baseline's " + fmt(b.value()) + ": " + moved
+        + (o == Outcome.FAIL ? ", more than " : "; ") + limit + ".";
     return new Judgement(m.subject(), o, sentence, m.value(), b.value());
   }
 
