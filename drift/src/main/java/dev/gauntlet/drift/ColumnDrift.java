@@ -1,0 +1,74 @@
+package dev.gauntlet.drift;
+
+import dev.gauntlet.drift.stats.CategoricalDrift;
+import dev.gauntlet.drift.stats.DefaultTest;
+import dev.gauntlet.drift.stats.DriftStats;
+import dev.gauntlet.drift.stats.NumericDrift;
+import dev.gauntlet.drift.stats.PsiBins;
+import dev.gauntlet.drift.stats.SortedSample;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The drift of one column in one window against its baseline, with every statistic that applies
+ * and the default test's verdict inputs.
+ *
+ * @param pValue the p-value of the column's test (KS for continuous columns, chi-square otherwise)
+ * @param effect the effect size beside that p-value (KS D, or Cramer's V)
+ * @param score the default test's score (a p-value or a distance)
+ * @param binLabels the PSI bins (or categories) and the proportions behind them, for evidence
+ */
+record ColumnDrift(String column, boolean numeric, DefaultTest test, double score, double pValue, String effectName, double effect,
+    double psi, double ks, double wasserstein, double wassersteinNorm, double chi2, double jensenShannon,
+    List<String> binLabels, long[] refBins, long[] curBins) {
+
+  /** A numeric column: continuous statistics when either sample has more than 5 distinct values. */
+  static ColumnDrift numeric(String column, SortedSample ref, SortedSample cur, int bins) {
+    int distinctRef = ref.distinct(5);
+    int distinctCur = cur.distinct(5);
+    if (distinctRef <= 5 && distinctCur <= 5) {
+      TreeSet<Double> values = new TreeSet<>();
+      for (int i = 0; i < ref.size(); i++) {
+        values.add(ref.get(i));
+      }
+      for (int i = 0; i < cur.size(); i++) {
+        values.add(cur.get(i));
+      }
+      if (values.size() <= 5) {
+        List<String> labels = new ArrayList<>();
+        long[] rc = new long[values.size()];
+        long[] cc = new long[values.size()];
+        int k = 0;
+        for (double v : values) {
+          labels.add(dev.gauntlet.harness.check.MetricCondition.fmt(v));
+          rc[k] = ref.countAtOrBelow(v) - ref.countAtOrBelow(Math.nextDown(v));
+          cc[k] = cur.countAtOrBelow(v) - cur.countAtOrBelow(Math.nextDown(v));
+          k++;
+        }
+        return categorical(column, true, labels, rc, cc, ref.size());
+      }
+    }
+    PsiBins b = PsiBins.quantiles(ref, bins);
+    NumericDrift d = DriftStats.numeric(ref, cur, b);
+    DefaultTest test = DefaultTest.choose(ref.size(), true, 6);
+    double score = test == DefaultTest.KS ? d.ksP() : d.wassersteinNorm();
+    return new ColumnDrift(column, true, test, score, d.ksP(), "KS D", d.ks(), d.psi(), d.ks(), d.wasserstein(), d.wassersteinNorm(),
+        Double.NaN, Double.NaN, b.labels(), b.counts(ref), b.counts(cur));
+  }
+
+  /** A categorical column (or a numeric one with at most 5 values), from counts per category. */
+  static ColumnDrift categorical(String column, boolean numeric, List<String> labels, long[] ref, long[] cur, long refSize) {
+    CategoricalDrift d = DriftStats.categorical(ref, cur);
+    int seen = 0;
+    for (int i = 0; i < ref.length; i++) {
+      if (ref[i] + cur[i] > 0) {
+        seen++;
+      }
+    }
+    DefaultTest test = DefaultTest.choose((int) Math.min(Integer.MAX_VALUE, refSize), false, seen);
+    double score = test.isPValue() ? d.chi2P() : d.jensenShannon();
+    return new ColumnDrift(column, numeric, test, score, d.chi2P(), "Cramer's V", d.cramersV(), d.psi(), Double.NaN, Double.NaN, Double.NaN,
+        d.chi2(), d.jensenShannon(), labels, ref, cur);
+  }
+}

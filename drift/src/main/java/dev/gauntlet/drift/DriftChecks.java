@@ -1,0 +1,280 @@
+package dev.gauntlet.drift;
+
+import dev.gauntlet.drift.simulate.Shift;
+import dev.gauntlet.drift.simulate.Simulator;
+import dev.gauntlet.drift.stats.MultipleTesting;
+import dev.gauntlet.drift.window.WindowSpec;
+import dev.gauntlet.harness.check.Check;
+import dev.gauntlet.harness.config.CheckProvider;
+import dev.gauntlet.harness.config.CheckType;
+import dev.gauntlet.harness.config.ConfigNode;
+import dev.gauntlet.harness.data.ColumnSpec;
+import dev.gauntlet.harness.data.ColumnType;
+import dev.gauntlet.harness.data.Schema;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Publishes the drift trial's check types to YAML suites:
+ *
+ * <ul>
+ *   <li>{@code drift.temporal}: temporal holdout and decay. Params: {@code window} (day, week,
+ *       month, quarter, rows; default month), {@code rows}, {@code reference} (auto, table, or a
+ *       number of leading windows), {@code time}, {@code minRows} (30), {@code groups} (default the
+ *       categorical protected attributes), {@code maxDrop} (0.03), {@code horizon} (12).
+ *   <li>{@code drift.features}: per-feature and prediction drift. Params: the window params and
+ *       {@code origin} (fixed, rolling), {@code features}, {@code bins} (10), {@code alpha} (0.05),
+ *       {@code correction} (bh, holm, none; default bh), {@code threshold}, {@code top} (3),
+ *       {@code predictions} (true).
+ *   <li>{@code drift.simulation}: {@code shift} (covariate, prior, concept), {@code feature},
+ *       {@code level}, {@code target}, {@code severities}, {@code onset} (sudden, gradual, none),
+ *       {@code changeAt} (0.5), {@code width} (0.1), {@code streamSeverity} (1), {@code minRows}.
+ *   <li>{@code drift.detectors}: {@code source} (model, sea, hyperplane), {@code rows} (20000).
+ * </ul>
+ */
+public final class DriftChecks implements CheckProvider {
+
+  @Override
+  public List<CheckType> types() {
+    return List.of(
+        type("drift.temporal", "temporal holdout: accuracy and rates per time window and per group, decay trend and retrain-by estimate",
+            DriftChecks::temporal),
+        type("drift.features", "per-feature and prediction drift per window: KS, Wasserstein, chi-square, Jensen-Shannon, PSI, default tests",
+            DriftChecks::features),
+        type("drift.simulation", "simulated covariate, label or concept shift: accuracy against severity, detectors on a sudden or gradual change",
+            DriftChecks::simulation),
+        type("drift.detectors", "Page-Hinkley, DDM and ADWIN over the model's errors in time order, or over SEA / rotating-hyperplane streams",
+            DriftChecks::detectors));
+  }
+
+  private interface Factory {
+    Check<?> create(ConfigNode params, Schema schema);
+  }
+
+  private static CheckType type(String name, String description, Factory f) {
+    return new CheckType() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String description() {
+        return description;
+      }
+
+      @Override
+      public Check<?> create(ConfigNode params, Schema schema) {
+        return f.create(params, schema);
+      }
+    };
+  }
+
+  private static String[] keys(String[] extra) {
+    return Stream.concat(Arrays.stream(WindowSpec.KEYS), Arrays.stream(extra)).toArray(String[]::new);
+  }
+
+  private static void needLabel(ConfigNode params, Schema schema, String type) {
+    if (schema.label().isEmpty()) {
+      throw params.error(type + " compares decisions with labels; schema '" + schema.name() + "' has no label column");
+    }
+  }
+
+  static TemporalHoldoutCheck temporal(ConfigNode params, Schema schema) {
+    params.allowOnly(keys(new String[] {"groups", "maxDrop", "horizon"}));
+    needLabel(params, schema, "drift.temporal");
+    if (params.has("origin")) {
+      throw params.get("origin").error("drift.temporal always measures accuracy drops against the reference period; 'origin' applies to drift.features");
+    }
+    WindowSpec spec = WindowSpec.parse(params, schema, 30);
+    Optional<ConfigNode> g = params.opt("groups");
+    List<String> groups = new ArrayList<>();
+    if (g.isPresent()) {
+      groups.addAll(columns(g.get(), schema, ColumnSpec::hasCategories, "groups need a categorical or binary column", "group column"));
+    } else {
+      schema.protectedAttributes().stream().filter(ColumnSpec::hasCategories).forEach(c -> groups.add(c.name()));
+    }
+    double maxDrop = params.dbl("maxDrop", 0.03);
+    if (!(maxDrop > 0 && maxDrop < 1)) {
+      throw params.get("maxDrop").error("maxDrop must be in (0, 1) (an accuracy difference, e.g. 0.03), got " + maxDrop);
+    }
+    int horizon = params.integer("horizon", 12);
+    if (horizon < 1 || horizon > 1000) {
+      throw params.get("horizon").error("horizon must be in [1, 1000] windows, got " + horizon);
+    }
+    return new TemporalHoldoutCheck(spec, groups, maxDrop, horizon);
+  }
+
+  /** A column name or a list of them, each in the schema and accepted by {@code ok}. */
+  private static List<String> columns(ConfigNode node, Schema schema, java.util.function.Predicate<ColumnSpec> ok, String need, String what) {
+    List<String> out = new ArrayList<>();
+    for (ConfigNode n : node.isScalar() ? List.of(node) : node.asList()) {
+      String col = n.asText();
+      ColumnSpec c = schema.find(col).orElseThrow(() -> n.error("schema '" + schema.name() + "' has no column '" + col + "'"));
+      if (!ok.test(c)) {
+        throw n.error(what + " '" + col + "' is " + c.type().name().toLowerCase() + "; " + need);
+      }
+      out.add(col);
+    }
+    return out;
+  }
+
+  static FeatureDriftCheck features(ConfigNode params, Schema schema) {
+    params.allowOnly(keys(new String[] {"features", "bins", "alpha", "correction", "threshold", "top", "predictions"}));
+    WindowSpec spec = WindowSpec.parse(params, schema, 30);
+    List<String> features = new ArrayList<>();
+    Optional<ConfigNode> f = params.opt("features");
+    if (f.isPresent()) {
+      features.addAll(columns(f.get(), schema, c -> c.type() == ColumnType.NUMERIC || c.hasCategories(),
+          "drift statistics need a numeric or categorical column", "column"));
+      if (features.isEmpty()) {
+        throw f.get().error("features is empty; list columns or leave it out to watch every feature");
+      }
+    } else if (schema.features().isEmpty()) {
+      throw params.error("schema '" + schema.name() + "' has no feature columns; list the columns to watch in 'features:'");
+    }
+    int bins = params.integer("bins", 10);
+    if (bins < 2 || bins > 100) {
+      throw params.get("bins").error("bins must be in [2, 100], got " + bins);
+    }
+    double alpha = params.dbl("alpha", 0.05);
+    if (!(alpha > 0 && alpha < 1)) {
+      throw params.get("alpha").error("alpha must be in (0, 1), got " + alpha);
+    }
+    MultipleTesting correction = params.opt("correction").map(n -> n.asEnum(MultipleTesting.class)).orElse(MultipleTesting.BH);
+    double threshold = params.dbl("threshold", Double.NaN);
+    if (params.has("threshold") && !(threshold > 0)) {
+      throw params.get("threshold").error("threshold must be a positive distance, got " + threshold);
+    }
+    int top = params.integer("top", 3);
+    if (top < 0 || top > 50) {
+      throw params.get("top").error("top must be in [0, 50], got " + top);
+    }
+    boolean predictions = params.bool("predictions", true);
+    if (predictions && schema.label().isEmpty()) {
+      throw params.error("predictions: true needs a label column (it names the decision classes); set predictions: false");
+    }
+    return new FeatureDriftCheck(spec, features, bins, alpha, correction, threshold, top, predictions);
+  }
+
+  /** The onsets a simulation accepts, with "none" for no stream. */
+  private enum OnsetParam {
+    SUDDEN, GRADUAL, NONE
+  }
+
+  private enum ShiftKind {
+    COVARIATE, PRIOR, CONCEPT
+  }
+
+  static ShiftSimulationCheck simulation(ConfigNode params, Schema schema) {
+    params.allowOnly("shift", "feature", "level", "target", "severities", "onset", "changeAt", "width", "streamSeverity", "minRows");
+    needLabel(params, schema, "drift.simulation");
+    ShiftKind kind = params.get("shift").asEnum(ShiftKind.class);
+    ColumnSpec label = schema.label().orElseThrow();
+    Function<dev.gauntlet.harness.data.Table, Shift> make;
+    String name;
+    switch (kind) {
+      case COVARIATE -> {
+        ColumnSpec c = feature(params, schema);
+        String level = params.text("level", null);
+        if (c.hasCategories()) {
+          if (level == null) {
+            throw params.error("a covariate shift on categorical '" + c.name() + "' needs 'level:' (the category made more frequent), one of " + c.categories());
+          }
+          if (!c.categories().contains(level)) {
+            throw params.get("level").error("'" + level + "' is not a category of '" + c.name() + "'; expected one of " + c.categories());
+          }
+        } else if (level != null) {
+          throw params.get("level").error("'level' applies to categorical features; '" + c.name() + "' is numeric");
+        }
+        Shift s = new Shift.Covariate(c.name(), level);
+        make = t -> s;
+        name = "covariate shift on " + c.name();
+      }
+      case PRIOR -> {
+        if (params.has("feature")) {
+          throw params.get("feature").error("a prior (label) shift moves the label's class balance; it takes no feature");
+        }
+        if (label.categories().size() != 2) {
+          throw params.error("a prior shift needs a binary label; '" + label.name() + "' has " + label.categories());
+        }
+        double target = params.dbl("target", 0.5);
+        if (!(target > 0 && target < 1)) {
+          throw params.get("target").error("target (the positive share at severity 1) must be in (0, 1), got " + target);
+        }
+        Shift s = new Shift.Prior(label.positiveIndex(), target);
+        make = t -> s;
+        name = "label shift toward " + target + " positive";
+      }
+      default -> {
+        ColumnSpec c = feature(params, schema);
+        if (c.type() != ColumnType.NUMERIC) {
+          throw params.get("feature").error("a concept shift moves a boundary along a numeric feature; '" + c.name() + "' is " + c.type().name().toLowerCase());
+        }
+        make = t -> Shift.Concept.on(t, c.name());
+        name = "concept shift along " + c.name();
+      }
+    }
+    double[] sev = params.has("severities") ? params.doubles("severities") : new double[] {0, 0.25, 0.5, 0.75, 1};
+    for (double s : sev) {
+      if (!(s >= 0 && s <= 1)) {
+        throw params.get("severities").error("every severity must be in [0, 1], got " + s);
+      }
+    }
+    if (sev.length == 0) {
+      throw params.get("severities").error("give at least one severity");
+    }
+    OnsetParam onset = params.opt("onset").map(n -> n.asEnum(OnsetParam.class)).orElse(OnsetParam.SUDDEN);
+    double changeAt = params.dbl("changeAt", 0.5);
+    if (!(changeAt > 0 && changeAt < 1)) {
+      throw params.get("changeAt").error("changeAt is a fraction of the stream in (0, 1), got " + changeAt);
+    }
+    double width = params.dbl("width", Math.min(0.1, 1 - changeAt));
+    if (!(width > 0 && width <= 1 - changeAt)) {
+      throw params.get("width").error("width is a fraction of the stream in (0, " + (1 - changeAt) + "], got " + width);
+    }
+    double streamSeverity = params.dbl("streamSeverity", 1.0);
+    if (!(streamSeverity > 0 && streamSeverity <= 1)) {
+      throw params.get("streamSeverity").error("streamSeverity must be in (0, 1], got " + streamSeverity);
+    }
+    int minRows = params.integer("minRows", 100);
+    if (minRows < 1) {
+      throw params.get("minRows").error("minRows must be at least 1, got " + minRows);
+    }
+    Simulator.Onset o = onset == OnsetParam.NONE ? null : Simulator.Onset.valueOf(onset.name());
+    return new ShiftSimulationCheck(name, make, sev, o, changeAt, width, streamSeverity, minRows);
+  }
+
+  private static ColumnSpec feature(ConfigNode params, Schema schema) {
+    ConfigNode n = params.opt("feature").orElseThrow(() -> params.error("this shift needs 'feature:' (a feature column)"));
+    String col = n.asText();
+    ColumnSpec c = schema.find(col).orElseThrow(() -> n.error("schema '" + schema.name() + "' has no column '" + col + "'"));
+    if (c.type() != ColumnType.NUMERIC && !c.hasCategories()) {
+      throw n.error("column '" + col + "' is " + c.type().name().toLowerCase() + "; a shift needs a numeric or categorical column");
+    }
+    return c;
+  }
+
+  static DetectorCheck detectors(ConfigNode params, Schema schema) {
+    params.allowOnly("source", "rows");
+    DetectorCheck.Source source = params.opt("source").map(n -> n.asEnum(DetectorCheck.Source.class)).orElse(DetectorCheck.Source.MODEL);
+    if (source == DetectorCheck.Source.MODEL) {
+      needLabel(params, schema, "drift.detectors");
+      if (schema.time().isEmpty()) {
+        throw params.error("source: model reads the errors in time order; schema '" + schema.name() + "' has no column with role time");
+      }
+      if (params.has("rows")) {
+        throw params.get("rows").error("'rows' sets the length of a synthetic stream (source: sea or hyperplane)");
+      }
+    }
+    int rows = params.integer("rows", 20_000);
+    if (source != DetectorCheck.Source.MODEL && (rows < 200 || rows > 10_000_000)) {
+      throw params.get("rows").error("rows must be in [200, 10000000], got " + rows);
+    }
+    return new DetectorCheck(source, rows);
+  }
+}
