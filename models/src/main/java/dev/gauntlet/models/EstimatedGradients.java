@@ -34,15 +34,7 @@ final class EstimatedGradients implements InputGradients {
 
   @Override
   public double[][] lossGradient(double[][] x, int[] labels) {
-    if (labels.length != x.length) {
-      throw new IllegalArgumentException(x.length + " rows but " + labels.length + " labels");
-    }
-    int k = model.classCount();
-    for (int i = 0; i < labels.length; i++) {
-      if (labels[i] < 0 || labels[i] >= k) {
-        throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is not a class in [0, " + k + ")");
-      }
-    }
+    SameDiffGradients.checkLabels(x, labels, model.classCount());
     return mode == GradientMode.FINITE_DIFFERENCE ? finiteDifferences(x, labels) : spsa(x, labels);
   }
 

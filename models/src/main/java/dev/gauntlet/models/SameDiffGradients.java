@@ -180,18 +180,25 @@ final class SameDiffGradients implements InputGradients {
 
   @Override
   public double[][] lossGradient(double[][] x, int[] labels) {
+    int k = (int) sd.getVariable(LABELS).getShape()[1];
+    checkLabels(x, labels, k);
+    INDArray y = Nd4j.zeros(dtype, x.length, k);
+    for (int i = 0; i < labels.length; i++) {
+      y.putScalar(i, labels[i], 1);
+    }
+    return lossGradient(Nd4j.create(x), y).castTo(DataType.DOUBLE).toDoubleMatrix();
+  }
+
+  /** One label per row, each a class in {@code [0, k)}. */
+  static void checkLabels(double[][] x, int[] labels, int k) {
     if (labels.length != x.length) {
       throw new IllegalArgumentException(x.length + " rows but " + labels.length + " labels");
     }
-    long k = sd.getVariable(LABELS).getShape()[1];
-    INDArray y = Nd4j.zeros(dtype, x.length, k);
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= k) {
         throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is not a class in [0, " + k + ")");
       }
-      y.putScalar(i, labels[i], 1);
     }
-    return lossGradient(Nd4j.create(x), y).castTo(DataType.DOUBLE).toDoubleMatrix();
   }
 
   @Override
