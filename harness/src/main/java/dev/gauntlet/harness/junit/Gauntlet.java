@@ -1,8 +1,9 @@
 package dev.gauntlet.harness.junit;
 
+import dev.gauntlet.harness.check.Evidence;
+import dev.gauntlet.harness.check.Outcome;
 import dev.gauntlet.harness.config.SuiteLoader;
 import dev.gauntlet.harness.report.ReportWriter;
-import dev.gauntlet.harness.run.Finding;
 import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Suite;
 import dev.gauntlet.harness.run.SuiteResult;
@@ -13,7 +14,8 @@ import org.opentest4j.AssertionFailedError;
 
 /**
  * Runs a suite inside an engineer's own JUnit 5 tests: the test fails when the gate fails, and its
- * message says why (one line per failing check) and where the reports are.
+ * message says why (one line per failing check), how to replay failing cases that can be replayed,
+ * and where the reports are.
  *
  * <pre>{@code
  * @Test
@@ -70,9 +72,11 @@ public final class Gauntlet {
       sb.append("\n  - ").append(reason);
     }
     for (CheckResult c : r.checks()) {
-      for (Finding f : c.findings()) {
-        if (f.sentence().contains("Replay:")) {
-          sb.append("\n  ").append(f.sentence());
+      boolean failing = c.findings().stream().anyMatch(f -> f.outcome() == Outcome.FAIL || f.outcome() == Outcome.ERROR);
+      for (Evidence e : c.evidence()) {
+        // checks that can be replayed (perturbation properties) attach a note titled "Replay"
+        if (failing && e instanceof Evidence.Note n && n.title().startsWith("Replay")) {
+          sb.append("\n  ").append(c.id()).append(": ").append(n.text().replace("\n", "\n    "));
         }
       }
     }

@@ -36,6 +36,7 @@ public final class Intervals {
     double denom = 1 + z2 / n;
     double centre = (p + z2 / (2.0 * n)) / denom;
     double half = z * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denom;
-    return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+    // At 0 or n successes the bound is exactly 0 or 1; the subtraction would leave rounding residue (1e-19).
+    return new double[] {successes == 0 ? 0 : Math.max(0, centre - half), successes == n ? 1 : Math.min(1, centre + half)};
   }
 }

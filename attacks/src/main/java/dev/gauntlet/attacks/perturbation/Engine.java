@@ -1,0 +1,434 @@
+package dev.gauntlet.attacks.perturbation;
+
+import dev.gauntlet.attacks.perturbation.FeatureSpace.Slot;
+import dev.gauntlet.attacks.perturbation.Generator.Case;
+import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.check.CheckContext;
+import dev.gauntlet.harness.check.Evidence;
+import dev.gauntlet.harness.check.Measurement;
+import dev.gauntlet.harness.check.MetricCondition;
+import dev.gauntlet.harness.data.ColumnSpec;
+import dev.gauntlet.harness.model.Models;
+import dev.gauntlet.harness.stats.Intervals;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a {@link Property} against the model of a {@link CheckContext}: generates the cases in chunks,
+ * scores each chunk with one batched model call, counts failures, shrinks the first failing cases and
+ * builds the measurements and evidence.
+ */
+final class Engine {
+  private static final int CHUNK = 4096;
+  private static final int FAILING_SHOWN = 10;
+
+  private final CheckContext ctx;
+  private final Property property;
+  private final FeatureSpace space;
+  private final Generator generator;
+  private final double[][] dataProbabilities;
+  private final int positive;
+  private final List<String> classes;
+  private final Slot swapped;
+
+  Engine(CheckContext ctx, Property property) {
+    this.ctx = ctx;
+    this.property = property;
+    this.space = new FeatureSpace(ctx.encoder(), ctx.encode(ctx.data()));
+    this.generator = new Generator(space, property);
+    this.dataProbabilities = property.rows() == Property.Rows.DATA ? ctx.predictions(ctx.data()).probabilities() : null;
+    int k = ctx.model().classCount();
+    this.positive = ctx.schema().label().map(ColumnSpec::positiveIndex).orElse(1);
+    List<String> names = ctx.schema().label().map(ColumnSpec::categories).orElse(List.of());
+    if (names.size() != k) {
+      names = new ArrayList<>();
+      for (int i = 0; i < k; i++) {
+        names.add("class " + i);
+      }
+    }
+    this.classes = names;
+    if (property.kind() == PropertyKind.DIRECTIONAL || property.kind() == PropertyKind.TOLERANCE) {
+      if (k != 2) {
+        throw new UsageException("property '" + property.name() + "' compares positive-class scores, which needs a binary model; this model has " + k + " classes");
+      }
+    }
+    Slot s = null;
+    for (Perturbation p : property.perturbations()) {
+      if (p instanceof Perturbation.ProtectedSwap ps) {
+        s = space.slot(ps.attribute());
+      }
+    }
+    this.swapped = s;
+  }
+
+  /** The outcome of scoring a batch of cases. */
+  private record Scored(double[][] before, double[][] after) {}
+
+  private Scored score(List<Case> cases) {
+    int m = cases.size();
+    double[][] before = new double[m][];
+    List<double[]> toPredict = new ArrayList<>(2 * m);
+    for (Case c : cases) {
+      toPredict.add(c.after());
+    }
+    int[] beforeAt = new int[m];
+    for (int i = 0; i < m; i++) {
+      Case c = cases.get(i);
+      if (c.row() >= 0) {
+        before[i] = dataProbabilities[c.row()];
+        beforeAt[i] = -1;
+      } else {
+        beforeAt[i] = toPredict.size();
+        toPredict.add(c.before());
+      }
+    }
+    double[][] p = ctx.predictBatched(toPredict.toArray(new double[0][]));
+    double[][] after = Arrays.copyOf(p, m);
+    for (int i = 0; i < m; i++) {
+      if (beforeAt[i] >= 0) {
+        before[i] = p[beforeAt[i]];
+      }
+    }
+    return new Scored(before, after);
+  }
+
+  private int decision(double[] p) {
+    if (p.length == 2) {
+      return p[positive] >= ctx.threshold() ? positive : 1 - positive;
+    }
+    return Models.argmax(p);
+  }
+
+  /** The score a property compares: the positive-class probability (binary) or the first decision's probability. */
+  private double score(double[] p, int reference) {
+    return p.length == 2 ? p[positive] : p[reference];
+  }
+
+  /** The failure's identity, or null when the case satisfies the property. */
+  private String failure(Case c, double[] pb, double[] pa) {
+    int db = decision(pb);
+    int da = decision(pa);
+    double sb = score(pb, db);
+    double sa = score(pa, db);
+    return switch (property.kind()) {
+      case INVARIANCE -> db == da ? null : "decision " + classes.get(db) + " -> " + classes.get(da);
+      case COUNTERFACTUAL -> db == da ? null : "decision " + classes.get(db) + " -> " + classes.get(da) + " when " + swapped.name() + " "
+          + swapped.column().categories().get(space.category(c.before(), swapped)) + " -> "
+          + swapped.column().categories().get(space.category(c.after(), swapped));
+      case TOLERANCE -> Math.abs(sa - sb) > property.tolerance()
+          ? "score " + (sa > sb ? "rose" : "fell") + " by more than " + MetricCondition.fmt(property.tolerance()) : null;
+      case DIRECTIONAL -> property.direction() == Property.Direction.UP
+          ? (sa < sb - property.tolerance() ? "score fell although it must not go down" : null)
+          : (sa > sb + property.tolerance() ? "score rose although it must not go up" : null);
+    };
+  }
+
+  private String[] failures(List<Case> cases) {
+    Scored s = score(cases);
+    String[] out = new String[cases.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = failure(cases.get(i), s.before()[i], s.after()[i]);
+    }
+    return out;
+  }
+
+  PerturbationResult run() {
+    long seed = property.seed() != null ? property.seed() : ctx.seed();
+    int first = property.replayCase() != null ? property.replayCase() : 0;
+    int end = property.replayCase() != null ? first + 1 : property.cases();
+    int ran = end - first;
+    ctx.progress("property '" + property.name() + "': " + ran + " case(s) from seed " + seed);
+    int failures = 0;
+    int changed = 0;
+    double sumAbs = 0;
+    double maxAbs = 0;
+    List<Integer> failingShown = new ArrayList<>();
+    Map<String, Integer> firstOfIdentity = new LinkedHashMap<>();
+    List<Integer> firstFailing = new ArrayList<>();
+    Map<String, long[]> byGroup = new LinkedHashMap<>();
+    List<String[]> failingRows = new ArrayList<>();
+    for (int start = first; start < end; start += CHUNK) {
+      int stop = Math.min(end, start + CHUNK);
+      List<Case> cases = new ArrayList<>(stop - start);
+      for (int i = start; i < stop; i++) {
+        cases.add(generator.generate(seed, i));
+      }
+      Scored s = score(cases);
+      for (int j = 0; j < cases.size(); j++) {
+        Case c = cases.get(j);
+        int index = start + j;
+        if (!Arrays.equals(c.before(), c.after())) {
+          changed++;
+        }
+        int db = decision(s.before()[j]);
+        double delta = Math.abs(score(s.after()[j], db) - score(s.before()[j], db));
+        sumAbs += delta;
+        maxAbs = Math.max(maxAbs, delta);
+        String id = failure(c, s.before()[j], s.after()[j]);
+        if (swapped != null) {
+          String g = swapped.name() + "=" + swapped.column().categories().get(space.category(c.before(), swapped));
+          long[] t = byGroup.computeIfAbsent(g, k -> new long[2]);
+          t[1]++;
+          if (id != null) {
+            t[0]++;
+          }
+        }
+        if (id != null) {
+          failures++;
+          if (failingShown.size() < 100) {
+            failingShown.add(index);
+          }
+          firstOfIdentity.putIfAbsent(id, index);
+          if (firstFailing.size() < property.shrink()) {
+            firstFailing.add(index);
+          }
+          if (failingRows.size() < FAILING_SHOWN) {
+            failingRows.add(new String[] {Integer.toString(index), rowLabel(c), id,
+                fmt4(score(s.before()[j], db)) + " -> " + fmt4(score(s.after()[j], db)), changesText(c)});
+          }
+        }
+      }
+    }
+    // Shrink one case of each distinct failure first, then further failing cases in index order.
+    Set<Integer> toShrink = new LinkedHashSet<>();
+    for (int idx : firstOfIdentity.values()) {
+      if (toShrink.size() < property.shrink()) {
+        toShrink.add(idx);
+      }
+    }
+    for (int idx : firstFailing) {
+      if (toShrink.size() < property.shrink()) {
+        toShrink.add(idx);
+      }
+    }
+    // Several cases often shrink to the same minimal case: show each minimal case once, trying at
+    // most two failing cases beyond the number to show.
+    List<Integer> candidates = new ArrayList<>(toShrink.stream().sorted().toList());
+    for (int idx : failingShown) {
+      if (candidates.size() >= property.shrink() + 2) {
+        break;
+      }
+      if (!candidates.contains(idx)) {
+        candidates.add(idx);
+      }
+    }
+    List<Counterexample> counterexamples = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    // The runner keeps only the candidate model's evidence: the baseline's measurements need no shrinking.
+    for (int idx : ctx.isBaseline() ? List.<Integer>of() : candidates) {
+      if (counterexamples.size() >= property.shrink()) {
+        break;
+      }
+      ctx.progress("shrinking case " + idx);
+      Counterexample c = shrink(seed, idx);
+      if (seen.add(c.row() + "|" + c.failure() + "|" + c.changes())) {
+        counterexamples.add(c);
+      }
+    }
+    counterexamples.sort(java.util.Comparator.comparingInt(Counterexample::caseIndex));
+    return result(seed, ran, changed, failures, failingShown, counterexamples, sumAbs / Math.max(ran, 1), maxAbs, byGroup, failingRows);
+  }
+
+  /** Replays case {@code index} of {@code seed} and shrinks it. */
+  Counterexample shrink(long seed, int index) {
+    Case generated = generator.generate(seed, index);
+    String identity = failures(List.of(generated))[0];
+    if (identity == null) {
+      throw new UsageException("case " + index + " of seed " + seed + " failed but passes when replayed: model '" + ctx.model().name()
+          + "' gives different outputs for the same input, so its failures cannot be shrunk or replayed");
+    }
+    Shrinker shrinker = new Shrinker(candidates -> {
+      List<Case> cs = new ArrayList<>(candidates.size());
+      for (long[] seq : candidates) {
+        cs.add(generator.generate(Choices.replay(seq)));
+      }
+      return failures(cs);
+    });
+    Shrinker.Result r = shrinker.shrink(generated.choices(), generated.kinds(), identity, property.maxShrinkSteps());
+    Case shrunk = generator.generate(Choices.replay(r.choices()));
+    Scored s = score(List.of(shrunk));
+    int db = decision(s.before()[0]);
+    int da = decision(s.after()[0]);
+    return new Counterexample(seed, index, rowLabel(shrunk), identity, changes(shrunk), score(s.before()[0], db), score(s.after()[0], db),
+        classes.get(db), classes.get(da), ctx.threshold(), rowLabel(generated), changes(generated), r.steps(), shrunk.before(), shrunk.after(), r.choices());
+  }
+
+  private String rowLabel(Case c) {
+    return c.row() >= 0 ? ctx.data().rowLabel(c.row()) : "synthetic row";
+  }
+
+  private List<Counterexample.Change> changes(Case c) {
+    List<Counterexample.Change> out = new ArrayList<>();
+    if (isImage()) {
+      int n = 0;
+      double maxAbs = 0;
+      for (int d = 0; d < c.before().length; d++) {
+        double diff = Math.abs(c.after()[d] - c.before()[d]);
+        if (diff > 0) {
+          n++;
+          maxAbs = Math.max(maxAbs, diff);
+        }
+      }
+      if (n > 0) {
+        out.add(new Counterexample.Change("pixels", n + " changed", "largest change " + fmt4(maxAbs)));
+      }
+      return out;
+    }
+    for (Slot s : space.slots) {
+      String b = space.decode(c.before(), s);
+      String a = space.decode(c.after(), s);
+      if (!b.equals(a) || !sameDims(c, s)) {
+        out.add(new Counterexample.Change(s.name(), b, a));
+      }
+    }
+    return out;
+  }
+
+  private static boolean sameDims(Case c, Slot s) {
+    for (int d = s.first(); d < s.first() + s.width(); d++) {
+      if (c.before()[d] != c.after()[d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String changesText(Case c) {
+    return String.join("; ", changes(c).stream().map(Counterexample.Change::toString).toList());
+  }
+
+  private boolean isImage() {
+    return property.perturbations().stream().anyMatch(p -> p instanceof Perturbation.ImageNoise
+        || p instanceof Perturbation.Brightness || p instanceof Perturbation.Shift);
+  }
+
+  private PerturbationResult result(long seed, int ran, int changed, int failures, List<Integer> failing, List<Counterexample> cxs,
+      double meanAbs, double maxAbs, Map<String, long[]> byGroup, List<String[]> failingRows) {
+    String name = property.name();
+    List<Measurement> ms = new ArrayList<>();
+    double rate = (double) failures / ran;
+    double[] ci = Intervals.wilson(failures, ran, property.confidence());
+    if (changed == 0) {
+      ms.add(Measurement.inconclusive("failure_rate", name, rate, ran,
+          "no case changed the model input (the perturbations were no-ops on every row), so the property was not exercised"));
+    } else {
+      ms.add(Measurement.withInterval("failure_rate", name, rate, ci[0], ci[1], ran));
+    }
+    ms.add(Measurement.of("failures", name, failures, ran));
+    ms.add(Measurement.of("changed_rate", name, (double) changed / ran, ran));
+    ms.add(Measurement.of("mean_abs_score_change", name, meanAbs, ran));
+    ms.add(Measurement.of("max_abs_score_change", name, maxAbs, ran));
+    for (Map.Entry<String, long[]> g : byGroup.entrySet()) {
+      long f = g.getValue()[0];
+      long n = g.getValue()[1];
+      double[] gi = Intervals.wilson(f, n, property.confidence());
+      ms.add(Measurement.withInterval("failure_rate_from", g.getKey(), (double) f / n, gi[0], gi[1], n));
+    }
+
+    List<Evidence> ev = new ArrayList<>();
+    for (int i = 0; i < cxs.size(); i++) {
+      ev.add(counterexampleTable(i + 1, cxs.get(i)));
+    }
+    if (!cxs.isEmpty() && isImage()) {
+      images(cxs.get(0)).ifPresent(ev::add);
+    }
+    if (!failingRows.isEmpty()) {
+      List<List<String>> rows = new ArrayList<>();
+      for (String[] r : failingRows) {
+        rows.add(List.of(r));
+      }
+      ev.add(new Evidence.Table("Failing cases as generated (first " + failingRows.size() + " of " + failures + ")",
+          List.of("case", "row", "failure", "score before -> after", "changes"), rows, failures - failingRows.size(), List.of()));
+    }
+    ev.add(new Evidence.Note("Replay", replayText(seed, failing)));
+    String pct = MetricCondition.fmt(100 * rate) + "%";
+    String summary = "Property '" + name + "' failed in " + failures + " of " + ran + " cases (" + pct + ", "
+        + Math.round(100 * property.confidence()) + "% Wilson interval " + MetricCondition.fmt(100 * ci[0]) + "% to "
+        + MetricCondition.fmt(100 * ci[1]) + "%) from seed " + seed + "."
+        + (cxs.isEmpty() ? "" : " Shrunk counterexample: " + shortText(cxs.get(0)) + ".")
+        + (changed < ran ? " " + (ran - changed) + " case(s) left the input unchanged." : "");
+    return new PerturbationResult(property, seed, ran, changed, failures, failing, cxs, ms, ev, summary);
+  }
+
+  static String shortText(Counterexample c) {
+    return "case " + c.caseIndex() + ", " + c.row() + ", " + String.join("; ", c.changes().stream().map(Counterexample.Change::toString).toList())
+        + " gives " + c.failure();
+  }
+
+  private Evidence.Table counterexampleTable(int number, Counterexample c) {
+    List<List<String>> rows = new ArrayList<>();
+    List<Evidence.Cell> flagged = new ArrayList<>();
+    rows.add(List.of("row", c.row(), c.row()));
+    for (Counterexample.Change ch : c.changes()) {
+      flagged.add(new Evidence.Cell(rows.size(), 2));
+      rows.add(List.of(ch.feature(), ch.before(), ch.after()));
+    }
+    flagged.add(new Evidence.Cell(rows.size(), 2));
+    rows.add(List.of("score", Counterexample.score(c.scoreBefore(), ctx.threshold()), Counterexample.score(c.scoreAfter(), ctx.threshold())));
+    flagged.add(new Evidence.Cell(rows.size(), 2));
+    rows.add(List.of("decision", c.decisionBefore(), c.decisionAfter()));
+    String title = "Shrunk counterexample " + number + ": case " + c.caseIndex() + " of seed " + c.seed() + ", " + c.failure()
+        + " (as generated: " + c.generatedRow() + " with " + c.generatedChanges().size() + " feature(s) changed; shrunk to "
+        + c.changes().size() + " in " + c.shrinkSteps() + " steps)";
+    return new Evidence.Table(title, List.of("feature", "before", "after"), rows, 0, flagged);
+  }
+
+  private java.util.Optional<Evidence> images(Counterexample c) {
+    int w = 0;
+    int h = 0;
+    for (Perturbation p : property.perturbations()) {
+      if (p instanceof Perturbation.Shift sh) {
+        w = sh.width();
+        h = sh.height();
+      }
+    }
+    int n = space.width();
+    if (w == 0) {
+      int side = (int) Math.round(Math.sqrt(n));
+      if (side * side != n) {
+        return java.util.Optional.empty();
+      }
+      w = side;
+      h = side;
+    }
+    List<Double> b = new ArrayList<>();
+    List<Double> a = new ArrayList<>();
+    List<Double> d = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      b.add(c.before()[i]);
+      a.add(c.after()[i]);
+      d.add(c.after()[i] - c.before()[i]);
+    }
+    return java.util.Optional.of(new Evidence.Images("Shrunk counterexample: case " + c.caseIndex() + ", " + c.failure(), w, h, List.of(
+        new Evidence.Image("before (" + c.decisionBefore() + ")", b, false),
+        new Evidence.Image("after (" + c.decisionAfter() + ")", a, false),
+        new Evidence.Image("difference", d, true))));
+  }
+
+  private String replayText(long seed, List<Integer> failing) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Every case is generated from seed ").append(seed).append(" and its case index alone, and shrinking is deterministic, ")
+        .append("so a case and its shrunk counterexample replay exactly; rerunning the suite with the same suite seed and check id ")
+        .append("gives the same seed.");
+    if (failing.isEmpty()) {
+      sb.append(" No case failed.");
+    } else {
+      int c = failing.get(0);
+      sb.append(" Failing cases: ").append(String.join(", ", failing.stream().limit(20).map(String::valueOf).toList()))
+          .append(failing.size() > 20 ? ", ..." : "").append(".")
+          .append(" Replay: in YAML add 'seed: ").append(seed).append("' and 'replayCase: ").append(c).append("' to this check's params;")
+          .append(" in Java use property.withSeed(").append(seed).append("L).replaying(").append(c).append(").");
+    }
+    return sb.toString();
+  }
+
+  private static String fmt4(double v) {
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+}

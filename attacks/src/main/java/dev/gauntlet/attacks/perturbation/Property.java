@@ -1,0 +1,186 @@
+package dev.gauntlet.attacks.perturbation;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A perturbation property: how the model must behave when its input changes in a way that should not
+ * matter, or should matter in a known direction. It runs {@code cases} generated cases from one seed;
+ * every failing case can be replayed from that seed and its case index, and the first {@code shrink}
+ * failing cases are shrunk to minimal counterexamples.
+ *
+ * <p>Build one with the static factories and the {@code with...} methods:
+ * <pre>{@code
+ * Property p = Property.invariance(Perturbation.noise(0.1)).withCases(2000);
+ * Property fair = Property.counterfactual("sex");
+ * Property mono = Property.directional(Direction.UP, Perturbation.monotone(0.5));
+ * }</pre>
+ *
+ * @param name the property's name, used as the subject of its measurements
+ * @param kind what is demanded
+ * @param perturbations applied in order to each case's row; at least one
+ * @param cases how many cases to generate, in [1, 10,000,000]
+ * @param tolerance for TOLERANCE the largest allowed score change (in (0, 1)); for DIRECTIONAL the
+ *     allowed move against the direction (in [0, 1)); 0 otherwise
+ * @param direction for DIRECTIONAL the way the score must move; null otherwise
+ * @param rows where each case's starting row comes from
+ * @param shrink how many failing cases to shrink and show, in [0, 100]
+ * @param maxShrinkSteps how many batched model calls the shrinker may make per counterexample, at least 0
+ * @param seed a seed that overrides the check's derived seed (to replay a reported failure), or null
+ * @param replayCase run only this case index (to replay a reported failure), or null
+ * @param confidence the confidence level of the failure rate's Wilson interval, in (0, 1)
+ */
+public record Property(
+    String name,
+    PropertyKind kind,
+    List<Perturbation> perturbations,
+    int cases,
+    double tolerance,
+    Direction direction,
+    Rows rows,
+    int shrink,
+    int maxShrinkSteps,
+    Long seed,
+    Integer replayCase,
+    double confidence) {
+
+  /** The way a DIRECTIONAL property's score must move. */
+  public enum Direction {
+    /** The score must not go down. */
+    UP,
+    /** The score must not go up. */
+    DOWN
+  }
+
+  /** Where the starting rows of cases come from. */
+  public enum Rows {
+    /** Rows drawn from the evaluation data. */
+    DATA,
+    /** Rows synthesised within each feature's valid range and category set. */
+    SYNTHETIC
+  }
+
+  public Property {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("a property needs a name");
+    }
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(rows, "rows");
+    perturbations = List.copyOf(perturbations);
+    if (perturbations.isEmpty()) {
+      throw new IllegalArgumentException("property '" + name + "' has no perturbation");
+    }
+    if (cases < 1 || cases > 10_000_000) {
+      throw new IllegalArgumentException("property '" + name + "': cases must be in [1, 10000000], got " + cases);
+    }
+    switch (kind) {
+      case TOLERANCE -> {
+        if (!(tolerance > 0 && tolerance < 1)) {
+          throw new IllegalArgumentException("property '" + name + "': a tolerance property needs tolerance in (0, 1), got " + tolerance);
+        }
+      }
+      case DIRECTIONAL -> {
+        if (direction == null) {
+          throw new IllegalArgumentException("property '" + name + "': a directional property needs a direction (up or down)");
+        }
+        if (!(tolerance >= 0 && tolerance < 1)) {
+          throw new IllegalArgumentException("property '" + name + "': tolerance must be in [0, 1), got " + tolerance);
+        }
+      }
+      case COUNTERFACTUAL -> {
+        if (perturbations.stream().noneMatch(p -> p instanceof Perturbation.ProtectedSwap)) {
+          throw new IllegalArgumentException("property '" + name + "': a counterfactual property needs a protected-attribute swap");
+        }
+      }
+      default -> { }
+    }
+    if (kind != PropertyKind.DIRECTIONAL && direction != null) {
+      throw new IllegalArgumentException("property '" + name + "': direction applies only to directional properties");
+    }
+    if (kind != PropertyKind.TOLERANCE && kind != PropertyKind.DIRECTIONAL && tolerance != 0) {
+      throw new IllegalArgumentException("property '" + name + "': tolerance applies only to tolerance and directional properties");
+    }
+    if (shrink < 0 || shrink > 100) {
+      throw new IllegalArgumentException("property '" + name + "': shrink must be in [0, 100], got " + shrink);
+    }
+    if (maxShrinkSteps < 0) {
+      throw new IllegalArgumentException("property '" + name + "': maxShrinkSteps must be at least 0, got " + maxShrinkSteps);
+    }
+    if (replayCase != null && (replayCase < 0 || replayCase >= cases)) {
+      throw new IllegalArgumentException("property '" + name + "': replayCase must be in [0, " + (cases - 1) + "], got " + replayCase);
+    }
+    if (!(confidence > 0 && confidence < 1)) {
+      throw new IllegalArgumentException("property '" + name + "': confidence must be in (0, 1), got " + confidence);
+    }
+  }
+
+  private static final int CASES = 1000;
+  private static final int SHRINK = 3;
+  private static final int STEPS = 300;
+
+  /** The decision must not change under the perturbations. */
+  public static Property invariance(Perturbation... perturbations) {
+    return of(PropertyKind.INVARIANCE, 0, null, perturbations);
+  }
+
+  /** The score must not move by more than {@code tolerance}. */
+  public static Property tolerance(double tolerance, Perturbation... perturbations) {
+    return of(PropertyKind.TOLERANCE, tolerance, null, perturbations);
+  }
+
+  /** The score must not move against {@code direction}. */
+  public static Property directional(Direction direction, Perturbation... perturbations) {
+    return of(PropertyKind.DIRECTIONAL, 0, direction, perturbations);
+  }
+
+  /** Swapping the protected {@code attribute} must not change the decision. */
+  public static Property counterfactual(String attribute) {
+    return of(PropertyKind.COUNTERFACTUAL, 0, null, new Perturbation.ProtectedSwap(attribute));
+  }
+
+  private static Property of(PropertyKind kind, double tolerance, Direction direction, Perturbation... ps) {
+    List<Perturbation> list = List.of(ps);
+    return new Property(defaultName(kind, list), kind, list, CASES, tolerance, direction, Rows.DATA, SHRINK, STEPS, null, null, 0.95);
+  }
+
+  /** A name such as {@code invariance under gaussian noise 0.1 sd}. */
+  static String defaultName(PropertyKind kind, List<Perturbation> ps) {
+    List<String> d = ps.stream().map(Perturbation::describe).toList();
+    return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " under " + String.join(" + ", d);
+  }
+
+  public Property named(String n) {
+    return new Property(n, kind, perturbations, cases, tolerance, direction, rows, shrink, maxShrinkSteps, seed, replayCase, confidence);
+  }
+
+  public Property withCases(int n) {
+    return new Property(name, kind, perturbations, n, tolerance, direction, rows, shrink, maxShrinkSteps, seed, replayCase, confidence);
+  }
+
+  /** The largest allowed score change (tolerance) or move against the direction (directional). */
+  public Property withTolerance(double t) {
+    return new Property(name, kind, perturbations, cases, t, direction, rows, shrink, maxShrinkSteps, seed, replayCase, confidence);
+  }
+
+  public Property withRows(Rows r) {
+    return new Property(name, kind, perturbations, cases, tolerance, direction, r, shrink, maxShrinkSteps, seed, replayCase, confidence);
+  }
+
+  public Property withShrinking(int counterexamples, int steps) {
+    return new Property(name, kind, perturbations, cases, tolerance, direction, rows, counterexamples, steps, seed, replayCase, confidence);
+  }
+
+  /** Uses this seed instead of the check's derived one. */
+  public Property withSeed(long s) {
+    return new Property(name, kind, perturbations, cases, tolerance, direction, rows, shrink, maxShrinkSteps, s, replayCase, confidence);
+  }
+
+  /** Runs only the case with this index (with {@link #withSeed}, replays a reported failure). */
+  public Property replaying(int caseIndex) {
+    return new Property(name, kind, perturbations, cases, tolerance, direction, rows, shrink, maxShrinkSteps, seed, caseIndex, confidence);
+  }
+
+  public Property withConfidence(double c) {
+    return new Property(name, kind, perturbations, cases, tolerance, direction, rows, shrink, maxShrinkSteps, seed, replayCase, c);
+  }
+}
