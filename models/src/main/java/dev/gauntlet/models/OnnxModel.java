@@ -404,8 +404,5 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
   @Override
   public void close() {
     closeQuietly(session);
-    if (gradients instanceof SameDiffGradients s) {
-      s.close();
-    }
   }
 }

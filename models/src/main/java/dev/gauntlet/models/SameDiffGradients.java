@@ -216,8 +216,4 @@ final class SameDiffGradients implements InputGradients {
   public synchronized INDArray output(INDArray x) {
     return sd.output(Map.of(input, x.castTo(dtype)), probs).get(probs).detach();
   }
-
-  void close() {
-    // SameDiff holds no native resources beyond its arrays; nothing to release explicitly.
-  }
 }

@@ -29,7 +29,7 @@ public final class OnnxThroughput {
 
   public static void main(String[] args) {
     Path dir = Path.of(args.length > 0 ? args[0] : "fixtures/onnx");
-    int total = args.length > 1 ? Integer.parseInt(args[1]) : 65_536;
+    int total = args.length > 1 ? Integer.parseInt(args[1]) : 16_384;
     Schema schema = SchemaLoader.load(dir.resolve("lending.schema.yaml"));
     double[][] base = new Encoder(schema).encode(TableLoader.load(dir.resolve("eval.csv"), schema));
     double[][] rows = new double[total][];
@@ -47,7 +47,7 @@ public final class OnnxThroughput {
     System.out.println("| batch | ONNX Runtime rows/s | SameDiff rows/s | DL4J (Keras import) rows/s | SameDiff / ORT | DL4J / ORT |");
     System.out.println("|---:|---:|---:|---:|---:|---:|");
     for (int batch : new int[] {1, 64, 1024, 8192}) {
-      int n = batch == 1 ? Math.min(total, 4096) : total;
+      int n = batch == 1 ? Math.min(total, 1024) : total;
       double o = median(() -> run(rows, n, batch, b -> ort.predict(b)), n);
       double s = median(() -> run(rows, n, batch, b -> sameDiff.output(Nd4j.create(b).castTo(DataType.FLOAT))), n);
       double d = median(() -> run(rows, n, batch, b -> dl4j.predict(b)), n);
