@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -143,9 +144,25 @@ public final class KerasModel implements ModelUnderTest {
     return model.predict(x);
   }
 
+  /** DL4J's gradients, returned in the data type of the caller's arrays (Keras models are float32). */
   @Override
   public Optional<InputGradients> gradients() {
-    return model.gradients();
+    return model.gradients().map(g -> new InputGradients() {
+      @Override
+      public double[][] lossGradient(double[][] x, int[] labels) {
+        return g.lossGradient(x, labels);
+      }
+
+      @Override
+      public INDArray lossGradient(INDArray x, INDArray oneHotLabels) {
+        return g.lossGradient(x, oneHotLabels).castTo(x.dataType());
+      }
+
+      @Override
+      public INDArray output(INDArray x) {
+        return g.output(x).castTo(x.dataType());
+      }
+    });
   }
 
   @Override

@@ -209,11 +209,11 @@ final class SameDiffGradients implements InputGradients {
     if (grad == null) {
       throw new IllegalStateException("SameDiff gave no gradient for input '" + input + "'");
     }
-    return grad.detach();
+    return grad.castTo(x.dataType()).detach(); // callers get their own data type back, whatever the model's
   }
 
   @Override
   public synchronized INDArray output(INDArray x) {
-    return sd.output(Map.of(input, x.castTo(dtype)), probs).get(probs).detach();
+    return sd.output(Map.of(input, x.castTo(dtype)), probs).get(probs).castTo(x.dataType()).detach();
   }
 }

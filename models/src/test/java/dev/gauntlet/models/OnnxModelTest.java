@@ -89,6 +89,24 @@ class OnnxModelTest {
   }
 
   @Test
+  void ndArrayGradientsComeBackInTheCallersDataType() {
+    // Attacks work in double; the float32 graph must not hand them float arrays to mix with their own.
+    org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.create(Fixture.INPUTS);
+    org.nd4j.linalg.api.ndarray.INDArray y = org.nd4j.linalg.factory.Nd4j.create(new double[][] {{0, 1}, {1, 0}, {0, 1}, {1, 0}, {1, 0}, {1, 0}, {0, 1}, {1, 0}});
+    for (GradientMode mode : new GradientMode[] {GradientMode.SAMEDIFF, GradientMode.FINITE_DIFFERENCE}) {
+      try (OnnxModel m = load("lending-mlp.onnx", mode)) {
+        var g = m.gradients().orElseThrow();
+        assertEquals(org.nd4j.linalg.api.buffer.DataType.DOUBLE, g.lossGradient(x, y).dataType(), mode.name());
+        assertEquals(org.nd4j.linalg.api.buffer.DataType.DOUBLE, g.output(x).dataType(), mode.name());
+        assertEquals(org.nd4j.linalg.api.buffer.DataType.FLOAT, g.output(x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT)).dataType(), mode.name());
+      }
+    }
+    var k = KerasModel.load(Fixture.file("lending-mlp.h5"), "k", OptionalInt.of(9)).gradients().orElseThrow();
+    assertEquals(org.nd4j.linalg.api.buffer.DataType.DOUBLE, k.lossGradient(x, y).dataType());
+    assertEquals(org.nd4j.linalg.api.buffer.DataType.DOUBLE, k.output(x).dataType());
+  }
+
+  @Test
   void autoFallsBackToFiniteDifferencesForGraphsSameDiffCannotRebuild() {
     // sklearn's LinearClassifier/ZipMap are ai.onnx.ml operators: refused before ND4J's slow import.
     List<String> progress = new ArrayList<>();
