@@ -162,8 +162,8 @@ final class AdversarialEvidence {
     } catch (IOException e) {
       throw new UsageException(target + ": cannot write adversarial examples: " + e.getMessage(), e);
     }
-    return new Evidence.Note("Adversarial examples exported", examples.size() + " adversarial examples written to " + target
-        + " (row, epsilon, attack, original and adversarial prediction, label, features in original units), for adversarial training.");
+    return new Evidence.Note("Adversarial examples exported", examples.size() + " adversarial examples written to "
+        + target.getFileName() + " beside this report (row, epsilon, attack, original and adversarial prediction, label, features in original units), for adversarial training.");
   }
 
   private static String csvLine(List<String> cells) {
