@@ -3,6 +3,7 @@ package dev.gauntlet.drift.stats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,41 @@ class DriftStatsTest {
     assertEquals(0.5836666666666668, d.wasserstein(), 1e-12, "wasserstein_distance");
     assertEquals(0.5836666666666668 / 2.919652205314873, d.wassersteinNorm(), 1e-12, "over np.std(reference)");
     assertEquals(0.10868256857562394, d.psi(), 1e-12, "PSI by hand in NumPy");
+  }
+
+  /** Long enough for the radix sort, with ties, negatives, -0.0 and +0.0 (formulas as in the script). */
+  static double[] radixA() {
+    double[] a = new double[5000];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (i % 3 == 0 ? -1.0 : 1.0) * (((i * 37 % 1009) - 504) / 8.0);
+    }
+    return a;
+  }
+
+  static double[] radixB() {
+    double[] b = new double[4000];
+    for (int j = 0; j < b.length; j++) {
+      b[j] = (j % 5 == 0 ? -1.0 : 1.0) * (((j * 53 % 997) - 450) / 8.0);
+    }
+    return b;
+  }
+
+  @Test
+  void statisticsOfRadixSortedSamplesWithBothZerosMatchScipy() {
+    assertTrue(radixB().length >= DoubleSorter.RADIX_MIN, "the samples must take the radix path");
+    DoubleSorter sorter = new DoubleSorter();
+    SortedSample a = SortedSample.ofOwned(radixA(), "a", sorter);
+    SortedSample b = SortedSample.ofOwned(radixB(), "b", sorter);
+    PsiBins bins = PsiBins.quantiles(a, 10);
+    assertArrayEquals(new double[] {-50.5, -37.875, -25.375, -12.75, -0.125, 12.5, 25.125, 37.875, 50.5}, bins.edges(), 0);
+    assertArrayEquals(new long[] {502, 502, 498, 501, 500, 499, 499, 504, 499, 496}, bins.counts(a));
+    assertArrayEquals(new long[] {267, 406, 402, 405, 406, 406, 406, 408, 404, 490}, bins.counts(b));
+    NumericDrift d = DriftStats.numeric(a, b, bins);
+    assertEquals(0.0347, d.ks(), 1e-12, "ks_2samp statistic");
+    assertEquals(0.009481961857673991, d.ksP(), 1e-6, "scipy.special.kolmogorov(sqrt(n m / (n + m)) D)");
+    assertEquals(3.5965125000000007, d.wasserstein(), 1e-12, "wasserstein_distance");
+    assertEquals(3.5965125000000007 / 36.42741401595782, d.wassersteinNorm(), 1e-12, "over np.std(reference)");
+    assertEquals(0.018791200596275988, d.psi(), 1e-12, "PSI by hand in NumPy");
   }
 
   @Test
