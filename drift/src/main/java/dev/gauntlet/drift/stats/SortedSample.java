@@ -48,6 +48,27 @@ public final class SortedSample {
     return new SortedSample(values);
   }
 
+  /**
+   * Wraps an array the caller has already sorted ascending (and gives up), after checking in one
+   * pass that it is sorted and finite.
+   *
+   * @throws IllegalArgumentException on an empty, unsorted or non-finite sample
+   */
+  public static SortedSample ofSorted(double[] sorted, String what) {
+    if (sorted.length == 0) {
+      throw new IllegalArgumentException(what + ": no values");
+    }
+    for (int i = 0; i < sorted.length; i++) {
+      if (!Double.isFinite(sorted[i])) {
+        throw new IllegalArgumentException(what + ": value " + sorted[i] + " is not finite");
+      }
+      if (i > 0 && sorted[i] < sorted[i - 1]) {
+        throw new IllegalArgumentException(what + ": not sorted at index " + i + " (" + sorted[i - 1] + " then " + sorted[i] + ")");
+      }
+    }
+    return new SortedSample(sorted);
+  }
+
   public int size() {
     return sorted.length;
   }

@@ -93,6 +93,58 @@ class DriftStatsTest {
     assertEquals(0.018791200596275988, d.psi(), 1e-12, "PSI by hand in NumPy");
   }
 
+  /**
+   * The merge pass as first written (both CDF values divided afresh at every step), to check that
+   * the pass that carries them gives bit-identical results.
+   */
+  static double[] ksAndWassersteinAfresh(double[] a, double[] b) {
+    int n = a.length;
+    int m = b.length;
+    int i = 0;
+    int j = 0;
+    double d = 0;
+    double w = 0;
+    double prev = Math.min(a[0], b[0]);
+    while (i < n || j < m) {
+      double x = i < n && (j >= m || a[i] <= b[j]) ? a[i] : b[j];
+      w += Math.abs((double) i / n - (double) j / m) * (x - prev);
+      while (i < n && a[i] == x) {
+        i++;
+      }
+      while (j < m && b[j] == x) {
+        j++;
+      }
+      d = Math.max(d, Math.abs((double) i / n - (double) j / m));
+      prev = x;
+    }
+    return new double[] {d, w};
+  }
+
+  @Test
+  void mergePassIsBitIdenticalToDividingAfreshAtEveryStep() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 1 + r.nextInt(3000);
+      int m = 1 + r.nextInt(3000);
+      int levels = 1 + r.nextInt(trial % 2 == 0 ? 20 : 100_000);
+      double shift = r.nextInt(5) / 4.0;
+      double[] a = new double[n];
+      double[] b = new double[m];
+      for (int k = 0; k < n; k++) {
+        a[k] = (r.nextInt(levels) - levels / 2) / 8.0 * (r.nextInt(4) == 0 ? -1 : 1);
+      }
+      for (int k = 0; k < m; k++) {
+        b[k] = (r.nextInt(levels) - levels / 2) / 8.0 + shift;
+      }
+      SortedSample sa = SortedSample.of(a, "a");
+      SortedSample sb = SortedSample.of(b, "b");
+      double[] expected = ksAndWassersteinAfresh(sa.values(), sb.values());
+      double[] actual = DriftStats.ksAndWasserstein(sa, sb);
+      assertEquals(Double.doubleToRawLongBits(expected[0]), Double.doubleToRawLongBits(actual[0]), "KS D, trial " + trial);
+      assertEquals(Double.doubleToRawLongBits(expected[1]), Double.doubleToRawLongBits(actual[1]), "Wasserstein, trial " + trial);
+    }
+  }
+
   @Test
   void identicalSamplesHaveNoDrift() {
     SortedSample a = SortedSample.of(largeA(), "a");
@@ -148,6 +200,10 @@ class DriftStatsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SortedSample.of(new double[] {1, Double.NaN}, "income in 2023-05"));
     assertEquals("income in 2023-05: value NaN is not finite", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> SortedSample.of(new double[0], "x"));
+    IllegalArgumentException u = assertThrows(IllegalArgumentException.class, () -> SortedSample.ofSorted(new double[] {1, 3, 2}, "age in 2023-06"));
+    assertEquals("age in 2023-06: not sorted at index 2 (3.0 then 2.0)", u.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> SortedSample.ofSorted(new double[] {1, Double.POSITIVE_INFINITY}, "x"));
+    assertEquals(2.0, SortedSample.ofSorted(new double[] {-0.0, 0.0, 2}, "x").max());
     assertThrows(IllegalArgumentException.class, () -> DriftStats.categorical(new long[] {0, 0}, new long[] {1, 2}));
   }
 }
