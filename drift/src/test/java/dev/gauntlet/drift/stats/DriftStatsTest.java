@@ -136,13 +136,25 @@ class DriftStatsTest {
       for (int k = 0; k < m; k++) {
         b[k] = (r.nextInt(levels) - levels / 2) / 8.0 + shift;
       }
-      SortedSample sa = SortedSample.of(a, "a");
-      SortedSample sb = SortedSample.of(b, "b");
-      double[] expected = ksAndWassersteinAfresh(sa.values(), sb.values());
-      double[] actual = DriftStats.ksAndWasserstein(sa, sb);
-      assertEquals(Double.doubleToRawLongBits(expected[0]), Double.doubleToRawLongBits(actual[0]), "KS D, trial " + trial);
-      assertEquals(Double.doubleToRawLongBits(expected[1]), Double.doubleToRawLongBits(actual[1]), "Wasserstein, trial " + trial);
+      assertMergeBitIdentical(a, b, "trial " + trial);
     }
+    // edge cases: disjoint either way, identical, single values, runs of both zeros spanning both samples
+    assertMergeBitIdentical(new double[] {1, 2, 3}, new double[] {4, 5}, "a below b");
+    assertMergeBitIdentical(new double[] {4, 5}, new double[] {1, 2, 3}, "b below a");
+    assertMergeBitIdentical(new double[] {1, 2, 2, 3}, new double[] {1, 2, 2, 3}, "identical");
+    assertMergeBitIdentical(new double[] {7}, new double[] {7}, "one equal value");
+    assertMergeBitIdentical(new double[] {7}, new double[] {-7}, "one value each");
+    assertMergeBitIdentical(new double[] {-0.0, 0.0, 0.0, 1}, new double[] {0.0, -0.0, 2}, "both zeros");
+    assertMergeBitIdentical(new double[] {-1, 5, 5}, new double[] {5, 5, 5, 5}, "run ending both samples");
+  }
+
+  static void assertMergeBitIdentical(double[] a, double[] b, String what) {
+    SortedSample sa = SortedSample.of(a, "a");
+    SortedSample sb = SortedSample.of(b, "b");
+    double[] expected = ksAndWassersteinAfresh(sa.values(), sb.values());
+    double[] actual = DriftStats.ksAndWasserstein(sa, sb);
+    assertEquals(Double.doubleToRawLongBits(expected[0]), Double.doubleToRawLongBits(actual[0]), "KS D, " + what);
+    assertEquals(Double.doubleToRawLongBits(expected[1]), Double.doubleToRawLongBits(actual[1]), "Wasserstein, " + what);
   }
 
   @Test
