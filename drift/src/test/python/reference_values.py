@@ -85,3 +85,26 @@ for rank, i in enumerate(order):
     run = max(run, min(1.0, ps[i] * (k - rank)))
     holm[i] = run
 print("Holm (by hand)", [repr(float(x)) for x in holm])
+
+# Samples long enough for the radix sort (>= 2048 values), with ties, negatives and both zeros:
+# a_i = s * ((i*37 mod 1009) - 504) / 8 and b_j = t * ((j*53 mod 997) - 450) / 8, where s = -1
+# when i mod 3 == 0 (t = -1 when j mod 5 == 0), else 1; the negated zeros are -0.0.
+n, m = 5000, 4000
+A = np.array([(-1.0 if i % 3 == 0 else 1.0) * (((i * 37 % 1009) - 504) / 8.0) for i in range(n)])
+B = np.array([(-1.0 if j % 5 == 0 else 1.0) * (((j * 53 % 997) - 450) / 8.0) for j in range(m)])
+print("radix-sized: -0.0 in A", int(np.sum((A == 0) & np.signbit(A))), "+0.0 in A", int(np.sum((A == 0) & ~np.signbit(A))),
+      "-0.0 in B", int(np.sum((B == 0) & np.signbit(B))), "+0.0 in B", int(np.sum((B == 0) & ~np.signbit(B))))
+r = stats.ks_2samp(A, B, method="asymp")
+d = float(r.statistic)
+en = n * m / (n + m)
+print("radix-sized KS D", repr(d), "p limiting kolmogorov", repr(float(special.kolmogorov(math.sqrt(en) * d))))
+print("radix-sized wasserstein", repr(float(stats.wasserstein_distance(A, B))), "ref std (ddof 0)", repr(float(np.std(A))))
+As = np.sort(A)
+edges = []
+for j in range(1, 10):
+    v = As[j * n // 10]
+    if v < As[-1] and (not edges or v > edges[-1]):
+        edges.append(v)
+print("radix-sized edges", [repr(float(e)) for e in edges])
+print("radix-sized ref counts", counts(A), "cur counts", counts(B))
+print("radix-sized PSI", repr(psi(counts(A), counts(B))))

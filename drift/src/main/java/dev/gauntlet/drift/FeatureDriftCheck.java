@@ -2,6 +2,7 @@ package dev.gauntlet.drift;
 
 import static dev.gauntlet.harness.check.MetricCondition.fmt;
 
+import dev.gauntlet.drift.stats.DoubleSorter;
 import dev.gauntlet.drift.stats.MultipleTesting;
 import dev.gauntlet.drift.stats.SortedSample;
 import dev.gauntlet.drift.window.Segment;
@@ -111,6 +112,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       cols.add(new Watched(DECISION, false, ctx.label().categories()));
     }
     Map<Segment, Map<String, SortedSample>> sortedCache = new IdentityHashMap<>();
+    DoubleSorter sorter = new DoubleSorter();
     List<Measurement> ms = new ArrayList<>();
     List<List<Double>> heat = new ArrayList<>();
     for (int c = 0; c < cols.size(); c++) {
@@ -143,7 +145,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       }
       List<ColumnDrift> results = new ArrayList<>();
       for (Watched col : cols) {
-        results.add(drift(ctx, col, base, w, sortedCache));
+        results.add(drift(ctx, col, base, w, sortedCache, sorter));
       }
       double[] p = results.stream().mapToDouble(ColumnDrift::pValue).toArray();
       double[] q = correction.adjust(p);
@@ -227,12 +229,13 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     return c < nFeatures ? col.name() + " @ " + w.label() : w.label();
   }
 
-  private ColumnDrift drift(CheckContext ctx, Watched col, Segment base, Segment w, Map<Segment, Map<String, SortedSample>> cache) {
+  private ColumnDrift drift(CheckContext ctx, Watched col, Segment base, Segment w, Map<Segment, Map<String, SortedSample>> cache,
+      DoubleSorter sorter) {
     if (col.numeric()) {
       SortedSample ref = cache.computeIfAbsent(base, k -> new java.util.HashMap<>())
-          .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(numeric(ctx, col, base), col.name() + " in " + base.label()));
+          .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(numeric(ctx, col, base), col.name() + " in " + base.label(), sorter));
       SortedSample cur = cache.computeIfAbsent(w, k -> new java.util.HashMap<>())
-          .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(numeric(ctx, col, w), col.name() + " in " + w.label()));
+          .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(numeric(ctx, col, w), col.name() + " in " + w.label(), sorter));
       return ColumnDrift.numeric(col.name(), ref, cur, bins);
     }
     long[] rc = counts(ctx, col, base);

@@ -45,16 +45,30 @@ public final class DriftStats {
     double d = 0;
     double w = 0;
     double prev = Math.min(a[0], b[0]);
+    // fi = i / n and fj = j / m are recomputed only when i or j moves, and the gap between the
+    // CDFs is carried from the end of one step to the start of the next (it is the same value),
+    // so each step costs one or two divisions with results identical to computing them afresh.
+    double fi = 0;
+    double fj = 0;
+    double gap = 0;
     while (i < n || j < m) {
       double x = i < n && (j >= m || a[i] <= b[j]) ? a[i] : b[j];
-      w += Math.abs((double) i / n - (double) j / m) * (x - prev);
+      w += gap * (x - prev);
+      int i0 = i;
+      int j0 = j;
       while (i < n && a[i] == x) {
         i++;
       }
       while (j < m && b[j] == x) {
         j++;
       }
-      double gap = Math.abs((double) i / n - (double) j / m);
+      if (i != i0) {
+        fi = (double) i / n;
+      }
+      if (j != j0) {
+        fj = (double) j / m;
+      }
+      gap = Math.abs(fi - fj);
       if (gap > d) {
         d = gap;
       }

@@ -1,7 +1,5 @@
 package dev.gauntlet.drift.stats;
 
-import java.util.Arrays;
-
 /**
  * A numeric sample sorted once, so that one reference can be compared with many windows without
  * sorting it again. Rejects NaN and infinite values: drift statistics on them mean nothing.
@@ -28,16 +26,47 @@ public final class SortedSample {
 
   /** Like {@link #of} but sorts {@code values} in place (the caller gives up the array). */
   public static SortedSample ofOwned(double[] values, String what) {
+    return ofOwned(values, what, new DoubleSorter());
+  }
+
+  /**
+   * Like {@link #ofOwned(double[], String)}, sorting with {@code sorter} so that its scratch
+   * buffers are reused across samples (one sorter per thread).
+   */
+  public static SortedSample ofOwned(double[] values, String what, DoubleSorter sorter) {
     if (values.length == 0) {
       throw new IllegalArgumentException(what + ": no values");
     }
-    for (double x : values) {
-      if (!Double.isFinite(x)) {
-        throw new IllegalArgumentException(what + ": value " + x + " is not finite");
+    if (!sorter.sortFinite(values)) {
+      for (double x : values) {
+        if (!Double.isFinite(x)) {
+          throw new IllegalArgumentException(what + ": value " + x + " is not finite");
+        }
+      }
+      throw new IllegalStateException(what + ": the sorter rejected a sample of finite values");
+    }
+    return new SortedSample(values);
+  }
+
+  /**
+   * Wraps an array the caller has already sorted ascending (and gives up), after checking in one
+   * pass that it is sorted and finite.
+   *
+   * @throws IllegalArgumentException on an empty, unsorted or non-finite sample
+   */
+  public static SortedSample ofSorted(double[] sorted, String what) {
+    if (sorted.length == 0) {
+      throw new IllegalArgumentException(what + ": no values");
+    }
+    for (int i = 0; i < sorted.length; i++) {
+      if (!Double.isFinite(sorted[i])) {
+        throw new IllegalArgumentException(what + ": value " + sorted[i] + " is not finite");
+      }
+      if (i > 0 && sorted[i] < sorted[i - 1]) {
+        throw new IllegalArgumentException(what + ": not sorted at index " + i + " (" + sorted[i - 1] + " then " + sorted[i] + ")");
       }
     }
-    Arrays.sort(values);
-    return new SortedSample(values);
+    return new SortedSample(sorted);
   }
 
   public int size() {

@@ -3,6 +3,7 @@ package dev.gauntlet.drift.stats;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,105 @@ class DriftStatsTest {
     assertEquals(0.5836666666666668, d.wasserstein(), 1e-12, "wasserstein_distance");
     assertEquals(0.5836666666666668 / 2.919652205314873, d.wassersteinNorm(), 1e-12, "over np.std(reference)");
     assertEquals(0.10868256857562394, d.psi(), 1e-12, "PSI by hand in NumPy");
+  }
+
+  /** Long enough for the radix sort, with ties, negatives, -0.0 and +0.0 (formulas as in the script). */
+  static double[] radixA() {
+    double[] a = new double[5000];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (i % 3 == 0 ? -1.0 : 1.0) * (((i * 37 % 1009) - 504) / 8.0);
+    }
+    return a;
+  }
+
+  static double[] radixB() {
+    double[] b = new double[4000];
+    for (int j = 0; j < b.length; j++) {
+      b[j] = (j % 5 == 0 ? -1.0 : 1.0) * (((j * 53 % 997) - 450) / 8.0);
+    }
+    return b;
+  }
+
+  @Test
+  void statisticsOfRadixSortedSamplesWithBothZerosMatchScipy() {
+    assertTrue(radixB().length >= DoubleSorter.RADIX_MIN, "the samples must take the radix path");
+    DoubleSorter sorter = new DoubleSorter();
+    SortedSample a = SortedSample.ofOwned(radixA(), "a", sorter);
+    SortedSample b = SortedSample.ofOwned(radixB(), "b", sorter);
+    PsiBins bins = PsiBins.quantiles(a, 10);
+    assertArrayEquals(new double[] {-50.5, -37.875, -25.375, -12.75, -0.125, 12.5, 25.125, 37.875, 50.5}, bins.edges(), 0);
+    assertArrayEquals(new long[] {502, 502, 498, 501, 500, 499, 499, 504, 499, 496}, bins.counts(a));
+    assertArrayEquals(new long[] {267, 406, 402, 405, 406, 406, 406, 408, 404, 490}, bins.counts(b));
+    NumericDrift d = DriftStats.numeric(a, b, bins);
+    assertEquals(0.0347, d.ks(), 1e-12, "ks_2samp statistic");
+    assertEquals(0.009481961857673991, d.ksP(), 1e-6, "scipy.special.kolmogorov(sqrt(n m / (n + m)) D)");
+    assertEquals(3.5965125000000007, d.wasserstein(), 1e-12, "wasserstein_distance");
+    assertEquals(3.5965125000000007 / 36.42741401595782, d.wassersteinNorm(), 1e-12, "over np.std(reference)");
+    assertEquals(0.018791200596275988, d.psi(), 1e-12, "PSI by hand in NumPy");
+  }
+
+  /**
+   * The merge pass as first written (both CDF values divided afresh at every step), to check that
+   * the pass that carries them gives bit-identical results.
+   */
+  static double[] ksAndWassersteinAfresh(double[] a, double[] b) {
+    int n = a.length;
+    int m = b.length;
+    int i = 0;
+    int j = 0;
+    double d = 0;
+    double w = 0;
+    double prev = Math.min(a[0], b[0]);
+    while (i < n || j < m) {
+      double x = i < n && (j >= m || a[i] <= b[j]) ? a[i] : b[j];
+      w += Math.abs((double) i / n - (double) j / m) * (x - prev);
+      while (i < n && a[i] == x) {
+        i++;
+      }
+      while (j < m && b[j] == x) {
+        j++;
+      }
+      d = Math.max(d, Math.abs((double) i / n - (double) j / m));
+      prev = x;
+    }
+    return new double[] {d, w};
+  }
+
+  @Test
+  void mergePassIsBitIdenticalToDividingAfreshAtEveryStep() {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 1 + r.nextInt(3000);
+      int m = 1 + r.nextInt(3000);
+      int levels = 1 + r.nextInt(trial % 2 == 0 ? 20 : 100_000);
+      double shift = r.nextInt(5) / 4.0;
+      double[] a = new double[n];
+      double[] b = new double[m];
+      for (int k = 0; k < n; k++) {
+        a[k] = (r.nextInt(levels) - levels / 2) / 8.0 * (r.nextInt(4) == 0 ? -1 : 1);
+      }
+      for (int k = 0; k < m; k++) {
+        b[k] = (r.nextInt(levels) - levels / 2) / 8.0 + shift;
+      }
+      assertMergeBitIdentical(a, b, "trial " + trial);
+    }
+    // edge cases: disjoint either way, identical, single values, runs of both zeros spanning both samples
+    assertMergeBitIdentical(new double[] {1, 2, 3}, new double[] {4, 5}, "a below b");
+    assertMergeBitIdentical(new double[] {4, 5}, new double[] {1, 2, 3}, "b below a");
+    assertMergeBitIdentical(new double[] {1, 2, 2, 3}, new double[] {1, 2, 2, 3}, "identical");
+    assertMergeBitIdentical(new double[] {7}, new double[] {7}, "one equal value");
+    assertMergeBitIdentical(new double[] {7}, new double[] {-7}, "one value each");
+    assertMergeBitIdentical(new double[] {-0.0, 0.0, 0.0, 1}, new double[] {0.0, -0.0, 2}, "both zeros");
+    assertMergeBitIdentical(new double[] {-1, 5, 5}, new double[] {5, 5, 5, 5}, "run ending both samples");
+  }
+
+  static void assertMergeBitIdentical(double[] a, double[] b, String what) {
+    SortedSample sa = SortedSample.of(a, "a");
+    SortedSample sb = SortedSample.of(b, "b");
+    double[] expected = ksAndWassersteinAfresh(sa.values(), sb.values());
+    double[] actual = DriftStats.ksAndWasserstein(sa, sb);
+    assertEquals(Double.doubleToRawLongBits(expected[0]), Double.doubleToRawLongBits(actual[0]), "KS D, " + what);
+    assertEquals(Double.doubleToRawLongBits(expected[1]), Double.doubleToRawLongBits(actual[1]), "Wasserstein, " + what);
   }
 
   @Test
@@ -112,6 +212,10 @@ class DriftStatsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SortedSample.of(new double[] {1, Double.NaN}, "income in 2023-05"));
     assertEquals("income in 2023-05: value NaN is not finite", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> SortedSample.of(new double[0], "x"));
+    IllegalArgumentException u = assertThrows(IllegalArgumentException.class, () -> SortedSample.ofSorted(new double[] {1, 3, 2}, "age in 2023-06"));
+    assertEquals("age in 2023-06: not sorted at index 2 (3.0 then 2.0)", u.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> SortedSample.ofSorted(new double[] {1, Double.POSITIVE_INFINITY}, "x"));
+    assertEquals(2.0, SortedSample.ofSorted(new double[] {-0.0, 0.0, 2}, "x").max());
     assertThrows(IllegalArgumentException.class, () -> DriftStats.categorical(new long[] {0, 0}, new long[] {1, 2}));
   }
 }
