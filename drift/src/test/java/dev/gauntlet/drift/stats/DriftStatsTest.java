@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Drift statistics against independent values. Every literal below was computed by
  * {@code drift/src/test/python/reference_values.py} with SciPy 1.17.1 / NumPy 2.4 (Debian
  * python3-scipy); its output is committed beside it as {@code reference_values.out}.
  */
+@Timeout(120) // a broken sort key once made a test spin instead of fail
 class DriftStatsTest {
   static final double[] A = {1.2, 3.4, 0.5, 2.2, 5.1, 4.4, 3.3, 2.9, 0.1, 1.7, 2.5, 3.9};
   static final double[] B = {2.0, 4.1, 5.5, 3.8, 6.2, 2.7, 4.9, 5.0, 3.1, 4.4, 6.8, 1.9, 3.6, 5.9, 4.2};
