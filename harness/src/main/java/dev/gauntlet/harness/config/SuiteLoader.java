@@ -83,7 +83,7 @@ public final class SuiteLoader {
 
   /** The registered check types by name. */
   public Map<String, CheckType> checkTypes() {
-    return Map.copyOf(checkTypes);
+    return java.util.Collections.unmodifiableMap(new TreeMap<>(checkTypes));
   }
 
   /** Loads and validates a suite file. */
