@@ -4,7 +4,6 @@ import dev.gauntlet.drift.simulate.Shift;
 import dev.gauntlet.drift.simulate.Simulator;
 import dev.gauntlet.drift.stats.MultipleTesting;
 import dev.gauntlet.drift.window.WindowSpec;
-import dev.gauntlet.harness.check.Check;
 import dev.gauntlet.harness.config.CheckProvider;
 import dev.gauntlet.harness.config.CheckType;
 import dev.gauntlet.harness.config.ConfigNode;
@@ -41,38 +40,16 @@ public final class DriftChecks implements CheckProvider {
   @Override
   public List<CheckType> types() {
     return List.of(
-        type("drift.temporal", "temporal holdout: accuracy and rates per time window and per group, decay trend and retrain-by estimate",
+        CheckType.of("drift.temporal", "temporal holdout: accuracy and rates per time window and per group, decay trend and retrain-by estimate",
             DriftChecks::temporal),
-        type("drift.features", "per-feature and prediction drift per window: KS, Wasserstein, chi-square, Jensen-Shannon, PSI, default tests",
+        CheckType.of("drift.features", "per-feature and prediction drift per window: KS, Wasserstein, chi-square, Jensen-Shannon, PSI, default tests",
             DriftChecks::features),
-        type("drift.simulation", "simulated covariate, label or concept shift: accuracy against severity, detectors on a sudden or gradual change",
+        CheckType.of("drift.simulation", "simulated covariate, label or concept shift: accuracy against severity, detectors on a sudden or gradual change",
             DriftChecks::simulation),
-        type("drift.detectors", "Page-Hinkley, DDM and ADWIN over the model's errors in time order, or over SEA / rotating-hyperplane streams",
+        CheckType.of("drift.detectors", "Page-Hinkley, DDM and ADWIN over the model's errors in time order, or over SEA / rotating-hyperplane streams",
             DriftChecks::detectors));
   }
 
-  private interface Factory {
-    Check<?> create(ConfigNode params, Schema schema);
-  }
-
-  private static CheckType type(String name, String description, Factory f) {
-    return new CheckType() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String description() {
-        return description;
-      }
-
-      @Override
-      public Check<?> create(ConfigNode params, Schema schema) {
-        return f.create(params, schema);
-      }
-    };
-  }
 
   private static String[] keys(String[] extra) {
     return Stream.concat(Arrays.stream(WindowSpec.KEYS), Arrays.stream(extra)).toArray(String[]::new);

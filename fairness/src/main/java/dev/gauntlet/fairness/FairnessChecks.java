@@ -1,6 +1,5 @@
 package dev.gauntlet.fairness;
 
-import dev.gauntlet.harness.check.Check;
 import dev.gauntlet.harness.config.CheckProvider;
 import dev.gauntlet.harness.config.CheckType;
 import dev.gauntlet.harness.config.ConfigNode;
@@ -39,25 +38,9 @@ public final class FairnessChecks implements CheckProvider {
 
   @Override
   public List<CheckType> types() {
-    return List.of(new SlicesType());
-  }
-
-  /** The {@code fairness.slices} type. */
-  static final class SlicesType implements CheckType {
-    @Override
-    public String name() {
-      return "fairness.slices";
-    }
-
-    @Override
-    public String description() {
-      return "per-slice rates (selection, TPR, FPR, precision, accuracy, calibration) and disparities against a reference slice, with intervals and multiple-testing control";
-    }
-
-    @Override
-    public Check<?> create(ConfigNode params, Schema schema) {
-      return new SliceCheck(parse(params, schema));
-    }
+    return List.of(CheckType.of("fairness.slices",
+        "per-slice rates (selection, TPR, FPR, precision, accuracy, calibration) and disparities against a reference slice, with intervals and multiple-testing control",
+        (params, schema) -> new SliceCheck(parse(params, schema))));
   }
 
   /** Reads and validates the {@code params:} of {@code fairness.slices}. */

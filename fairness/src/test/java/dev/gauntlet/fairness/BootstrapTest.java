@@ -40,7 +40,7 @@ class BootstrapTest {
   }
 
   private static SliceCheck check(int resamples) {
-    return (SliceCheck) new FairnessChecks.SlicesType().create(ConfigNode.parse("suite.yaml",
+    return (SliceCheck) new FairnessChecks().types().get(0).create(ConfigNode.parse("suite.yaml",
         "attributes: [sex]\nreference: {sex: M}\nmetrics: [demographic-parity, equal-opportunity]\nbootstrap: " + resamples), Fixtures.schema());
   }
 

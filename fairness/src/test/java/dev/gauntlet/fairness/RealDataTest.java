@@ -124,7 +124,7 @@ class RealDataTest {
             all.column("c_charge_degree").format(i), all.column("score_text").format(i)))
         .toArray();
     Table t = all.select(rows);
-    SliceCheck check = (SliceCheck) new FairnessChecks.SlicesType().create(ConfigNode.parse("suite.yaml",
+    SliceCheck check = (SliceCheck) new FairnessChecks().types().get(0).create(ConfigNode.parse("suite.yaml",
         "attributes: [race, sex]\nintersections: 2\nreference: {race: Caucasian, sex: Male}\nbootstrap: 200"), schema);
     CheckValue v = Fixtures.run(check, t, PrecomputedModel.ofScores("compas", "decile_score", 5, false), 11);
 
@@ -193,7 +193,7 @@ class RealDataTest {
     assertEquals(32561, rows.size());
     Schema schema = SchemaLoader.parse(ConfigNode.parse("adult-schema.yaml", ADULT_SCHEMA));
     Table t = TableLoader.fromRows(schema, new String[] {"age", "race", "sex", "score", "income"}, rows, "adult");
-    SliceCheck check = (SliceCheck) new FairnessChecks.SlicesType().create(ConfigNode.parse("suite.yaml",
+    SliceCheck check = (SliceCheck) new FairnessChecks().types().get(0).create(ConfigNode.parse("suite.yaml",
         "attributes: [{name: age, bands: [30, 50]}, race, sex]\nintersections: 2\nreference: {sex: Male, race: White}\n"
             + "threshold: 0.4\nbootstrap: 100\nminSize: 50"), schema);
     // The model's own threshold (0.5) is overridden by the check's 0.4.

@@ -22,7 +22,7 @@ class SliceCheckTest {
   private static final double EPS = 1e-12;
 
   private static SliceCheck fromYaml(String yaml) {
-    return (SliceCheck) new FairnessChecks.SlicesType().create(ConfigNode.parse("suite.yaml", yaml), Fixtures.schema());
+    return (SliceCheck) new FairnessChecks().types().get(0).create(ConfigNode.parse("suite.yaml", yaml), Fixtures.schema());
   }
 
   @Test

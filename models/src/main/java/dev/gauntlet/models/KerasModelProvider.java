@@ -1,6 +1,5 @@
 package dev.gauntlet.models;
 
-import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.config.ConfigNode;
 import dev.gauntlet.harness.config.ModelProvider;
 import dev.gauntlet.harness.data.Encoder;
@@ -24,12 +23,7 @@ public final class KerasModelProvider implements ModelProvider {
   @Override
   public ModelUnderTest load(ConfigNode node, Path baseDir, Schema schema) {
     node.allowOnly("type", "path", "name");
-    Path path = baseDir.resolve(node.text("path"));
-    String name = node.text("name", path.getFileName().toString());
-    try {
-      return KerasModel.load(path, name, OptionalInt.of(new Encoder(schema).width()));
-    } catch (UsageException e) {
-      throw node.get("path").error(e.getMessage());
-    }
+    OptionalInt width = OptionalInt.of(new Encoder(schema).width());
+    return ModelProvider.loadFile(node, baseDir, (path, name) -> KerasModel.load(path, name, width));
   }
 }

@@ -1,6 +1,5 @@
 package dev.gauntlet.models;
 
-import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.config.ConfigNode;
 import dev.gauntlet.harness.config.ModelProvider;
 import dev.gauntlet.harness.data.Encoder;
@@ -27,8 +26,6 @@ public final class OnnxModelProvider implements ModelProvider {
   @Override
   public ModelUnderTest load(ConfigNode node, Path baseDir, Schema schema) {
     node.allowOnly("type", "path", "name", "gradient", "output", "spsaDirections");
-    Path path = baseDir.resolve(node.text("path"));
-    String name = node.text("name", path.getFileName().toString());
     GradientMode mode = node.opt("gradient").map(n -> n.asEnum(GradientMode.class)).orElse(GradientMode.AUTO);
     int directions = node.integer("spsaDirections", 256);
     if (directions < 1 || directions > 100_000) {
@@ -38,11 +35,9 @@ public final class OnnxModelProvider implements ModelProvider {
       throw node.get("spsaDirections").error("spsaDirections applies only to gradient: spsa (gradient is " + mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")");
     }
     String output = node.has("output") ? node.text("output") : null;
-    try {
-      return OnnxModel.load(path, name, OptionalInt.of(new Encoder(schema).width()), new OnnxModel.Settings(mode, output, directions),
-          msg -> System.err.println("gauntlet: " + msg));
-    } catch (UsageException e) {
-      throw node.get("path").error(e.getMessage());
-    }
+    OnnxModel.Settings settings = new OnnxModel.Settings(mode, output, directions);
+    OptionalInt width = OptionalInt.of(new Encoder(schema).width());
+    return ModelProvider.loadFile(node, baseDir, (path, name) -> OnnxModel.load(path, name, width, settings,
+        msg -> System.err.println("gauntlet: " + msg)));
   }
 }

@@ -34,7 +34,9 @@ public final class AdversarialChecks implements CheckProvider {
 
   @Override
   public List<CheckType> types() {
-    return List.of(new Robustness(), new MinFlip());
+    return List.of(
+        CheckType.of("adversarial.robustness", "Robust accuracy over an epsilon sweep under fgsm|bim|pgd|simba|noise (linf|l2), with comparison attacks and per-group breakdown", AdversarialChecks::robustness),
+        CheckType.of("adversarial.min-flip", "Minimal epsilon that flips each row's decision (binary search with an attack), its distribution and per-group medians", AdversarialChecks::minFlip));
   }
 
   private static String[] keys(String... extra) {
@@ -120,60 +122,34 @@ public final class AdversarialChecks implements CheckProvider {
     return new int[] {w, h};
   }
 
-  private static final class Robustness implements CheckType {
-    @Override
-    public String name() {
-      return "adversarial.robustness";
+  private static Check<?> robustness(ConfigNode p, Schema schema) {
+    p.allowOnly(keys("epsilons", "compare"));
+    if (schema.label().isEmpty()) {
+      throw p.error("adversarial.robustness needs a label column in the schema (robust accuracy compares with labels); use adversarial.min-flip without labels");
     }
-
-    @Override
-    public String description() {
-      return "Robust accuracy over an epsilon sweep under fgsm|bim|pgd|simba|noise (linf|l2), with comparison attacks and per-group breakdown";
+    AttackSpec main = attack(p, p.opt("attack").orElse(null), schema, false);
+    List<AttackSpec> compare = new ArrayList<>();
+    if (p.has("compare")) {
+      ConfigNode list = p.get("compare");
+      for (ConfigNode item : list.isScalar() ? List.of(list) : list.asList()) {
+        compare.add(attack(p, item, schema, true));
+      }
     }
-
-    @Override
-    public Check<?> create(ConfigNode p, Schema schema) {
-      p.allowOnly(keys("epsilons", "compare"));
-      if (schema.label().isEmpty()) {
-        throw p.error("adversarial.robustness needs a label column in the schema (robust accuracy compares with labels); use adversarial.min-flip without labels");
-      }
-      AttackSpec main = attack(p, p.opt("attack").orElse(null), schema, false);
-      List<AttackSpec> compare = new ArrayList<>();
-      if (p.has("compare")) {
-        ConfigNode list = p.get("compare");
-        for (ConfigNode item : list.isScalar() ? List.of(list) : list.asList()) {
-          compare.add(attack(p, item, schema, true));
-        }
-      }
-      double[] eps = p.has("epsilons") ? p.doubles("epsilons") : new double[] {0.01, 0.02, 0.05, 0.1, 0.2};
-      try {
-        return new RobustnessCheck(main, compare, eps, atLeast(p, "maxRows", 1000, 1), groups(p, schema), atLeast(p, "minGroupSize", 30, 1),
-            atLeast(p, "fragileRows", 10, 0), export(p), imageShape(p));
-      } catch (IllegalArgumentException e) {
-        throw (p.has("epsilons") ? p.get("epsilons") : p).error(e.getMessage());
-      }
+    double[] eps = p.has("epsilons") ? p.doubles("epsilons") : new double[] {0.01, 0.02, 0.05, 0.1, 0.2};
+    try {
+      return new RobustnessCheck(main, compare, eps, atLeast(p, "maxRows", 1000, 1), groups(p, schema), atLeast(p, "minGroupSize", 30, 1),
+          atLeast(p, "fragileRows", 10, 0), export(p), imageShape(p));
+    } catch (IllegalArgumentException e) {
+      throw (p.has("epsilons") ? p.get("epsilons") : p).error(e.getMessage());
     }
   }
 
-  private static final class MinFlip implements CheckType {
-    @Override
-    public String name() {
-      return "adversarial.min-flip";
-    }
-
-    @Override
-    public String description() {
-      return "Minimal epsilon that flips each row's decision (binary search with an attack), its distribution and per-group medians";
-    }
-
-    @Override
-    public Check<?> create(ConfigNode p, Schema schema) {
-      p.allowOnly(keys("maxEps", "searchSteps"));
-      AttackSpec a = attack(p, p.opt("attack").orElse(null), schema, false);
-      double maxEps = p.opt("maxEps").map(n -> n.require(n.asDouble(), v -> v > 0 ? null : "maxEps must be positive, got " + v)).orElse(1.0);
-      int searchSteps = positive(p, "searchSteps", 8, 30);
-      return new MinFlipCheck(a, maxEps, searchSteps, atLeast(p, "maxRows", 500, 1), groups(p, schema), atLeast(p, "minGroupSize", 30, 1),
-          atLeast(p, "fragileRows", 10, 0), export(p), imageShape(p));
-    }
+  private static Check<?> minFlip(ConfigNode p, Schema schema) {
+    p.allowOnly(keys("maxEps", "searchSteps"));
+    AttackSpec a = attack(p, p.opt("attack").orElse(null), schema, false);
+    double maxEps = p.opt("maxEps").map(n -> n.require(n.asDouble(), v -> v > 0 ? null : "maxEps must be positive, got " + v)).orElse(1.0);
+    int searchSteps = positive(p, "searchSteps", 8, 30);
+    return new MinFlipCheck(a, maxEps, searchSteps, atLeast(p, "maxRows", 500, 1), groups(p, schema), atLeast(p, "minGroupSize", 30, 1),
+        atLeast(p, "fragileRows", 10, 0), export(p), imageShape(p));
   }
 }

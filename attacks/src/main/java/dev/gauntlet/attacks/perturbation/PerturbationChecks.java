@@ -46,23 +46,10 @@ public final class PerturbationChecks implements CheckProvider {
 
   @Override
   public List<CheckType> types() {
-    return List.of(new CheckType() {
-      @Override
-      public String name() {
-        return "perturbation.property";
-      }
-
-      @Override
-      public String description() {
-        return "a perturbation property (invariance, tolerance, directional, counterfactual) over generated cases, "
-            + "failure rate with a Wilson interval, failing cases shrunk to minimal counterexamples";
-      }
-
-      @Override
-      public Check<?> create(ConfigNode params, Schema schema) {
-        return new PerturbationCheck(parse(params, schema));
-      }
-    });
+    return List.of(CheckType.of("perturbation.property",
+        "a perturbation property (invariance, tolerance, directional, counterfactual) over generated cases, "
+            + "failure rate with a Wilson interval, failing cases shrunk to minimal counterexamples",
+        (params, schema) -> new PerturbationCheck(parse(params, schema))));
   }
 
   /** Reads and validates a property's params against the schema; mistakes name the YAML node. */

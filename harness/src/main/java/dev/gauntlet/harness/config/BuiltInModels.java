@@ -30,13 +30,7 @@ final class BuiltInModels {
     @Override
     public ModelUnderTest load(ConfigNode node, Path baseDir, Schema schema) {
       node.allowOnly("type", "path", "name");
-      Path path = baseDir.resolve(node.text("path"));
-      String name = node.text("name", path.getFileName().toString());
-      try {
-        return Dl4jModel.load(path, name);
-      } catch (UsageException e) {
-        throw node.get("path").error(e.getMessage());
-      }
+      return ModelProvider.loadFile(node, baseDir, Dl4jModel::load);
     }
   }
 

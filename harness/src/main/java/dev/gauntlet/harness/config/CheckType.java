@@ -20,4 +20,33 @@ public interface CheckType {
    * parameter against the schema and reports mistakes at the offending node.
    */
   Check<?> create(ConfigNode params, Schema schema);
+
+  /** Makes a check from its validated {@code params:}; see {@link CheckType#create}. */
+  @FunctionalInterface
+  interface Factory {
+    Check<?> create(ConfigNode params, Schema schema);
+  }
+
+  /** A check type from its name, its one-line description and the factory that makes it. */
+  static CheckType of(String name, String description, Factory factory) {
+    java.util.Objects.requireNonNull(name, "name");
+    java.util.Objects.requireNonNull(description, "description");
+    java.util.Objects.requireNonNull(factory, "factory");
+    return new CheckType() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String description() {
+        return description;
+      }
+
+      @Override
+      public Check<?> create(ConfigNode params, Schema schema) {
+        return factory.create(params, schema);
+      }
+    };
+  }
 }

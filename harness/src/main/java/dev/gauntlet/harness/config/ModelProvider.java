@@ -22,4 +22,19 @@ public interface ModelProvider {
    * @param schema the data schema (to validate columns or input width)
    */
   ModelUnderTest load(ConfigNode node, Path baseDir, Schema schema);
+
+  /**
+   * The common shape of file-based model types: resolves {@code path:} against the suite's folder,
+   * takes {@code name:} (default: the file name) and loads; a {@link dev.gauntlet.harness.UsageException}
+   * from the loader is reported at the {@code path:} node, so the message names the suite file and line.
+   */
+  static ModelUnderTest loadFile(ConfigNode node, Path baseDir, java.util.function.BiFunction<Path, String, ModelUnderTest> loader) {
+    Path path = baseDir.resolve(node.text("path"));
+    String name = node.text("name", path.getFileName().toString());
+    try {
+      return loader.apply(path, name);
+    } catch (dev.gauntlet.harness.UsageException e) {
+      throw node.get("path").error(e.getMessage());
+    }
+  }
 }

@@ -39,28 +39,14 @@ public final class SuiteLoader {
 
   /** A loader with the built-in check and model types and those found by {@link ServiceLoader}. */
   public SuiteLoader() {
-    register(new CheckType() {
-      private final PerformanceCheck check = new PerformanceCheck();
-
-      @Override
-      public String name() {
-        return "performance";
+    PerformanceCheck performance = new PerformanceCheck();
+    register(CheckType.of("performance", "accuracy (Wilson interval), balanced accuracy and AUC on the evaluation data", (params, schema) -> {
+      params.allowOnly();
+      if (schema.label().isEmpty()) {
+        throw params.error("the performance check needs a label column in the schema");
       }
-
-      @Override
-      public String description() {
-        return "accuracy (Wilson interval), balanced accuracy and AUC on the evaluation data";
-      }
-
-      @Override
-      public Check<?> create(ConfigNode params, Schema schema) {
-        params.allowOnly();
-        if (schema.label().isEmpty()) {
-          throw params.error("the performance check needs a label column in the schema");
-        }
-        return check;
-      }
-    });
+      return performance;
+    }));
     for (ModelProvider p : BuiltInModels.all()) {
       modelTypes.put(p.type(), p);
     }
