@@ -2,15 +2,12 @@ package dev.gauntlet.harness.model;
 
 import dev.gauntlet.harness.UsageException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
@@ -87,17 +84,18 @@ public final class Dl4jModel implements ModelUnderTest {
     this.outputs = nOut;
   }
 
-  /** Loads a model zip written by {@link ModelSerializer}; a MultiLayerNetwork or a ComputationGraph. */
+  /**
+   * Loads a model zip written by {@link ModelSerializer}; a MultiLayerNetwork or a ComputationGraph.
+   * The zip is read by {@link Dl4jZip}, never by ModelSerializer: bounded sizes, validated type
+   * names, the parameter header checked before allocation, no unfiltered Java deserialization.
+   */
   public static Dl4jModel load(Path zip, String name) {
     Artifact art = Artifact.of(zip, "model file");
-    boolean isGraph;
-    try (ZipFile z = new ZipFile(zip.toFile())) {
-      ZipEntry conf = z.getEntry("configuration.json");
-      if (conf == null || z.getEntry("coefficients.bin") == null) {
-        throw new UsageException(zip + ": not a DL4J model zip (it has no configuration.json and coefficients.bin); save models with ModelSerializer.writeModel");
-      }
-      String json = new String(z.getInputStream(conf).readAllBytes(), StandardCharsets.UTF_8);
-      isGraph = json.contains("\"vertices\"");
+    Dl4jZip.Contents c;
+    try {
+      c = Dl4jZip.read(zip);
+    } catch (UsageException e) {
+      throw e;
     } catch (java.util.zip.ZipException e) {
       throw new UsageException(zip + ": not a readable zip file (" + e.getMessage() + "); the model file is corrupt or truncated");
     } catch (NoSuchFileException e) {
@@ -106,15 +104,15 @@ public final class Dl4jModel implements ModelUnderTest {
       throw new UsageException(zip + ": cannot read model file: " + e.getMessage(), e);
     }
     try {
-      if (isGraph) {
-        ComputationGraph g = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
-        return fromGraph(g, name, art);
+      if (c.graph() != null) {
+        return fromGraph(c.graph(), c.params(), name, art);
       }
-      MultiLayerNetwork n = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
+      MultiLayerNetwork n = new MultiLayerNetwork(c.mln());
+      n.init(c.params(), false);
       return new Dl4jModel(name, n, null, art);
     } catch (UsageException e) {
       throw e;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw new UsageException(zip + ": cannot load the DL4J model (" + e + "); the file may be corrupt or written by an incompatible version", e);
     }
   }
@@ -130,13 +128,16 @@ public final class Dl4jModel implements ModelUnderTest {
   }
 
   private static Dl4jModel fromGraph(ComputationGraph g, String name, Artifact art) {
-    ComputationGraphConfiguration conf = g.getConfiguration().clone();
+    return fromGraph(g.getConfiguration().clone(), g.params().dup(), name, art);
+  }
+
+  private static Dl4jModel fromGraph(ComputationGraphConfiguration conf, INDArray params, String name, Artifact art) {
     // calcBackpropGradients keeps activation gradients in workspaces unless the *inference* mode is NONE
     // (it tests getInferenceWorkspaceMode()), so both are turned off for the input gradient to outlive the pass.
     conf.setTrainingWorkspaceMode(WorkspaceMode.NONE);
     conf.setInferenceWorkspaceMode(WorkspaceMode.NONE);
     CapturingGraph cg = new CapturingGraph(conf);
-    cg.init(g.params().dup(), false);
+    cg.init(params, false);
     return new Dl4jModel(name, null, cg, art);
   }
 
