@@ -84,7 +84,7 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
   }
 
   private OnnxModel(String name, OrtEnvironment env, OrtSession session, OnnxSignature sig, int width, Artifact artifact,
-      Path file, Settings settings, Consumer<String> progress) {
+      OnnxFile file, Settings settings, Consumer<String> progress) {
     this.baseName = name;
     this.env = env;
     this.session = session;
@@ -153,14 +153,10 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
    *     width other than the schema's, or an output that is not a probability vector
    */
   public static OnnxModel load(Path file, String name, OptionalInt schemaWidth, Settings settings, Consumer<String> progress) {
-    Artifact art = Artifact.of(file, "ONNX model file");
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UsageException(file + ": cannot read the ONNX model file: " + e.getMessage(), e);
-    }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OnnxFile onnx = OnnxFile.read(file);
+    Artifact art = onnx.artifact;
+    byte[] bytes = onnx.bytes;
+    OrtEnvironment env = OrtRuntime.environment();
     OrtSession session;
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
       String omp = System.getenv("OMP_NUM_THREADS");
@@ -188,7 +184,7 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
         }
         w = schemaWidth.getAsInt();
       }
-      return new OnnxModel(name, env, session, sig, w, art, file, settings, progress == null ? s -> {} : progress);
+      return new OnnxModel(name, env, session, sig, w, art, onnx, settings, progress == null ? s -> {} : progress);
     } catch (OrtException e) {
       closeQuietly(session);
       throw new UsageException(file + ": ONNX Runtime could not run the model: " + firstLine(e.getMessage()), e);

@@ -63,15 +63,16 @@ final class SameDiffGradients implements InputGradients {
     return Path.of(p, "samediff");
   }
 
-  static SameDiffGradients load(Path file, String sha256, OnnxSignature sig, int width, int rawWidth, Consumer<String> progress) {
+  static SameDiffGradients load(OnnxFile file, String sha256, OnnxSignature sig, int width, int rawWidth, Consumer<String> progress) {
     return load(file, sha256, sig, width, rawWidth, progress, false);
   }
 
   /** As above; {@code nd4jOnly} skips the translator (for tests of ND4J's importer). */
-  static SameDiffGradients load(Path file, String sha256, OnnxSignature sig, int width, int rawWidth, Consumer<String> progress,
+  static SameDiffGradients load(OnnxFile onnx, String sha256, OnnxSignature sig, int width, int rawWidth, Consumer<String> progress,
       boolean nd4jOnly) {
     DataType dt = sig.inputType() == ai.onnxruntime.OnnxJavaType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
-    onnx.Onnx.ModelProto proto = parse(file);
+    onnx.Onnx.ModelProto proto = onnx.proto; // external data already checked and inlined
+    Path file = onnx.file;
     SameDiff sd;
     String how;
     String input;
@@ -87,7 +88,7 @@ final class SameDiffGradients implements InputGradients {
     } catch (OnnxGraphTranslator.Unsupported e) {
       rejectForeignOperators(proto);
       progress.accept("The graph of " + file.getFileName() + " has " + e.getMessage() + "; using ND4J's ONNX import");
-      sd = nd4jImport(file, sha256, sig, width, dt, progress);
+      sd = nd4jImport(onnx, sha256, sig, width, dt, progress);
       how = "ND4J's ONNX import into SameDiff";
       input = sig.input();
       output = sig.output();
@@ -108,18 +109,14 @@ final class SameDiffGradients implements InputGradients {
     SDVariable logp = sd.math().log(sd.math().max(p, sd.constant(Nd4j.scalar(dtype, 1e-12))));
     SDVariable loss = labels.mul(logp).sum().neg().rename(LOSS);
     sd.setLossVariables(loss);
-    return new SameDiffGradients(sd, input, p.name(), dtype, how);
+    SameDiffGradients g = new SameDiffGradients(sd, input, p.name(), dtype, how);
+    // builds the gradient function now, without SameDiff's "Added differentiated op" lines on the console
+    QuietStdout.dropping("Added differentiated op", () -> g.lossGradient(Nd4j.zeros(dtype, 1, width), Nd4j.zeros(dtype, 1, rawWidth == 1 ? 2 : rawWidth)));
+    return g;
   }
 
-  private static onnx.Onnx.ModelProto parse(Path file) {
-    try {
-      return onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(file));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot parse the ONNX graph: " + e.getMessage(), e);
-    }
-  }
-
-  private static SameDiff nd4jImport(Path file, String sha256, OnnxSignature sig, int width, DataType dt, Consumer<String> progress) {
+  private static SameDiff nd4jImport(OnnxFile onnx, String sha256, OnnxSignature sig, int width, DataType dt, Consumer<String> progress) {
+    Path file = onnx.file;
     Path cached = cacheDir().resolve(sha256 + "-" + CACHE_VERSION + ".sdz");
     if (Files.isRegularFile(cached)) {
       try {
@@ -130,7 +127,28 @@ final class SameDiffGradients implements InputGradients {
     }
     progress.accept("Importing " + file.getFileName() + " into SameDiff (ND4J's importer takes about a minute the first time; cached in " + cacheDir() + ")");
     Map<String, INDArray> dynamic = Map.of(sig.input(), Nd4j.zeros(dt, 1, width));
-    SameDiff sd = new OnnxFrameworkImporter().runImport(file.toAbsolutePath().toString(), dynamic, true);
+    SameDiff sd;
+    if (onnx.externalFiles.isEmpty()) {
+      sd = new OnnxFrameworkImporter().runImport(file.toAbsolutePath().toString(), dynamic, true);
+    } else {
+      // the importer reads a path; give it the checked, inlined model so it opens no file the model names
+      Path tmp = null;
+      try {
+        tmp = Files.createTempFile("gauntlet-inlined", ".onnx");
+        Files.write(tmp, onnx.bytes);
+        sd = new OnnxFrameworkImporter().runImport(tmp.toString(), dynamic, true);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot write the inlined model for ND4J's importer: " + e.getMessage(), e);
+      } finally {
+        if (tmp != null) {
+          try {
+            Files.deleteIfExists(tmp);
+          } catch (IOException ignored) {
+            // a temporary file
+          }
+        }
+      }
+    }
     save(sd, cached, progress);
     return sd;
   }

@@ -29,7 +29,7 @@ class SameDiffImportTest {
       OnnxSignature sig = OnnxSignature.read("m", ai.onnxruntime.OrtEnvironment.getEnvironment().createSession(file.toString()), null);
       String sha = m.artifact().orElseThrow().sha256();
       List<String> progress = new ArrayList<>();
-      SameDiffGradients nd4j = SameDiffGradients.load(file, sha, sig, 9, 2, progress::add, true);
+      SameDiffGradients nd4j = SameDiffGradients.load(OnnxFile.read(file), sha, sig, 9, 2, progress::add, true);
       assertEquals("ND4J's ONNX import into SameDiff", nd4j.how());
       assertTrue(progress.stream().anyMatch(s -> s.startsWith("Importing")), progress.toString());
       try (var files = Files.list(cache.resolve("samediff"))) {
@@ -49,7 +49,7 @@ class SameDiffImportTest {
       // The second load comes from the cache: no import message.
       List<String> second = new ArrayList<>();
       long t0 = System.nanoTime();
-      SameDiffGradients again = SameDiffGradients.load(file, sha, sig, 9, 2, second::add, true);
+      SameDiffGradients again = SameDiffGradients.load(OnnxFile.read(file), sha, sig, 9, 2, second::add, true);
       assertTrue(second.stream().noneMatch(s -> s.startsWith("Importing")), second.toString());
       assertTrue((System.nanoTime() - t0) / 1e9 < 20, "a cached import loads quickly");
       assertEquals(diff, again.maxDifference(probe, m.predict(probe)), 1e-6);
