@@ -134,7 +134,7 @@ public record TemporalHoldoutCheck(WindowSpec spec, List<String> groups, double 
           binary ? fmt(r.selectionRate()) : "", binary ? fmt(r.tpr()) : "", binary ? fmt(r.fpr()) : ""));
     }
     Segment last = plan.last();
-    ms.add(new Measurement("last_window_accuracy_drop", "", lastDrop.value(), lastDrop.lower(), lastDrop.upper(), lastDrop.n(),
+    ms.add(new Measurement("last_window_accuracy_drop", dev.gauntlet.harness.metric.Subject.all(), lastDrop.value(), lastDrop.interval(), lastDrop.n(),
         lastDrop.inconclusive()));
 
     // Retrain-by estimate.

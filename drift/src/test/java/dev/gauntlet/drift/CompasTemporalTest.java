@@ -50,7 +50,7 @@ class CompasTemporalTest {
         new CheckContext.Cache());
     CheckValue v = new TemporalHoldoutCheck(new WindowSpec("compas_screening_date", WindowUnit.QUARTER, 0, 2, WindowSpec.Origin.FIXED, 30),
         List.of("sex", "race"), 0.03, 8).run(ctx);
-    List<String> quarters = v.measurements().stream().filter(m -> m.metric().equals("accuracy_drop")).map(Measurement::subject).toList();
+    List<String> quarters = v.measurements().stream().filter(m -> m.metric().equals("accuracy_drop")).map(m -> m.subject().get(dev.gauntlet.harness.metric.Subject.Dim.WINDOW)).toList();
     assertEquals(List.of("2013Q3", "2013Q4", "2014Q1", "2014Q2", "2014Q3", "2014Q4"), quarters, "reference 2013Q1-Q2, six later quarters");
     // Independent count over the raw file: rows screened in 2014Q1, and how often decile >= 5 matches the outcome.
     List<String> lines = Files.readAllLines(csv);

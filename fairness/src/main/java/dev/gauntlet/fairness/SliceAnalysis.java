@@ -37,7 +37,7 @@ final class SliceAnalysis {
       if (inconclusive != null) {
         return Measurement.inconclusive(metric, subject, value, n, inconclusive);
       }
-      return new Measurement(metric, subject, value, lower, upper, n, null);
+      return Double.isNaN(lower) ? Measurement.of(metric, subject, value, n) : Measurement.withInterval(metric, subject, value, lower, upper, n);
     }
   }
 

@@ -24,6 +24,15 @@ public interface Check<V extends Measured> {
   /** What is tested, in plain words for a reviewer. */
   String description();
 
+  /**
+   * The metrics this check measures, as published with its type: conditions are validated
+   * against them when a suite loads or is built, and a measurement of an undeclared metric is an
+   * ERROR of the check.
+   */
+  default dev.gauntlet.harness.metric.MetricSet metrics() {
+    return null; // transitional: undeclared; every check type will declare its metrics
+  }
+
   /** The capabilities the model must have. */
   Set<Capability> requires();
 

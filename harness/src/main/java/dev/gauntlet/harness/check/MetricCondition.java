@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import dev.gauntlet.harness.metric.MetricDecl;
+import dev.gauntlet.harness.metric.MetricId;
+import dev.gauntlet.harness.metric.MetricSet;
+import dev.gauntlet.harness.metric.Subject;
 
 /**
  * The generic condition on a named metric of any {@link Measured} value, one judgement per subject:
@@ -32,7 +36,7 @@ public final class MetricCondition implements Condition<Measured> {
   }
 
   private final String metric;
-  private final String subject;
+  private final Subject subject;
   private final Kind kind;
   private final double fail;
   private final double failUpper;
@@ -40,7 +44,7 @@ public final class MetricCondition implements Condition<Measured> {
   private final double warnUpper;
   private final IntervalRule rule;
 
-  private MetricCondition(String metric, String subject, Kind kind, double fail, double failUpper, double warn, double warnUpper, IntervalRule rule) {
+  private MetricCondition(String metric, Subject subject, Kind kind, double fail, double failUpper, double warn, double warnUpper, IntervalRule rule) {
     this.metric = Objects.requireNonNull(metric, "metric");
     this.subject = subject;
     this.kind = kind;
@@ -120,9 +124,37 @@ public final class MetricCondition implements Condition<Measured> {
     return new MetricCondition(metric, subject, kind, fail, failUpper, lower, upper, rule);
   }
 
-  /** Judges only the measurement about this subject. */
+  /**
+   * Judges only the measurement about this subject, in the one subject grammar ({@link
+   * Subject#parse}, e.g. {@code sex=F&eps=0.05}).
+   */
   public MetricCondition forSubject(String s) {
-    return new MetricCondition(metric, s, kind, fail, failUpper, warn, warnUpper, rule);
+    return forSubject(Subject.parse(s));
+  }
+
+  /** Judges only the measurement about this subject. */
+  public MetricCondition forSubject(Subject s) {
+    return new MetricCondition(metric, java.util.Objects.requireNonNull(s, "subject"), kind, fail, failUpper, warn, warnUpper, rule);
+  }
+
+  /** The subject this condition is limited to, or null for every subject. */
+  public Subject subject() {
+    return subject;
+  }
+
+  /**
+   * Checks the metric and subject against a check's declarations; an {@link
+   * IllegalArgumentException} naming the valid metrics (and the nearest one) otherwise.
+   */
+  public MetricDecl validate(MetricSet metrics, String checkType) {
+    MetricDecl d = metrics.validate(metric, subject, checkType);
+    if ((kind == Kind.MAX_DROP || kind == Kind.MAX_RISE) && !Double.isNaN(warn) && warn > fail) {
+      throw new IllegalArgumentException("'" + metric + "': the warn change " + warn + " must be at or below the fail change " + fail);
+    }
+    if (rule == IntervalRule.WHOLE_INTERVAL && !d.interval()) {
+      throw new IllegalArgumentException("metric '" + metric + "' has no confidence interval, so 'interval: whole' cannot apply; remove it");
+    }
+    return d;
   }
 
   public MetricCondition using(IntervalRule r) {
@@ -139,7 +171,7 @@ public final class MetricCondition implements Condition<Measured> {
 
   @Override
   public String describe() {
-    String what = subject == null ? metric : metric + "[" + subject + "]";
+    String what = subject == null ? metric : new MetricId(metric, subject).toString();
     String s = switch (kind) {
       case AT_LEAST -> what + " >= " + fmt(fail) + (Double.isNaN(warn) ? "" : " (warn below " + fmt(warn) + ")");
       case AT_MOST -> what + " <= " + fmt(fail) + (Double.isNaN(warn) ? "" : " (warn above " + fmt(warn) + ")");
@@ -160,8 +192,8 @@ public final class MetricCondition implements Condition<Measured> {
       for (Measurement m : candidate.measurements()) {
         known.add(m.key());
       }
-      out.add(new Judgement(subject == null ? "" : subject, Outcome.ERROR,
-          "The check measured no '" + (subject == null ? metric : metric + "[" + subject + "]") + "'; it measured: "
+      out.add(new Judgement(subject == null ? null : new MetricId(metric, subject), Outcome.ERROR,
+          "The check measured no '" + (subject == null ? metric : new MetricId(metric, subject)) + "'; it measured: "
               + (known.isEmpty() ? "nothing" : String.join(", ", known)) + ".", Double.NaN, Double.NaN));
       return out;
     }
@@ -186,16 +218,17 @@ public final class MetricCondition implements Condition<Measured> {
 
   private Judgement judgeOne(Measurement m, Measured baseline) {
     String name = metric.replace('_', ' ');
-    String who = m.subject().isEmpty() ? name : name + " for " + m.subject();
+    String who = m.subject().isAll() ? name : name + " for " + m.subject();
     if (m.inconclusive() != null) {
-      return new Judgement(m.subject(), Outcome.INCONCLUSIVE, capitalize(who) + " cannot be judged: " + m.inconclusive() + ".", m.value(), Double.NaN);
+      return new Judgement(m.id(), Outcome.INCONCLUSIVE, capitalize(who) + " cannot be judged: " + m.inconclusive() + ".", m.value(), Double.NaN);
     }
     if (kind == Kind.MAX_DROP || kind == Kind.MAX_RISE) {
       return judgeChange(m, who, baseline);
     }
     double v = m.value();
     boolean interval = rule == IntervalRule.WHOLE_INTERVAL && m.hasInterval();
-    String shown = fmt(v) + (m.hasInterval() ? " (95% CI " + fmt(m.lower()) + " to " + fmt(m.upper()) + ")" : "");
+    String shown = fmt(v) + (m.hasInterval() ? " (" + m.interval().levelText() + " " + m.interval().method().label() + " interval "
+        + fmt(m.lower()) + " to " + fmt(m.upper()) + ")" : "");
     Outcome o;
     String verdict;
     switch (kind) {
@@ -245,12 +278,12 @@ public final class MetricCondition implements Condition<Measured> {
       }
     }
     String sentence = capitalize(who) + " is " + shown + ", which " + verdict + ".";
-    return new Judgement(m.subject(), o, sentence, v, Double.NaN);
+    return new Judgement(m.id(), o, sentence, v, Double.NaN);
   }
 
   private Judgement judgeChange(Measurement m, String who, Measured baseline) {
     if (baseline == null) {
-      return new Judgement(m.subject(), Outcome.INCONCLUSIVE, capitalize(who) + " cannot be compared: the suite gives no baseline model.", m.value(), Double.NaN);
+      return new Judgement(m.id(), Outcome.INCONCLUSIVE, capitalize(who) + " cannot be compared: the suite gives no baseline model.", m.value(), Double.NaN);
     }
     Measurement b = null;
     for (Measurement x : baseline.measurements()) {
@@ -259,7 +292,8 @@ public final class MetricCondition implements Condition<Measured> {
       }
     }
     if (b == null || b.inconclusive() != null) {
-      return new Judgement(m.subject(), Outcome.INCONCLUSIVE, capitalize(who) + " cannot be compared: the baseline model has no usable value.", m.value(), Double.NaN);
+      return new Judgement(m.id(), Outcome.INCONCLUSIVE, capitalize(who) + " cannot be compared: the baseline model has no usable value"
+          + (b != null ? " (" + b.inconclusive() + ")" : " (it measured no " + m.key() + ")") + ".", m.value(), Double.NaN);
     }
     double change = kind == Kind.MAX_DROP ? b.value() - m.value() : m.value() - b.value();
     Outcome o = change > fail + 1e-12 ? Outcome.FAIL : (!Double.isNaN(warn) && change > warn + 1e-12 ? Outcome.WARN : Outcome.PASS);
@@ -268,7 +302,7 @@ public final class MetricCondition implements Condition<Measured> {
     String limit = "the allowed " + (kind == Kind.MAX_DROP ? "drop" : "rise") + " is " + fmt(fail);
     String sentence = capitalize(who) + " is " + fmt(m.value()) + " against the baseline's " + fmt(b.value()) + ": " + moved
         + (o == Outcome.FAIL ? ", more than " : "; ") + limit + ".";
-    return new Judgement(m.subject(), o, sentence, m.value(), b.value());
+    return new Judgement(m.id(), o, sentence, m.value(), b.value());
   }
 
   /** Formats a number with up to 4 significant digits, for sentences. */

@@ -39,14 +39,13 @@ public final class SuiteLoader {
 
   /** A loader with the built-in check and model types and those found by {@link ServiceLoader}. */
   public SuiteLoader() {
-    PerformanceCheck performance = new PerformanceCheck();
-    register(CheckType.of("performance", "accuracy (Wilson interval), balanced accuracy and AUC on the evaluation data", (params, schema) -> {
-      params.allowOnly();
-      if (schema.label().isEmpty()) {
-        throw params.error("the performance check needs a label column in the schema");
-      }
-      return performance;
-    }));
+    register(CheckType.of("performance", "accuracy (Wilson interval), balanced accuracy and AUC on the evaluation data",
+        PerformanceCheck.METRICS, PerformanceCheck.PARAMS, (params, schema) -> {
+          if (schema.label().isEmpty()) {
+            throw params.error("the performance check needs a label column in the schema");
+          }
+          return new PerformanceCheck(params.integer("minRows", 30), params.dbl("confidence", 0.95));
+        }));
     for (ModelProvider p : BuiltInModels.all()) {
       modelTypes.put(p.type(), p);
     }
@@ -77,7 +76,7 @@ public final class SuiteLoader {
     Consumer<String> say = progress == null ? s -> {} : progress;
     String text = ConfigNode.readText(file, "suite file");
     ConfigNode root = ConfigNode.parse(file.toString(), text);
-    root.allowOnly("name", "seed", "model", "baseline", "data", "reference", "decision", "gate", "checks");
+    root.allowOnly("name", "seed", "model", "baseline", "data", "reference", "decision", "gate", "limits", "checks");
     Path base = file.toAbsolutePath().getParent();
     String name = root.text("name");
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
@@ -107,6 +106,31 @@ public final class SuiteLoader {
       }
       delimiter = d.charAt(0);
     }
+    // Checks and conditions first: a typo in a metric name is exit 2 before any data or model is read.
+    List<CheckSpec<?>> checks = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    List<ConfigNode> items = root.get("checks").asList();
+    if (items.isEmpty()) {
+      throw root.get("checks").error("the suite has no checks");
+    }
+    for (ConfigNode c : items) {
+      CheckSpec<?> spec = check(c, schema);
+      if (!ids.add(spec.id())) {
+        throw c.error("two checks have id '" + spec.id() + "'; ids must be unique");
+      }
+      checks.add(spec);
+    }
+    java.time.Duration limit = Suite.DEFAULT_CHECK_TIME_LIMIT;
+    Optional<ConfigNode> limits = root.opt("limits");
+    if (limits.isPresent()) {
+      limits.get().allowOnly("checkSeconds");
+      long secs = limits.get().lng("checkSeconds", limit.toSeconds());
+      if (secs < 1 || secs > 7 * 24 * 3600) {
+        throw limits.get().get("checkSeconds").error("checkSeconds must be in [1, 604800] (seconds one check may run on one model), got " + secs);
+      }
+      limit = java.time.Duration.ofSeconds(secs);
+    }
+
     say.accept("Loading data " + dataNode.text("path"));
     Table data = loadTable(dataNode.get("path"), base, schema, delimiter);
     Table reference = null;
@@ -136,21 +160,12 @@ public final class SuiteLoader {
       gate = new Gate(gateNode.get().bool("failOnWarn", false), gateNode.get().bool("failOnInconclusive", false));
     }
 
-    List<CheckSpec<?>> checks = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    List<ConfigNode> items = root.get("checks").asList();
-    if (items.isEmpty()) {
-      throw root.get("checks").error("the suite has no checks");
+    try {
+      return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file.toString(),
+          Artifact.of(schemaPath, "schema file"), limit);
+    } catch (IllegalArgumentException e) {
+      throw root.error(e.getMessage());
     }
-    for (ConfigNode c : items) {
-      CheckSpec<?> spec = check(c, schema);
-      if (!ids.add(spec.id())) {
-        throw c.error("two checks have id '" + spec.id() + "'; ids must be unique");
-      }
-      checks.add(spec);
-    }
-    return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file.toString(),
-        Artifact.of(schemaPath, "schema file"));
   }
 
   private static Table loadTable(ConfigNode pathNode, Path base, Schema schema, char delimiter) {
@@ -201,8 +216,25 @@ public final class SuiteLoader {
       throw c.error("check '" + id + "' has no conditions; add at least one, e.g. conditions: [{metric: accuracy, atLeast: 0.8}]");
     }
     List<Condition<? super Measured>> conds = new ArrayList<>();
+    dev.gauntlet.harness.metric.MetricSet declared = check.metrics() != null ? check.metrics() : t.metrics();
     for (ConfigNode n : condNodes) {
-      conds.add(condition(n));
+      MetricCondition mc = condition(n);
+      if (declared != null) {
+        try {
+          declared.validate(mc.metric(), null, type);
+        } catch (IllegalArgumentException e) {
+          throw n.get("metric").error(e.getMessage());
+        }
+        try {
+          mc.validate(declared, type);
+          if (mc.subject() != null) {
+            dev.gauntlet.harness.metric.SubjectCheck.against(mc.subject(), schema);
+          }
+        } catch (IllegalArgumentException e) {
+          throw n.opt("subject").orElse(n).error(e.getMessage());
+        }
+      }
+      conds.add(mc);
     }
     try {
       return spec(id, check, conds, c.bool("required", true));
@@ -260,7 +292,11 @@ public final class SuiteLoader {
       throw n.error(e.getMessage());
     }
     if (n.has("subject")) {
-      mc = mc.forSubject(n.text("subject"));
+      try {
+        mc = mc.forSubject(n.text("subject"));
+      } catch (IllegalArgumentException e) {
+        throw n.get("subject").error(e.getMessage());
+      }
     }
     if (n.has("interval")) {
       String r = n.text("interval");

@@ -11,17 +11,51 @@ import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.model.Predictions;
 import dev.gauntlet.harness.stats.Intervals;
+import dev.gauntlet.harness.metric.Direction;
+import dev.gauntlet.harness.metric.Interval;
+import dev.gauntlet.harness.metric.MetricDecl;
+import dev.gauntlet.harness.metric.MetricSet;
+import dev.gauntlet.harness.metric.ParamDecl;
+import dev.gauntlet.harness.metric.ParamException;
+import dev.gauntlet.harness.metric.Subject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Predictive performance on the evaluation (holdout) data: accuracy with its Wilson 95% interval,
+ * Predictive performance on the evaluation (holdout) data: accuracy with its Wilson interval,
  * balanced accuracy, and for binary models with scores the ROC AUC; the confusion matrix as
  * evidence. Works for runnable and precomputed models.
  */
-public final class PerformanceCheck implements Check<CheckValue> {
+public record PerformanceCheck(int minRows, double confidence) implements Check<CheckValue> {
+
+  /** The metrics, published with the {@code performance} type. */
+  public static final MetricSet METRICS = MetricSet.of(
+      MetricDecl.of("accuracy", Direction.HIGHER_IS_BETTER, "share of rows whose decision matches the label, with a Wilson interval").withInterval(),
+      MetricDecl.of("balanced_accuracy", Direction.HIGHER_IS_BETTER, "mean of the per-class recalls; needs every class in the labels"),
+      MetricDecl.of("auc", Direction.HIGHER_IS_BETTER, "ROC AUC of the positive-class score (binary models with scores); needs both classes"));
+
+  /** The parameters, published with the {@code performance} type. */
+  public static final List<ParamDecl> PARAMS = List.of(
+      ParamDecl.of("minRows", "integer in [1, 1000000]", "30", "fewer evaluation rows than this make every metric INCONCLUSIVE"),
+      ParamDecl.of("confidence", "number in [0.5, 0.999]", "0.95", "level of the accuracy interval"));
+
+  /** Validates the parameters; the one validator for Java and YAML. */
+  public PerformanceCheck {
+    ParamException.inRange("minRows", minRows, 1, 1_000_000);
+    ParamException.inRange("confidence", confidence, 0.5, 0.999);
+  }
+
+  /** The defaults: at least 30 rows, 95% intervals. */
+  public PerformanceCheck() {
+    this(30, 0.95);
+  }
+
+  @Override
+  public MetricSet metrics() {
+    return METRICS;
+  }
 
   @Override
   public String title() {
@@ -58,25 +92,38 @@ public final class PerformanceCheck implements Check<CheckValue> {
       }
     }
     int n = y.length;
-    double acc = (double) correct / n;
-    double[] ci = Intervals.wilson(correct, n, 0.95);
-    List<Measurement> ms = new ArrayList<>();
-    ms.add(Measurement.withInterval("accuracy", "", acc, ci[0], ci[1], n));
+    double acc = n == 0 ? Double.NaN : (double) correct / n;
     double recallSum = 0;
     int present = 0;
+    List<String> absent = new ArrayList<>();
     for (int c = 0; c < k; c++) {
       long rowTotal = Arrays.stream(confusion[c]).sum();
       if (rowTotal > 0) {
         recallSum += (double) confusion[c][c] / rowTotal;
         present++;
+      } else {
+        absent.add(label.categories().get(c));
       }
     }
-    ms.add(Measurement.of("balanced_accuracy", "", recallSum / Math.max(present, 1), n));
+    // Too little evidence is never a pass: below minRows every metric is INCONCLUSIVE, and so is
+    // every metric when the labels hold a single class (a constant model would score perfectly).
+    String tooFew = n < minRows ? "only " + n + " evaluation rows, below the minimum of " + minRows + " (params.minRows)" : null;
+    String oneClass = present < 2 ? "the labels hold only " + (present == 0 ? "no class" : "class '" + label.categories().get(firstPresent(confusion)) + "'")
+        + ", so the decisions cannot be told from a constant's" : null;
+    String classMissing = absent.isEmpty() ? null : "the labels hold no row of class " + String.join(", ", absent);
+    String why = tooFew != null ? tooFew : oneClass;
+    double[] ci = n == 0 ? new double[] {0, 1} : Intervals.wilson(correct, n, confidence);
+    List<Measurement> ms = new ArrayList<>();
+    Subject all = Subject.all();
+    ms.add(why != null ? Measurement.inconclusive("accuracy", all, acc, n, why)
+        : Measurement.of("accuracy", all, acc, Interval.of(ci[0], ci[1], confidence, Interval.Method.WILSON), n));
+    String bw = why != null ? why : classMissing;
+    double bacc = present == 0 ? Double.NaN : recallSum / present;
+    ms.add(bw != null ? Measurement.inconclusive("balanced_accuracy", all, bacc, n, bw) : Measurement.of("balanced_accuracy", all, bacc, n));
     if (k == 2 && p.scores() != null) {
       double auc = auc(p.scores(), y, label.positiveIndex());
-      if (!Double.isNaN(auc)) {
-        ms.add(Measurement.of("auc", "", auc, n));
-      }
+      ms.add(bw != null || Double.isNaN(auc) ? Measurement.inconclusive("auc", all, auc, n, bw != null ? bw : "one class is absent")
+          : Measurement.of("auc", all, auc, n));
     }
     List<String> cols = new ArrayList<>();
     cols.add("true \\ predicted");
@@ -91,9 +138,19 @@ public final class PerformanceCheck implements Check<CheckValue> {
       rows.add(r);
     }
     Evidence.Table table = new Evidence.Table("Confusion matrix (" + n + " rows)", cols, rows);
-    String summary = "Accuracy " + MetricCondition.fmt(acc) + " on " + n + " evaluation rows (95% Wilson interval "
-        + MetricCondition.fmt(ci[0]) + " to " + MetricCondition.fmt(ci[1]) + ").";
+    String summary = "Accuracy " + MetricCondition.fmt(acc) + " on " + n + " evaluation rows ("
+        + Interval.of(ci[0], ci[1], confidence, Interval.Method.WILSON).levelText() + " Wilson interval "
+        + MetricCondition.fmt(ci[0]) + " to " + MetricCondition.fmt(ci[1]) + ")" + (why == null ? "." : "; " + why + ".");
     return new CheckValue(ms, List.of(table), summary);
+  }
+
+  private static int firstPresent(long[][] confusion) {
+    for (int c = 0; c < confusion.length; c++) {
+      if (Arrays.stream(confusion[c]).sum() > 0) {
+        return c;
+      }
+    }
+    return 0;
   }
 
   /**

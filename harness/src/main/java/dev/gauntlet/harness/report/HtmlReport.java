@@ -11,6 +11,7 @@ import dev.gauntlet.harness.run.Finding;
 import dev.gauntlet.harness.run.Gate;
 import dev.gauntlet.harness.run.Provenance;
 import dev.gauntlet.harness.run.SuiteResult;
+import dev.gauntlet.harness.run.Verdict;
 import freemarker.core.HTMLOutputFormat;
 import freemarker.core.TemplateClassResolver;
 import freemarker.template.Configuration;
@@ -161,8 +162,7 @@ public final class HtmlReport {
       List<String> parts = new ArrayList<>();
       byOutcome.entrySet().stream().sorted(Comparator.comparingInt((Map.Entry<Outcome, Integer> e) -> -e.getKey().severity()))
           .forEach(e -> parts.add(e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT)));
-      Gate gate = r.verdict().gate();
-      long harmless = gate == null ? 0 : in.stream().filter(c -> c.outcome().severity() >= Outcome.WARN.severity() && gate.blockingReason(c).isEmpty()).count();
+      long harmless = in.stream().filter(c -> c.outcome().severity() >= Outcome.WARN.severity() && !c.blocks()).count();
       tm.put("breakdown", in.isEmpty() ? "no checks in this suite" : String.join(", ", parts)
           + (harmless == 0 ? "" : "; " + harmless + (harmless == 1 ? " does" : " do") + " not stop promotion"));
       trials.add(tm);
@@ -219,22 +219,14 @@ public final class HtmlReport {
     return m;
   }
 
-  /** The verdict's reasons, each linked to the check it names (found through the gate). */
+  /** The verdict's blockers, each linked to the check it names. */
   private static List<Map<String, String>> reasons(SuiteResult r, Map<String, String> checkAnchor) {
-    Gate gate = r.verdict().gate();
     List<Map<String, String>> out = new ArrayList<>();
-    for (String reason : r.verdict().reasons()) {
+    for (Verdict.Blocker b : r.verdict().blockers()) {
       Map<String, String> rm = new LinkedHashMap<>();
-      rm.put("text", reason);
-      rm.put("check", "");
-      rm.put("anchor", "");
-      for (CheckResult c : r.checks()) {
-        if (gate != null && gate.blockingReason(c).map(reason::equals).orElse(false)) {
-          rm.put("check", c.id());
-          rm.put("anchor", checkAnchor.get(c.id()));
-          break;
-        }
-      }
+      rm.put("text", b.line());
+      rm.put("check", b.checkId());
+      rm.put("anchor", checkAnchor.getOrDefault(b.checkId(), ""));
       out.add(rm);
     }
     return out;
@@ -259,7 +251,7 @@ public final class HtmlReport {
       row.put("check", c.title());
       row.put("anchor", checkAnchor.get(c.id()));
       row.put("condition", f.condition());
-      row.put("subject", f.subject());
+      row.put("subject", f.subject().toString());
       row.put("candidate", MetricCondition.fmt(f.value()));
       row.put("baseline", MetricCondition.fmt(f.baseline()));
       row.put("change", change(f.value(), f.baseline()));
@@ -318,7 +310,7 @@ public final class HtmlReport {
     m.put("outcome", c.outcome().name());
     m.put("css", css(c.outcome()));
     m.put("required", c.required());
-    m.put("blocks", gate != null && gate.blockingReason(c).isPresent());
+    m.put("blocks", c.blocks());
     m.put("summary", c.summary() == null ? "" : c.summary());
     m.put("conditions", c.conditions());
     m.put("error", c.error() == null ? "" : c.error());
@@ -333,11 +325,11 @@ public final class HtmlReport {
       fm.put("outcome", f.outcome().name());
       fm.put("css", css(f.outcome()));
       fm.put("condition", f.condition());
-      fm.put("subject", f.subject());
-      subjects |= !f.subject().isEmpty();
+      fm.put("subject", f.subject().toString());
+      subjects |= !f.subject().isAll();
       Measurement x = measurementOf(c, f);
       fm.put("value", Double.isNaN(f.value()) ? "n/a" : MetricCondition.fmt(f.value()));
-      fm.put("interval", x != null && x.hasInterval() ? MetricCondition.fmt(x.lower()) + " to " + MetricCondition.fmt(x.upper()) : "");
+      fm.put("interval", x != null && x.hasInterval() ? interval(x) : "");
       fm.put("baseline", Double.isNaN(f.baseline()) ? "" : MetricCondition.fmt(f.baseline()));
       fm.put("change", change(f.value(), f.baseline()));
       fm.put("sentence", f.sentence());
@@ -351,15 +343,15 @@ public final class HtmlReport {
     for (Measurement x : c.measurements().subList(0, Math.min(c.measurements().size(), MAX_TABLE_ROWS))) {
       Map<String, String> mm = new LinkedHashMap<>();
       mm.put("metric", x.metric());
-      mm.put("subject", x.subject());
+      mm.put("subject", x.subject().toString());
       mm.put("value", Double.isNaN(x.value()) ? "n/a" : MetricCondition.fmt(x.value()));
-      mm.put("interval", x.hasInterval() ? MetricCondition.fmt(x.lower()) + " to " + MetricCondition.fmt(x.upper()) : "");
+      mm.put("interval", x.hasInterval() ? interval(x) : "");
       mm.put("n", x.n() >= 0 ? Long.toString(x.n()) : "");
       mm.put("note", x.inconclusive() == null ? "" : x.inconclusive());
       String base = "";
       String change = "";
       for (Measurement b : c.baselineMeasurements()) {
-        if (b.metric().equals(x.metric()) && b.subject().equals(x.subject())) {
+        if (b.id().equals(x.id())) {
           base = Double.isNaN(b.value()) ? "n/a" : MetricCondition.fmt(b.value());
           change = change(x.value(), b.value());
         }
@@ -398,19 +390,23 @@ public final class HtmlReport {
     return m;
   }
 
-  /** The measurement a finding judged: same subject and value, preferring the metric its condition names. */
+  /** The measurement a finding judged, by its metric id; null for a finding about the check as a whole. */
   private static Measurement measurementOf(CheckResult c, Finding f) {
-    Measurement any = null;
+    if (f.metric() == null) {
+      return null;
+    }
     for (Measurement x : c.measurements()) {
-      boolean same = x.subject().equals(f.subject()) && (Double.compare(x.value(), f.value()) == 0);
-      if (same) {
-        if (f.condition().startsWith(x.metric() + " ") || f.condition().startsWith(x.metric() + "[")) {
-          return x;
-        }
-        any = any == null ? x : any;
+      if (x.id().equals(f.metric())) {
+        return x;
       }
     }
-    return any;
+    return null;
+  }
+
+  /** {@code 0.71 to 0.78 (95% Wilson score)}: the level actually used, always shown. */
+  static String interval(Measurement x) {
+    return MetricCondition.fmt(x.lower()) + " to " + MetricCondition.fmt(x.upper()) + " (" + x.interval().levelText() + " "
+        + x.interval().method().label() + ")";
   }
 
   static String change(double candidate, double baseline) {

@@ -38,7 +38,6 @@ public final class JUnitXmlReport {
 
   /** Renders the XML document. */
   public static String render(SuiteResult r) {
-    Gate gate = r.verdict().gate() == null ? Gate.standard() : r.verdict().gate();
     List<Suite> suites = new ArrayList<>();
     Suite verdict = new Suite("gauntlet." + r.suite() + ".gate", 0);
     verdict.cases.add(new Case("gauntlet." + r.suite() + ".gate", "verdict", r.verdict().passed() ? null : "failure",
@@ -49,8 +48,8 @@ public final class JUnitXmlReport {
       Suite s = new Suite(cls, c.durationMillis());
       String replay = replay(c);
       for (Finding f : c.findings()) {
-        String name = f.condition() + (f.subject().isEmpty() ? "" : " [" + f.subject() + "]");
-        boolean blocks = gate.blocks(c, f.outcome());
+        String name = f.condition() + (f.subject().isAll() ? "" : " [" + f.subject() + "]");
+        boolean blocks = f.blocks();
         String kind;
         if (f.outcome() == Outcome.ERROR) {
           kind = "error";
@@ -68,8 +67,9 @@ public final class JUnitXmlReport {
         s.cases.add(new Case(cls, name, kind, f.sentence(), message));
       }
       boolean anyBlocking = s.cases.stream().anyMatch(k -> "failure".equals(k.kind) || "error".equals(k.kind));
-      if (!anyBlocking) {
-        gate.blockingReason(c).ifPresent(why -> s.cases.add(new Case(cls, "a required check must judge something", "failure", why, why)));
+      if (!anyBlocking && c.blocks()) {
+        String why = c.title() + " [" + c.id() + "]: " + c.blocker();
+        s.cases.add(new Case(cls, "a required check must judge something", "failure", why, why));
       }
       suites.add(s);
     }

@@ -20,6 +20,9 @@ public final class JsonReport {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      // A subject is written in its one canonical text form, e.g. "sex=F&eps=0.05".
+      .addModule(new com.fasterxml.jackson.databind.module.SimpleModule("gauntlet-subject")
+          .addSerializer(dev.gauntlet.harness.metric.Subject.class, com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance))
       .build();
 
   private JsonReport() {}

@@ -21,7 +21,6 @@ public final class MarkdownSummary {
 
   /** Renders the summary. */
   public static String render(SuiteResult r) {
-    Gate gate = r.verdict().gate() == null ? Gate.standard() : r.verdict().gate();
     StringBuilder sb = new StringBuilder();
     sb.append("## Gauntlet: ").append(r.verdict().passed() ? "PASSED" : "FAILED").append(" (").append(esc(r.suite())).append(")\n\n");
     sb.append(esc(r.verdict().headline())).append("\n\n");
@@ -58,7 +57,7 @@ public final class MarkdownSummary {
       }
       sb.append("| ").append(esc(c.title())).append(" `").append(c.id()).append("` | ").append(c.trial().title()).append(" | ")
           .append(badge(c.outcome())).append(c.required() ? "" : " (advisory)").append(" | ")
-          .append(gate.blockingReason(c).isPresent() ? "**yes**" : "no").append(" | ")
+          .append(c.blocks() ? "**yes**" : "no").append(" | ")
           .append(worst == null ? "" : esc(worst.sentence())).append(" |\n");
     }
     int left = r.checks().size() - rows.size();

@@ -13,6 +13,8 @@ import java.util.List;
  * @param measurements the candidate's numbers
  * @param baselineMeasurements the baseline's numbers (empty without a baseline)
  * @param error why the check could not run, or null
+ * @param blocker why this check stops promotion (the verdict's line for it), or null; set by the
+ *     {@link Gate}
  * @param durationMillis wall time (volatile: differs between runs)
  */
 public record CheckResult(
@@ -29,6 +31,7 @@ public record CheckResult(
     List<Measurement> baselineMeasurements,
     List<Evidence> evidence,
     String error,
+    String blocker,
     long durationMillis) {
 
   public CheckResult {
@@ -37,5 +40,15 @@ public record CheckResult(
     measurements = List.copyOf(measurements);
     baselineMeasurements = List.copyOf(baselineMeasurements);
     evidence = List.copyOf(evidence);
+  }
+
+  /** Whether the gate decided that this check stops promotion. */
+  public boolean blocks() {
+    return blocker != null;
+  }
+
+  CheckResult withDecision(List<Finding> decided, String why) {
+    return new CheckResult(id, title, trial, description, required, outcome, summary, conditions, decided, measurements,
+        baselineMeasurements, evidence, error, why, durationMillis);
   }
 }

@@ -30,6 +30,30 @@ public record CheckSpec<V extends Measured>(String id, Check<V> check, List<Cond
     }
   }
 
+  /**
+   * Validates every metric condition against the check's declared metrics and the schema's
+   * attributes: an unknown metric or subject is an {@link IllegalArgumentException} naming the
+   * valid ones (and the nearest, for a typo).
+   */
+  public void validate(dev.gauntlet.harness.data.Schema schema) {
+    dev.gauntlet.harness.metric.MetricSet ms = check.metrics();
+    if (ms == null) {
+      return; // transitional: a check that declares nothing yet
+    }
+    for (Condition<? super V> c : conditions) {
+      if (c instanceof dev.gauntlet.harness.check.MetricCondition mc) {
+        try {
+          mc.validate(ms, null);
+          if (mc.subject() != null && schema != null) {
+            dev.gauntlet.harness.metric.SubjectCheck.against(mc.subject(), schema);
+          }
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("check '" + id + "': " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
   @SafeVarargs
   public static <V extends Measured> CheckSpec<V> of(String id, Check<V> check, Condition<? super V>... conditions) {
     return new CheckSpec<>(id, check, List.of(conditions), true);

@@ -9,6 +9,7 @@ import dev.gauntlet.harness.model.Artifact;
  * @param startedAt ISO-8601 start time (volatile)
  * @param durationMillis wall time of the whole run (volatile)
  * @param command the command line that reproduces the run
+ * @param checkTimeLimitSeconds the per-check time limit the run used
  */
 public record Provenance(
     String harnessVersion,
@@ -28,6 +29,7 @@ public record Provenance(
     String suiteFile,
     String suiteText,
     String command,
+    long checkTimeLimitSeconds,
     String startedAt,
     long durationMillis) {
 

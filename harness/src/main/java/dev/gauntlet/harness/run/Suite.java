@@ -18,6 +18,7 @@ import java.util.Set;
  * @param text the suite's source text (YAML), recorded in provenance; null for suites built in Java
  * @param file the suite file, or null
  * @param schema the schema file's identity, or null
+ * @param checkTimeLimit how long one check may run on one model before it is abandoned as ERROR
  */
 public record Suite(
     String name,
@@ -31,7 +32,11 @@ public record Suite(
     List<CheckSpec<?>> checks,
     String text,
     String file,
-    Artifact schema) {
+    Artifact schema,
+    java.time.Duration checkTimeLimit) {
+
+  /** The default per-check time limit. */
+  public static final java.time.Duration DEFAULT_CHECK_TIME_LIMIT = java.time.Duration.ofMinutes(30);
 
   public Suite {
     Objects.requireNonNull(name, "name");
@@ -45,11 +50,16 @@ public record Suite(
     if (!(threshold > 0 && threshold < 1)) {
       throw new IllegalArgumentException("decision threshold must be in (0, 1), got " + threshold);
     }
+    checkTimeLimit = checkTimeLimit == null ? DEFAULT_CHECK_TIME_LIMIT : checkTimeLimit;
+    if (checkTimeLimit.isNegative() || checkTimeLimit.isZero()) {
+      throw new IllegalArgumentException("the check time limit must be positive, got " + checkTimeLimit);
+    }
     Set<String> ids = new HashSet<>();
     for (CheckSpec<?> c : checks) {
       if (!ids.add(c.id())) {
         throw new IllegalArgumentException("suite '" + name + "' has two checks with id '" + c.id() + "'");
       }
+      c.validate(data.schema());
     }
   }
 
@@ -68,6 +78,7 @@ public record Suite(
     private double threshold = 0.5;
     private Gate gate = Gate.standard();
     private final List<CheckSpec<?>> checks = new ArrayList<>();
+    private java.time.Duration checkTimeLimit = DEFAULT_CHECK_TIME_LIMIT;
 
     private Builder(String name) {
       this.name = name;
@@ -108,13 +119,19 @@ public record Suite(
       return this;
     }
 
+    /** How long one check may run on one model (default 30 minutes). */
+    public Builder checkTimeLimit(java.time.Duration d) {
+      this.checkTimeLimit = d;
+      return this;
+    }
+
     public Builder check(CheckSpec<?> c) {
       checks.add(c);
       return this;
     }
 
     public Suite build() {
-      return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, null, null, null);
+      return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, null, null, null, checkTimeLimit);
     }
   }
 }

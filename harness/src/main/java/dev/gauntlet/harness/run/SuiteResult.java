@@ -15,4 +15,10 @@ public record SuiteResult(int schemaVersion, String suite, Verdict verdict, List
   public SuiteResult {
     checks = List.copyOf(checks);
   }
+
+  /** The result of these checks under this gate: the gate annotates every check and decides. */
+  public static SuiteResult decided(int schemaVersion, String suite, Gate gate, List<CheckResult> checks, Provenance provenance) {
+    Gate.Decision d = gate.decide(checks);
+    return new SuiteResult(schemaVersion, suite, d.verdict(), d.results(), provenance);
+  }
 }

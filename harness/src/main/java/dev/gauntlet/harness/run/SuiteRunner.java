@@ -6,25 +6,46 @@ import dev.gauntlet.harness.check.CheckContext;
 import dev.gauntlet.harness.check.Condition;
 import dev.gauntlet.harness.check.Judgement;
 import dev.gauntlet.harness.check.Measured;
+import dev.gauntlet.harness.check.Measurement;
+import dev.gauntlet.harness.check.MetricCondition;
 import dev.gauntlet.harness.check.Outcome;
+import dev.gauntlet.harness.metric.MetricSet;
 import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * Runs a {@link Suite}: each check on the candidate (and the baseline), each condition on the values,
- * then the gate. A check that throws or cannot run is recorded as ERROR with its message; the run
- * itself goes on, so the report shows everything that could be measured.
+ * then the gate. A check that throws (any {@link Throwable}: an exception, a {@code
+ * StackOverflowError} or {@code OutOfMemoryError} from the model), exceeds the suite's per-check
+ * time limit, or cannot run is recorded as ERROR with its message; the run itself goes on, so the
+ * report shows everything that could be measured. The candidate and the baseline are run the same
+ * way and fail the same way: a baseline that could not be measured is an ERROR of every change
+ * condition ({@code maxDrop}, {@code maxRise}), never "no baseline".
  */
 public final class SuiteRunner {
+  /** How often the console hears that a long check is still running. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(30);
+
   private final Consumer<String> progress;
   private final Path outputDir;
   private final String command;
@@ -40,21 +61,23 @@ public final class SuiteRunner {
     this.command = command;
   }
 
+  /** The three states of a baseline for one check. */
+  enum BaselineState { ABSENT, MEASURED, FAILED }
+
   public SuiteResult run(Suite suite) {
     long t0 = System.nanoTime();
     Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    CheckContext.Cache candidateCache = new CheckContext.Cache();
-    CheckContext.Cache baselineCache = new CheckContext.Cache();
+    Caches caches = new Caches();
     List<CheckResult> results = new ArrayList<>();
     int i = 0;
     for (CheckSpec<?> spec : suite.checks()) {
       i++;
       progress.accept("[" + i + "/" + suite.checks().size() + "] " + spec.check().title() + " (" + spec.id() + ")");
-      CheckResult r = runOne(suite, spec, candidateCache, baselineCache);
+      CheckResult r = suite.gate().annotate(runOne(suite, spec, caches));
       results.add(r);
-      progress.accept(String.format(java.util.Locale.ROOT, "      -> %s in %.1f s", r.outcome(), r.durationMillis() / 1000.0));
+      progress.accept(String.format(Locale.ROOT, "      -> %s in %.1f s", r.outcome(), r.durationMillis() / 1000.0));
     }
-    Verdict verdict = suite.gate().decide(results);
+    Gate.Decision decision = suite.gate().decide(results);
     long millis = (System.nanoTime() - t0) / 1_000_000;
     Provenance prov = new Provenance(
         Provenance.currentHarnessVersion(),
@@ -74,9 +97,10 @@ public final class SuiteRunner {
         suite.file(),
         suite.text(),
         command,
+        suite.checkTimeLimit().toSeconds(),
         started.toString(),
         millis);
-    return new SuiteResult(SuiteResult.SCHEMA_VERSION, suite.name(), verdict, results, prov);
+    return new SuiteResult(SuiteResult.SCHEMA_VERSION, suite.name(), decision.verdict(), decision.results(), prov);
   }
 
   /** The seed of one check: the suite seed mixed with the check id, so checks do not share streams. */
@@ -84,61 +108,147 @@ public final class SuiteRunner {
     return new SplittableRandom(suiteSeed ^ (0x9E3779B97F4A7C15L * checkId.hashCode())).nextLong();
   }
 
-  private <V extends Measured> CheckResult runOne(Suite suite, CheckSpec<V> spec, CheckContext.Cache cc, CheckContext.Cache bc) {
+  /** Per-model caches; replaced when a check is abandoned at its time limit (its thread may still use them). */
+  private static final class Caches {
+    CheckContext.Cache candidate = new CheckContext.Cache();
+    CheckContext.Cache baseline = new CheckContext.Cache();
+  }
+
+  /** The value of one model's run, or why there is none. */
+  private record Run<V>(V value, String error) {}
+
+  private <V extends Measured> Run<V> measure(Suite suite, CheckSpec<V> spec, ModelUnderTest model, boolean isBaseline, Caches caches) {
+    Check<V> check = spec.check();
+    String missing = missingCapabilities(check.requires(), model);
+    if (missing != null) {
+      return new Run<>(null, missing);
+    }
+    long seed = checkSeed(suite.seed(), spec.id());
+    CheckContext ctx = new CheckContext(model, isBaseline, suite.data(), suite.reference(), seed, suite.threshold(),
+        m -> progress.accept("      " + m), outputDir, isBaseline ? caches.baseline : caches.candidate);
+    String who = isBaseline ? "baseline model" : "check";
+    Run<V> r = timed(() -> check.run(ctx), spec.id(), who, suite.checkTimeLimit(), caches);
+    if (r.error() == null && r.value() == null) {
+      return new Run<>(null, "the check returned no value (a bug in the check)");
+    }
+    if (r.error() == null) {
+      String undeclared = undeclared(check.metrics(), r.value());
+      if (undeclared != null) {
+        return new Run<>(null, undeclared);
+      }
+    }
+    return r;
+  }
+
+  /** Runs {@code body} on a worker thread under the time limit, with a heartbeat; any Throwable becomes an error. */
+  private <V> Run<V> timed(Callable<V> body, String id, String who, Duration limit, Caches caches) {
+    ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "gauntlet-check-" + id);
+      t.setDaemon(true);
+      return t;
+    });
+    ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "gauntlet-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    long t0 = System.nanoTime();
+    beat.scheduleAtFixedRate(() -> progress.accept(String.format(Locale.ROOT, "      ... %s still running (%d s of the %d s limit)",
+        id, (System.nanoTime() - t0) / 1_000_000_000L, limit.toSeconds())), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+    Future<V> f = worker.submit(body);
+    try {
+      return new Run<>(f.get(limit.toMillis(), TimeUnit.MILLISECONDS), null);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      caches.candidate = new CheckContext.Cache();
+      caches.baseline = new CheckContext.Cache();
+      return new Run<>(null, "the " + who + " did not finish within the time limit of " + limit.toSeconds()
+          + " s (set limits.checkSeconds in the suite to change it); it was abandoned");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.cancel(true);
+      return new Run<>(null, "the run was interrupted");
+    } catch (ExecutionException e) {
+      return new Run<>(null, describe(e.getCause()));
+    } finally {
+      beat.shutdownNow();
+      worker.shutdownNow();
+    }
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof UsageException) {
+      return t.getMessage();
+    }
+    if (t instanceof StackOverflowError) {
+      return "the model or the check overflowed the stack (StackOverflowError)";
+    }
+    if (t instanceof OutOfMemoryError) {
+      return "the model or the check ran out of memory (" + t + "); raise -Xmx through GAUNTLET_JAVA_OPTS or audit fewer rows";
+    }
+    return "internal error in the check: " + t;
+  }
+
+  /** A message naming the measured metrics that the check does not declare, or null. */
+  private static String undeclared(MetricSet declared, Measured v) {
+    if (declared == null) {
+      return null;
+    }
+    Set<String> bad = new LinkedHashSet<>();
+    for (Measurement m : v.measurements()) {
+      if (declared.find(m.metric()).filter(d -> d.accepts(m.subject())).isEmpty()) {
+        bad.add(m.key());
+      }
+    }
+    return bad.isEmpty() ? null : "the check measured undeclared metrics or subjects (a bug in the check): " + String.join(", ", bad);
+  }
+
+  private <V extends Measured> CheckResult runOne(Suite suite, CheckSpec<V> spec, Caches caches) {
     long t0 = System.nanoTime();
     Check<V> check = spec.check();
     List<String> conditionTexts = new ArrayList<>();
     for (Condition<? super V> c : spec.conditions()) {
       conditionTexts.add(c.describe());
     }
-    long seed = checkSeed(suite.seed(), spec.id());
-    V candidate;
-    try {
-      String missing = missingCapabilities(check.requires(), suite.model());
-      if (missing != null) {
-        return error(spec, conditionTexts, missing, t0);
-      }
-      CheckContext ctx = new CheckContext(suite.model(), false, suite.data(), suite.reference(), seed, suite.threshold(),
-          m -> progress.accept("      " + m), outputDir, cc);
-      candidate = check.run(ctx);
-      if (candidate == null) {
-        return error(spec, conditionTexts, "the check returned no value (a bug in the check)", t0);
-      }
-    } catch (UsageException e) {
-      return error(spec, conditionTexts, e.getMessage(), t0);
-    } catch (Exception | LinkageError | AssertionError e) {
-      return error(spec, conditionTexts, "internal error in the check: " + e, t0);
+    Run<V> cand = measure(suite, spec, suite.model(), false, caches);
+    if (cand.error() != null) {
+      return error(spec, conditionTexts, cand.error(), t0);
     }
+    V candidate = cand.value();
     V baseline = null;
-    String baselineNote = null;
+    BaselineState state = BaselineState.ABSENT;
+    String baselineError = null;
     if (suite.baseline() != null) {
-      String missing = missingCapabilities(check.requires(), suite.baseline());
-      if (missing == null) {
-        try {
-          progress.accept("      baseline model");
-          CheckContext ctx = new CheckContext(suite.baseline(), true, suite.data(), suite.reference(), seed, suite.threshold(),
-              m -> progress.accept("      " + m), outputDir, bc);
-          baseline = check.run(ctx);
-        } catch (Exception e) {
-          baselineNote = "The baseline model could not be measured: " + e.getMessage();
-        }
+      progress.accept("      baseline model");
+      Run<V> base = measure(suite, spec, suite.baseline(), true, caches);
+      if (base.error() == null) {
+        baseline = base.value();
+        state = BaselineState.MEASURED;
       } else {
-        baselineNote = "The baseline model could not be measured: " + missing;
+        state = BaselineState.FAILED;
+        baselineError = base.error();
       }
     }
     List<Finding> findings = new ArrayList<>();
     for (Condition<? super V> c : spec.conditions()) {
+      boolean change = c instanceof MetricCondition mc && (mc.kind() == MetricCondition.Kind.MAX_DROP || mc.kind() == MetricCondition.Kind.MAX_RISE);
+      if (change && state == BaselineState.FAILED) {
+        findings.add(Finding.of(c.describe(), null, Outcome.ERROR,
+            "The baseline model '" + suite.baseline().name() + "' could not be measured, so the change cannot be judged: " + baselineError,
+            Double.NaN, Double.NaN));
+        continue;
+      }
       try {
         List<Judgement> js = c.judge(candidate, baseline);
         if (js == null || js.isEmpty()) {
-          findings.add(new Finding(c.describe(), "", Outcome.ERROR, "The condition gave no judgement (a bug in the condition).", Double.NaN, Double.NaN));
+          findings.add(Finding.of(c.describe(), null, Outcome.ERROR, "The condition gave no judgement (a bug in the condition).", Double.NaN, Double.NaN));
         } else {
           for (Judgement j : js) {
-            findings.add(new Finding(c.describe(), j.subject(), j.outcome(), j.sentence(), j.value(), j.baseline()));
+            findings.add(Finding.of(c.describe(), j.metric(), j.outcome(), j.sentence(), j.value(), j.baseline()));
           }
         }
       } catch (RuntimeException e) {
-        findings.add(new Finding(c.describe(), "", Outcome.ERROR, "The condition could not be evaluated: " + e.getMessage(), Double.NaN, Double.NaN));
+        findings.add(Finding.of(c.describe(), null, Outcome.ERROR, "The condition could not be evaluated: " + e.getMessage(), Double.NaN, Double.NaN));
       }
     }
     Outcome worst = Outcome.PASS;
@@ -146,12 +256,12 @@ public final class SuiteRunner {
       worst = worst.worse(f.outcome());
     }
     String summary = candidate.summary();
-    if (baselineNote != null) {
-      summary = (summary.isEmpty() ? "" : summary + " ") + baselineNote;
+    if (state == BaselineState.FAILED) {
+      summary = (summary.isEmpty() ? "" : summary + " ") + "The baseline model could not be measured: " + baselineError;
     }
     return new CheckResult(spec.id(), check.title(), check.trial(), check.description(), spec.required(), worst, summary,
         conditionTexts, findings, candidate.measurements(), baseline == null ? List.of() : baseline.measurements(),
-        candidate.evidence(), null, (System.nanoTime() - t0) / 1_000_000);
+        candidate.evidence(), null, null, (System.nanoTime() - t0) / 1_000_000);
   }
 
   private static String missingCapabilities(Set<Capability> required, ModelUnderTest model) {
@@ -172,14 +282,14 @@ public final class SuiteRunner {
   private static String names(Set<Capability> caps) {
     List<String> out = new ArrayList<>();
     for (Capability c : caps) {
-      out.add(c.name().toLowerCase().replace('_', ' '));
+      out.add(c.name().toLowerCase(Locale.ROOT).replace('_', ' '));
     }
     return String.join(" and ", out);
   }
 
   private static CheckResult error(CheckSpec<?> spec, List<String> conditions, String message, long t0) {
-    Finding f = new Finding("the check must run", "", Outcome.ERROR, "The check could not run: " + message, Double.NaN, Double.NaN);
+    Finding f = Finding.of("the check must run", null, Outcome.ERROR, "The check could not run: " + message, Double.NaN, Double.NaN);
     return new CheckResult(spec.id(), spec.check().title(), spec.check().trial(), spec.check().description(), spec.required(),
-        Outcome.ERROR, "", conditions, List.of(f), List.of(), List.of(), List.of(), message, (System.nanoTime() - t0) / 1_000_000);
+        Outcome.ERROR, "", conditions, List.of(f), List.of(), List.of(), List.of(), message, null, (System.nanoTime() - t0) / 1_000_000);
   }
 }

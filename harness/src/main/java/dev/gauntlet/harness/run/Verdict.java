@@ -4,20 +4,56 @@ import dev.gauntlet.harness.ExitCode;
 import dev.gauntlet.harness.check.Outcome;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The gate's decision.
+ * The gate's decision, made once: every renderer and the console read it and never recompute it.
  *
  * @param passed whether the model may be promoted
- * @param headline one sentence for the report banner and the console
- * @param reasons one sentence per check that stops promotion
+ * @param headline one sentence for the report banner and the console, e.g. {@code FAILED: 5 of 13
+ *     checks stop this model from being promoted.}
+ * @param blockers the checks that stop promotion, with why; empty exactly when {@code passed}
  * @param checksByOutcome how many checks ended with each outcome
  * @param gate the policy that decided
  */
-public record Verdict(boolean passed, String headline, List<String> reasons, Map<Outcome, Integer> checksByOutcome, Gate gate) {
+public record Verdict(boolean passed, String headline, List<Blocker> blockers, Map<Outcome, Integer> checksByOutcome, Gate gate) {
+
+  /** One check that stops promotion. */
+  public record Blocker(String checkId, String title, String reason) {
+    public Blocker {
+      Objects.requireNonNull(checkId, "checkId");
+      Objects.requireNonNull(title, "title");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    /** {@code Title [id]: reason}. */
+    public String line() {
+      return title + " [" + checkId + "]: " + reason;
+    }
+  }
+
   public Verdict {
-    reasons = List.copyOf(reasons);
+    blockers = List.copyOf(blockers);
     checksByOutcome = Map.copyOf(checksByOutcome);
+    if (passed != blockers.isEmpty()) {
+      throw new IllegalArgumentException("a verdict passes exactly when nothing blocks it");
+    }
+  }
+
+  /** One line per blocking check: {@code Title [id]: reason}. */
+  public List<String> reasons() {
+    return blockers.stream().map(Blocker::line).toList();
+  }
+
+  /** {@code PASSED} or {@code FAILED}. */
+  public String status() {
+    return passed ? "PASSED" : "FAILED";
+  }
+
+  /** The headline without its status word. */
+  public String summary() {
+    String prefix = status() + ": ";
+    return headline.startsWith(prefix) ? headline.substring(prefix.length()) : headline;
   }
 
   /** 0 when passed, 1 when failed. */

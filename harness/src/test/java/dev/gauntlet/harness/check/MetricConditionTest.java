@@ -41,7 +41,7 @@ class MetricConditionTest {
     List<Judgement> whole = MetricCondition.between("di", 0.8, 1.25).using(MetricCondition.IntervalRule.WHOLE_INTERVAL).judge(v, null);
     assertEquals(List.of(Outcome.FAIL, Outcome.PASS, Outcome.WARN, Outcome.INCONCLUSIVE), whole.stream().map(Judgement::outcome).toList());
     assertTrue(whole.get(2).sentence().contains("crosses the edge of the band [0.8, 1.25]"), whole.get(2).sentence());
-    assertEquals("sex=F", point.get(0).subject());
+    assertEquals("sex=F", point.get(0).subject().toString());
   }
 
   @Test

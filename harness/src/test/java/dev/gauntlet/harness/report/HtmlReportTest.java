@@ -127,7 +127,7 @@ class HtmlReportTest {
   @Test
   void trialsWithoutChecksSayNotRunAndPerformanceIsHiddenWhenAbsent() {
     List<dev.gauntlet.harness.run.CheckResult> cs = new ArrayList<>(ReportFixtures.richChecks().subList(1, 2));
-    SuiteResult r = new SuiteResult(1, "one", Gate.standard().decide(cs), cs, ReportFixtures.provenance(false, null));
+    SuiteResult r = SuiteResult.decided(1, "one", Gate.standard(), cs, ReportFixtures.provenance(false, null));
     Document d = Xhtml.parse(HtmlReport.render(r));
     List<String> grid = all(d, "//" + el("ul") + "[@class='trials']/" + el("li")).stream().map(Xhtml::text).toList();
     assertEquals(4, grid.size(), grid.toString());
@@ -147,7 +147,7 @@ class HtmlReportTest {
     assertEquals(3, rows.size());
     List<String> first = all(rows.get(0), el("td")).stream().map(Xhtml::text).toList();
     // outcome, condition, subject, measured, interval, baseline, change, sentence
-    assertEquals(List.of("FAIL", "selection_rate_ratio within [0.8, 1.25]", "sex=F", "0.62", "0.55 to 0.7", "", ""), first.subList(0, 7));
+    assertEquals(List.of("FAIL", "selection_rate_ratio within [0.8, 1.25]", "sex=F", "0.62", "0.55 to 0.7 (95% Wilson score)", "", ""), first.subList(0, 7));
     assertEquals("PASS", all(rows.get(2), el("td")).get(0).getTextContent(), "failures first, passes last");
     Element details = one(art, el("details") + "[contains(@class,'evidence')]");
     assertEquals("open", details.getAttribute("open"), "a failed check shows its evidence open");
@@ -160,7 +160,7 @@ class HtmlReportTest {
     Element acc = one(DOC, "//" + el("article") + "[@id='check-accuracy']");
     assertEquals("", one(acc, el("details")).getAttribute("open"), "a passing check keeps its evidence folded");
     List<String> m = all(acc, ".//" + el("table") + "[@class='measurements']/" + el("tbody") + "/" + el("tr") + "[1]/" + el("td")).stream().map(Xhtml::text).toList();
-    assertEquals(List.of("accuracy", "", "0.8", "0.78 to 0.82", "9600", "0.85", "-0.05", ""), m, "baseline beside candidate with the change");
+    assertEquals(List.of("accuracy", "", "0.8", "0.78 to 0.82 (95% Wilson score)", "9600", "0.85", "-0.05", ""), m, "baseline beside candidate with the change");
 
     Element err = one(DOC, "//" + el("article") + "[@id='check-flip-noise']");
     assertTrue(text(err).contains("The check could not run: the model has no gradients"));

@@ -113,7 +113,7 @@ public class ReportAgreementTest {
   @Test
   void advisoryFailureAloneDoesNotFailAnyFormat() {
     var cs = List.of(ReportFixtures.richChecks().get(0), ReportFixtures.richChecks().get(3)); // accuracy PASS, decay advisory FAIL
-    SuiteResult r = new SuiteResult(1, "advisory", Gate.standard().decide(cs), cs, ReportFixtures.provenance(true, "x"));
+    SuiteResult r = SuiteResult.decided(1, "advisory", Gate.standard(), cs, ReportFixtures.provenance(true, "x"));
     agree(r, "PASSED", List.of());
     String xml = JUnitXmlReport.render(r);
     assertTrue(xml.contains("FAIL (does not stop promotion: advisory check): Accuracy for 2024-12 is 0.67"), "the advisory failure is still reported");

@@ -11,6 +11,8 @@ import dev.gauntlet.harness.run.Finding;
 import dev.gauntlet.harness.run.Gate;
 import dev.gauntlet.harness.run.Provenance;
 import dev.gauntlet.harness.run.SuiteResult;
+import dev.gauntlet.harness.metric.MetricId;
+import dev.gauntlet.harness.metric.Subject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +35,8 @@ public final class ReportFixtures {
   private ReportFixtures() {}
 
   static Finding finding(String condition, String subject, Outcome o, String sentence, double value, double baseline) {
-    return new Finding(condition, subject, o, sentence, value, baseline);
+    String metric = condition.split("[ \\[]")[0];
+    return Finding.of(condition, subject.isEmpty() ? MetricId.of(metric) : MetricId.of(metric, Subject.parseLegacy(subject)), o, sentence, value, baseline);
   }
 
   static CheckResult check(String id, String title, Trial trial, boolean required, List<Finding> findings, List<Measurement> ms,
@@ -43,7 +46,7 @@ public final class ReportFixtures {
       worst = worst.worse(f.outcome());
     }
     return new CheckResult(id, title, trial, "Plain-words description of " + title + ".", required, worst, "Summary of " + title + ".",
-        findings.stream().map(Finding::condition).distinct().toList(), findings, ms, base, evidence, error, millis);
+        findings.stream().map(Finding::condition).distinct().toList(), findings, ms, base, evidence, error, null, millis);
   }
 
   /** The robustness curve: robust accuracy against epsilon, candidate and baseline, with a missing point. */
@@ -127,7 +130,7 @@ public final class ReportFixtures {
     return new Provenance("0.1.0-test", "17.0.15 (Test JDK)", "Linux 6", "amd64", 2, "2", 4242L, "candidate-mlp",
         new Artifact("model.zip", "a".repeat(64), 4801), baseline ? "champion-logit" : null, baseline ? new Artifact("baseline.zip", "b".repeat(64), 1157) : null,
         new DataSource("data/lending.csv", "c".repeat(64), 479776, List.of("note about " + HOSTILE)), null, new Artifact("schema.yaml", "d".repeat(64), 1129),
-        "suite.yaml", "name: rich\nseed: 4242\nchecks:\n  - id: robustness # " + HOSTILE + "\n", command, "2026-01-02T03:04:05Z", 98_760);
+        "suite.yaml", "name: rich\nseed: 4242\nchecks:\n  - id: robustness # " + HOSTILE + "\n", command, 1800, "2026-01-02T03:04:05Z", 98_760);
   }
 
   /** Every evidence kind and every outcome. */
@@ -170,7 +173,7 @@ public final class ReportFixtures {
   /** {@link #richChecks()} judged by {@code gate}, with a baseline and a reproduce command. */
   public static SuiteResult rich(Gate gate) {
     List<CheckResult> cs = richChecks();
-    return new SuiteResult(SuiteResult.SCHEMA_VERSION, "rich", gate.decide(cs), cs, provenance(true, "./gauntlet audit --suite suite.yaml --seed 4242"));
+    return SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "rich", gate, cs, provenance(true, "./gauntlet audit --suite suite.yaml --seed 4242"));
   }
 
   /** Two passing checks, no baseline, no command (a run started from Java). */
@@ -180,6 +183,6 @@ public final class ReportFixtures {
     cs.add(check("psi", "Feature drift", Trial.DRIFT, true,
         List.of(finding("psi <= 0.25", "income", Outcome.PASS, "Psi for income is 0.02, which is within the maximum 0.25.", 0.02, Double.NaN)),
         List.of(Measurement.of("psi", "income", 0.02, 800)), List.of(), List.of(driftMap()), null, 10));
-    return new SuiteResult(SuiteResult.SCHEMA_VERSION, "calm", Gate.standard().decide(cs), cs, provenance(false, null));
+    return SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "calm", Gate.standard(), cs, provenance(false, null));
   }
 }

@@ -34,7 +34,7 @@ class ReportLimitsTest {
     List<Measurement> ms = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
       Outcome o = i == 1_999 ? Outcome.FAIL : Outcome.PASS;
-      findings.add(new Finding("rate within [0.8, 1.25]", "slice=" + i, o, "Rate for slice=" + i + " is judged " + o + ".", 1.0, Double.NaN));
+      findings.add(Finding.of("rate within [0.8, 1.25]", dev.gauntlet.harness.metric.MetricId.of("rate", dev.gauntlet.harness.metric.Subject.slice("slice", "" + i)), o, "Rate for slice=" + i + " is judged " + o + ".", 1.0, Double.NaN));
       ms.add(Measurement.withInterval("rate", "slice=" + i, 1.0, 0.9, 1.1, 100));
     }
     List<Evidence.Point> bars = new ArrayList<>();
@@ -75,14 +75,14 @@ class ReportLimitsTest {
         new Evidence.Heatmap("Big heat map", "feature", "window", features, windows, values, "psi", "one feature drifts"),
         new Evidence.Images("Many images", 28, 28, images));
     return new CheckResult("huge", "Huge check", Trial.FAIRNESS, "A check with far too much evidence.", true, Outcome.FAIL, "", List.of("rate within [0.8, 1.25]"),
-        findings, ms, List.of(), evidence, null, 1);
+        findings, ms, List.of(), evidence, null, null, 1);
   }
 
   @Test
   void aHugeCheckStaysSmallAndCountsWhatItLeftOut() {
     List<CheckResult> cs = new ArrayList<>();
     cs.add(huge());
-    SuiteResult r = new SuiteResult(1, "big", Gate.standard().decide(cs), cs, ReportFixtures.provenance(false, null));
+    SuiteResult r = SuiteResult.decided(1, "big", Gate.standard(), cs, ReportFixtures.provenance(false, null));
     String html = HtmlReport.render(r);
     int bytes = html.getBytes(StandardCharsets.UTF_8).length;
     assertTrue(bytes < 600_000, "report.html is " + bytes + " bytes");
@@ -120,9 +120,9 @@ class ReportLimitsTest {
     for (int i = 0; i < 120; i++) {
       Outcome o = i % 6 == 5 ? Outcome.FAIL : Outcome.PASS; // 20 failures: i = 5, 11, ..., 119
       cs.add(new CheckResult("c" + i, "Check " + i, Trial.DRIFT, "d", true, o, "", List.of("x <= 1"),
-          List.of(new Finding("x <= 1", "", o, "X is judged " + o + ".", 1, Double.NaN)), List.of(), List.of(), List.of(), null, 1));
+          List.of(Finding.of("x <= 1", null, o, "X is judged " + o + ".", 1, Double.NaN)), List.of(), List.of(), List.of(), null, null, 1));
     }
-    SuiteResult r = new SuiteResult(1, "many", Gate.standard().decide(cs), cs, ReportFixtures.provenance(false, null));
+    SuiteResult r = SuiteResult.decided(1, "many", Gate.standard(), cs, ReportFixtures.provenance(false, null));
     String md = MarkdownSummary.render(r);
     List<String> rows = md.lines().filter(l -> l.startsWith("| Check ")).toList();
     assertEquals(50, rows.size());

@@ -154,7 +154,7 @@ public final class Main implements Callable<Integer> {
     SuiteResult r = new SuiteRunner(m -> log(err, opts.quiet, m), dir, command).run(suite);
     ReportWriter.write(r, dir);
     out.println();
-    out.println(r.verdict().passed() ? "PASSED  " + r.verdict().headline().substring("PASSED: ".length()) : "FAILED  " + r.verdict().headline().substring("FAILED: ".length()));
+    out.println(r.verdict().status() + "  " + r.verdict().summary());
     for (String reason : r.verdict().reasons()) {
       out.println("  - " + reason);
     }
