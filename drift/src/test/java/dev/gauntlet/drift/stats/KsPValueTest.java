@@ -32,6 +32,7 @@ class KsPValueTest {
       {0, 30, 30, 0.1, 0.13333333333333333, 0.9578462903438838},
       {0, 30, 30, 0.3, 0.3333333333333333, 0.07088798787114439},
       {0, 30, 30, 0.03333333333333333, 0.03333333333333333, 1.0},
+      {0, 1000, 30, 0.245, 0.24566666666666667, 0.049391330745786374},
       {0, 1000, 30, 0.25, 0.25066666666666665, 0.04247284071647365},
       {0, 1000, 30, 0.2, 0.201, 0.16556785942834637},
       {0, 30, 1000, 0.25, 0.283, 0.014825629232273716},
@@ -154,10 +155,12 @@ class KsPValueTest {
 
   @Test
   void theTwoShapesFromTheIssueAreExact() {
-    // 1,000-row reference, 30-row window: Commons Math's limiting distribution said 0.0595 here.
-    double[][] ab = samples(0, 1000, 30, 0.25);
+    // 1,000-row reference, 30-row window: the limiting distribution (Commons Math, as before) said
+    // 0.0595 here, no drift at 0.05; SciPy's exact distribution says 0.0494.
+    double[][] ab = samples(0, 1000, 30, 0.245);
     double d = DriftStats.ksAndWasserstein(SortedSample.of(ab[0], "a"), SortedSample.of(ab[1], "b"))[0];
-    assertRelative(0.04247284071647365, DriftStats.ksPValue(d, 1000, 30), "(1000, 30)");
+    assertEquals(737 / 3000.0, d, 1e-15, "D = 737 / lcm(1000, 30)");
+    assertRelative(0.049391330745786374, DriftStats.ksPValue(d, 1000, 30), "(1000, 30)");
     assertTrue(DriftStats.ksPValue(d, 1000, 30) < 0.05, "drift at the 0.05 threshold, as SciPy says");
     // COMPAS's shape, 4,345 vs 1,827 (n m > 10,000 but max(n, m) <= 10,000: exact).
     assertRelative(0.0029081951964831008, KsPValue.twoSided(0.05023005511875001, 4345, 1827), "(4345, 1827)");
@@ -165,20 +168,23 @@ class KsPValueTest {
 
   @Test
   void ruleIsMaxSizeAtMostTenThousand() {
-    // Same D, one row either side of MAX_AUTO_N: the exact distribution, then kstwo.sf(D, round(en)).
-    double d = 0.0151;
-    double exact = KsPValue.twoSided(d, 10_000, 10_000);
-    double asymp = KsPValue.twoSided(d, 10_001, 10_000);
-    assertEquals(KsPValue.asymptotic(d, 10_001, 10_000), asymp, 0.0);
-    assertTrue(exact != KsPValue.asymptotic(Math.rint(d * 10_000) / 10_000, 10_000, 10_000), "10,000 is still exact");
+    // max(n, m) <= 10,000 takes the exact distribution (n m is irrelevant); one row more, kstwo.sf.
+    assertEquals(KsPValue.outsideSquare(10_000, 151), KsPValue.twoSided(0.0151, 10_000, 10_000), 0.0);
+    assertEquals(KsPValue.outsideInsideMethod(10_000, 9_999, 1, 1_509_849), KsPValue.twoSided(1_509_849 / 99_990_000.0, 10_000, 9_999), 0.0);
+    assertEquals(KsPValue.asymptotic(0.0151, 10_001, 10_000), KsPValue.twoSided(0.0151, 10_001, 10_000), 0.0);
+    assertEquals(1.0, KsPValue.twoSided(0, 10_000, 30), 0.0);
   }
 
   @Test
   void kstwoSurvivalMatchesScipyOnEveryMethod() {
+    double worst = 0;
     for (double[] row : KSTWO) {
       int n = (int) row[0];
-      assertRelative(row[2], KsPValue.kstwoSf(row[1], n), "kstwo.sf(" + row[1] + ", " + n + ")");
+      double sf = KsPValue.kstwoSf(row[1], n);
+      assertRelative(row[2], sf, "kstwo.sf(" + row[1] + ", " + n + ")");
+      worst = Math.max(worst, Math.abs(sf - row[2]) / row[2]);
     }
+    System.out.println("KsPValueTest: worst relative error over the kstwo.sf grid " + worst);
   }
 
   @Test
