@@ -21,8 +21,12 @@ import java.util.List;
 final class AdversarialEvidence {
   private AdversarialEvidence() {}
 
-  /** One adversarial example worth showing or exporting. */
-  record Example(int row, double eps, double[] adversarial, int cleanDecision, int adversarialDecision) {}
+  /**
+   * One attacked row worth showing or exporting: where the attack ended (in encoded units), the
+   * model's decision and class probabilities there, and whether the attack reached its goal.
+   */
+  record Example(int row, double eps, double[] adversarial, int cleanDecision, int adversarialDecision, double[] adversarialProbabilities,
+      boolean success) {}
 
   /** {@code eps=0.05}: the subject of per-epsilon measurements, as written in YAML. */
   static String epsSubject(double eps) {
@@ -122,9 +126,14 @@ final class AdversarialEvidence {
   }
 
   /**
-   * Writes examples as CSV (row id, epsilon, attack, original and new prediction, label, every
-   * feature in original units) to the run's output directory, through a temporary file. Returns a
-   * note saying where, or why nothing was written.
+   * Writes every attacked row as CSV to the run's output directory, through a temporary file: row
+   * id, true label, clean prediction and its probability, adversarial prediction and its
+   * probability, whether the decision flipped and whether the attack reached its goal, epsilon,
+   * attack, then each feature in the schema's units: a mutable feature as its clean and adversarial
+   * value ({@code clean_<name>}, {@code adversarial_<name>}), an immutable one once. Numbers are
+   * written at full precision ({@link Double#toString}); fields are quoted as RFC 4180 says, and a
+   * text field that a spreadsheet would run as a formula is neutralized ({@link #csvText}). Returns
+   * a note saying where, or why nothing was written.
    */
   static Evidence.Note export(CheckContext ctx, String fileName, String attack, AttackData d, List<Example> examples) {
     if (ctx.isBaseline()) {
@@ -135,25 +144,52 @@ final class AdversarialEvidence {
     }
     Encoder enc = ctx.encoder();
     Path target = ctx.outputDir().get().resolve(fileName);
+    int flipped = 0;
     try {
       Files.createDirectories(target.getParent());
       Path tmp = Files.createTempFile(target.getParent(), fileName, ".tmp");
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        List<String> header = new ArrayList<>(List.of("row", "epsilon", "attack", "original_prediction", "adversarial_prediction", "label"));
+        List<ColumnSpec> features = new ArrayList<>();
         for (ColumnSpec c : enc.features()) {
-          header.add(c.name());
+          if (!(c.encoding() instanceof Encoding.Excluded)) {
+            features.add(c);
+          }
         }
-        w.write(csvLine(header));
+        List<String> header = new ArrayList<>(List.of("row", "label", "clean_prediction", "clean_probability", "adversarial_prediction",
+            "adversarial_probability", "flipped", "attack_success", "epsilon", "attack"));
+        for (ColumnSpec c : features) {
+          if (mutable(enc, c)) {
+            header.add("clean_" + c.name());
+            header.add("adversarial_" + c.name());
+          } else {
+            header.add(c.name());
+          }
+        }
+        List<String> cells = new ArrayList<>();
+        for (String h : header) {
+          cells.add(csvText(h));
+        }
+        w.write(csvLine(cells));
         for (Example e : examples) {
-          List<String> cells = new ArrayList<>();
-          cells.add(d.table.rowLabel(e.row()));
-          cells.add(BigDecimal.valueOf(e.eps()).stripTrailingZeros().toPlainString());
-          cells.add(attack);
-          cells.add(d.classes.get(e.cleanDecision()));
-          cells.add(d.classes.get(e.adversarialDecision()));
-          cells.add(d.labels == null ? "" : d.classes.get(d.labels[e.row()]));
-          for (ColumnSpec c : enc.features()) {
-            cells.add(enc.decode(e.adversarial(), c));
+          double[] x0 = d.x0[e.row()];
+          boolean flip = e.adversarialDecision() != e.cleanDecision();
+          flipped += flip ? 1 : 0;
+          cells.clear();
+          cells.add(csvText(d.table.rowLabel(e.row())));
+          cells.add(d.labels == null ? "" : csvText(d.classes.get(d.labels[e.row()])));
+          cells.add(csvText(d.classes.get(e.cleanDecision())));
+          cells.add(csvNumber(d.clean[e.row()][e.cleanDecision()]));
+          cells.add(csvText(d.classes.get(e.adversarialDecision())));
+          cells.add(csvNumber(e.adversarialProbabilities()[e.adversarialDecision()]));
+          cells.add(flip ? "yes" : "no");
+          cells.add(e.success() ? "yes" : "no");
+          cells.add(csvNumber(e.eps()));
+          cells.add(csvText(attack));
+          for (ColumnSpec c : features) {
+            cells.add(decodeCell(enc, x0, c));
+            if (mutable(enc, c)) {
+              cells.add(decodeCell(enc, e.adversarial(), c));
+            }
           }
           w.write(csvLine(cells));
         }
@@ -162,24 +198,67 @@ final class AdversarialEvidence {
     } catch (IOException e) {
       throw new UsageException(target + ": cannot write adversarial examples: " + e.getMessage(), e);
     }
-    return new Evidence.Note("Adversarial examples exported", examples.size() + " adversarial examples written to "
-        + target.getFileName() + " beside this report (row, epsilon, attack, original and adversarial prediction, label, features in original units), for adversarial training.");
+    return new Evidence.Note("Adversarial examples exported", examples.size() + " attacked rows (" + flipped + " flipped) written to "
+        + target.getFileName() + " beside this report (row, label, clean and adversarial prediction with probability, flipped, epsilon, "
+        + "attack, each mutable feature's clean and adversarial value in original units, at full precision), for adversarial training.");
   }
 
-  private static String csvLine(List<String> cells) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < cells.size(); i++) {
-      String c = cells.get(i);
-      if (i > 0) {
-        sb.append(',');
-      }
-      if (c.contains(",") || c.contains("\"") || c.contains("\n")) {
-        sb.append('"').append(c.replace("\"", "\"\"")).append('"');
-      } else {
-        sb.append(c);
+  /** Whether an attack may change the column (any of its encoded inputs is mutable). */
+  private static boolean mutable(Encoder enc, ColumnSpec c) {
+    for (Encoder.Dim dim : enc.dims()) {
+      if (dim.column().name().equals(c.name()) && dim.mutable()) {
+        return true;
       }
     }
-    return sb.append('\n').toString();
+    return false;
+  }
+
+  /**
+   * One feature of an encoded row as a CSV cell in the schema's units: a scaled numeric feature
+   * inverted without rounding and written by {@link Double#toString} (so that
+   * {@code Double.parseDouble} gives the value back exactly), a category by its name.
+   */
+  static String decodeCell(Encoder enc, double[] row, ColumnSpec c) {
+    if (c.encoding() instanceof Encoding.Scaled s) {
+      for (Encoder.Dim dim : enc.dims()) {
+        if (dim.column().name().equals(c.name())) {
+          return csvNumber(s.invert(row[dim.index()]));
+        }
+      }
+    }
+    return csvText(enc.decode(row, c));
+  }
+
+  /** A number cell: {@link Double#toString}, never neutralized (a leading minus sign is a sign). */
+  static String csvNumber(double v) {
+    return Double.toString(v);
+  }
+
+  /**
+   * A text cell, RFC 4180 quoted when needed, and neutralized against spreadsheet formula
+   * injection: a value starting with {@code =}, {@code +}, {@code -}, {@code @}, a tab or a carriage
+   * return gets a leading single quote, unless the whole value is a plain decimal number.
+   */
+  static String csvText(String v) {
+    if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0 && !PLAIN_NUMBER.matcher(v).matches()) {
+      v = "'" + v;
+    }
+    return quote(v);
+  }
+
+  private static final java.util.regex.Pattern PLAIN_NUMBER = java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+
+  /** RFC 4180: a field holding a comma, a double quote, CR or LF is quoted, its quotes doubled. */
+  private static String quote(String v) {
+    if (v.indexOf(',') < 0 && v.indexOf('"') < 0 && v.indexOf('\n') < 0 && v.indexOf('\r') < 0) {
+      return v;
+    }
+    return '"' + v.replace("\"", "\"\"") + '"';
+  }
+
+  /** One CSV record of already-escaped cells, ended by CRLF (RFC 4180). */
+  private static String csvLine(List<String> cells) {
+    return String.join(",", cells) + "\r\n";
   }
 
   /** How the attack treated discrete and immutable features, for the report. */

@@ -124,7 +124,7 @@ public final class Attacker {
       norms[i] = spec.norm().distance(adv[i], x0[i]);
       success[i] = attacked[i] && (target >= 0 ? decisions[i] == target : decisions[i] != reference[i]);
     }
-    return new AttackResult(adv, attacked, success, decisions, norms, queries);
+    return new AttackResult(adv, attacked, success, decisions, p, norms, queries);
   }
 
   private long whiteBox(AttackSpec spec, double[][] x0, int[] reference, int target, double[] eps, int[] rows, double[][] adv, long seed) {

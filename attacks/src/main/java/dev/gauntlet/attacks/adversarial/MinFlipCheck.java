@@ -79,8 +79,12 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
     return attack.kind().requires();
   }
 
-  /** The per-row minimal radii (+inf when not flipped) and the examples found there. */
-  record Search(double[] minEps, double[][] examples, int[] decisions) {}
+  /**
+   * The per-row minimal radii (+inf when not flipped) and the examples found there, with the
+   * model's decision and probabilities on them; for a row not flipped, the point the attack ended at
+   * with the largest radius. {@code attacked} says which rows the attack tried at all.
+   */
+  record Search(double[] minEps, double[][] examples, int[] decisions, double[][] probabilities, boolean[] attacked) {}
 
   /** Binary search of the minimal flipping radius of every row, all rows at once. */
   static Search search(Attacker attacker, AttackSpec attack, double[][] x0, int[] reference, double maxEps, int steps, long seed,
@@ -91,14 +95,15 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
     Arrays.fill(hi, maxEps);
     double[][] ex = new double[n][];
     int[] dec = new int[n];
+    double[][] prob = new double[n][];
     AttackResult r = attacker.attack(attack, x0, reference, hi.clone(), seed);
     boolean[] open = new boolean[n];
     for (int i = 0; i < n; i++) {
       open[i] = r.success()[i];
-      if (open[i]) {
-        ex[i] = r.adversarial()[i];
-        dec[i] = r.decisions()[i];
-      } else {
+      ex[i] = r.adversarial()[i];
+      dec[i] = r.decisions()[i];
+      prob[i] = r.probabilities()[i];
+      if (!open[i]) {
         hi[i] = Double.POSITIVE_INFINITY;
       }
     }
@@ -117,12 +122,13 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
           hi[i] = mid[i];
           ex[i] = m.adversarial()[i];
           dec[i] = m.decisions()[i];
+          prob[i] = m.probabilities()[i];
         } else {
           lo[i] = mid[i];
         }
       }
     }
-    return new Search(hi, ex, dec);
+    return new Search(hi, ex, dec, prob, r.attacked());
   }
 
   @Override
@@ -196,7 +202,7 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
     List<Example> fragile = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if (Double.isFinite(minEps[i])) {
-        fragile.add(new Example(i, minEps[i], s.examples()[i], d.decisions[i], s.decisions()[i]));
+        fragile.add(new Example(i, minEps[i], s.examples()[i], d.decisions[i], s.decisions()[i], s.probabilities()[i], true));
       }
     }
     fragile.sort(Comparator.comparingDouble(Example::eps).thenComparingInt(Example::row));
@@ -210,7 +216,16 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
     }
     ev.add(AdversarialEvidence.handling(d.space));
     if (export != null) {
-      Evidence.Note note = AdversarialEvidence.export(ctx, export, attack.shortName(), d, fragile);
+      // every attacked row: flipped ones at their minimal epsilon, the others at maxEps
+      List<Example> attackedRows = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (s.attacked()[i]) {
+          boolean flippedHere = Double.isFinite(minEps[i]);
+          attackedRows.add(new Example(i, flippedHere ? minEps[i] : maxEps, s.examples()[i], d.decisions[i], s.decisions()[i],
+              s.probabilities()[i], flippedHere));
+        }
+      }
+      Evidence.Note note = AdversarialEvidence.export(ctx, export, attack.shortName(), d, attackedRows);
       if (note != null) {
         ev.add(note);
       }

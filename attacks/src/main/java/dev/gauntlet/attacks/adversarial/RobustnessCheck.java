@@ -199,11 +199,13 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
     }
     ev.add(AdversarialEvidence.handling(d.space));
     if (export != null) {
+      // every attacked row at every epsilon, broken or not
       List<Example> exported = new ArrayList<>();
       for (Sweep s : primary) {
+        AttackResult r = s.result();
         for (int i = 0; i < n; i++) {
-          if (s.result().success()[i]) {
-            exported.add(new Example(i, s.eps(), s.result().adversarial()[i], d.decisions[i], s.result().decisions()[i]));
+          if (r.attacked()[i]) {
+            exported.add(new Example(i, s.eps(), r.adversarial()[i], d.decisions[i], r.decisions()[i], r.probabilities()[i], r.success()[i]));
           }
         }
       }
@@ -331,7 +333,8 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
       List<Example> here = new ArrayList<>();
       for (int i = 0; i < d.size(); i++) {
         if (s.result().success()[i] && !seen.contains(i)) {
-          here.add(new Example(i, s.eps(), s.result().adversarial()[i], d.decisions[i], s.result().decisions()[i]));
+          here.add(new Example(i, s.eps(), s.result().adversarial()[i], d.decisions[i], s.result().decisions()[i],
+              s.result().probabilities()[i], true));
         }
       }
       here.sort(Comparator.comparingDouble((Example e) -> s.result().norms()[e.row()]).thenComparingInt(Example::row));

@@ -82,8 +82,9 @@ class ImageSetOrderingTest {
     Evidence.Images images = v.evidence().stream().filter(e -> e instanceof Evidence.Images).map(e -> (Evidence.Images) e).findFirst().orElseThrow();
     assertTrue(images.width() == 8 && images.height() == 8 && images.images().size() % 3 == 0 && !images.images().isEmpty());
     List<String> lines = Files.readAllLines(out.resolve("digits-adv.csv"));
-    assertTrue(lines.get(0).startsWith("row,epsilon,attack,original_prediction,adversarial_prediction,label,p0,"));
-    assertTrue(lines.size() > 100, "successful examples are exported");
+    assertTrue(lines.get(0).startsWith("row,label,clean_prediction,clean_probability,adversarial_prediction,adversarial_probability,"
+        + "flipped,attack_success,epsilon,attack,clean_p0,adversarial_p0,"), lines.get(0));
+    assertTrue(lines.size() > 100, "attacked examples are exported");
   }
 
   static double value(CheckValue v, String metric, String subject) {

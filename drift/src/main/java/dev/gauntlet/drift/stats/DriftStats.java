@@ -1,16 +1,15 @@
 package dev.gauntlet.drift.stats;
 
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
-import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 
 /**
  * Two-sample drift statistics, reference against a window. Definitions:
  *
  * <ul>
- *   <li><b>KS</b>: {@code D = sup |F_ref(x) - F_cur(x)|} over the empirical CDFs. Its p-value is
- *       exact ({@code P(D >= d)}, Commons Math) when {@code n * m < 10,000}, else the asymptotic
- *       Kolmogorov distribution {@code P(K > d * sqrt(n m / (n + m)))}, as SciPy's
- *       {@code ks_2samp} chooses between exact and asymptotic. {@code D} is its own effect size.
+ *   <li><b>KS</b>: {@code D = sup |F_ref(x) - F_cur(x)|} over the empirical CDFs. Its two-sided
+ *       p-value is SciPy's {@code ks_2samp(method='auto')}: exact when {@code max(n, m) <= 10,000},
+ *       else {@code kstwo.sf(D, round(n m / (n + m)))} (see {@link KsPValue}). {@code D} is its own
+ *       effect size.
  *   <li><b>Wasserstein-1</b>: {@code integral |F_ref - F_cur| dx}, in the column's units; the
  *       normed form divides by the reference's population standard deviation (Evidently's
  *       {@code wasserstein_distance_norm}).
@@ -29,8 +28,6 @@ import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 public final class DriftStats {
   /** The floor applied to bin proportions in PSI. */
   public static final double PSI_EPSILON = 1e-4;
-
-  private static final KolmogorovSmirnovTest KS = new KolmogorovSmirnovTest();
 
   private DriftStats() {}
 
@@ -82,8 +79,7 @@ public final class DriftStats {
     if (d <= 0) {
       return 1.0;
     }
-    double p = (long) n * m < 10_000 ? KS.exactP(d, n, m, false) : KS.approximateP(d, n, m);
-    return Math.max(0, Math.min(1, p));
+    return KsPValue.twoSided(Math.min(d, 1.0), n, m);
   }
 
   /** Every numeric statistic of a window against a reference. */
