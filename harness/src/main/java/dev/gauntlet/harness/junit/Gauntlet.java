@@ -35,12 +35,15 @@ public final class Gauntlet {
 
   /** Runs a suite built in Java and writes its reports under {@code outDir/<suite name>} (null: no reports). */
   public static SuiteResult run(Suite suite, Path outDir) {
-    Path dir = outDir == null ? null : outDir.resolve(suite.name());
-    SuiteResult r = new SuiteRunner(null, dir, null).run(suite);
-    if (dir != null) {
-      ReportWriter.write(r, dir);
+    if (outDir == null) {
+      return new SuiteRunner(null, null, null).run(suite);
     }
-    return r;
+    // the folder is locked and checked before the audit; checks export into the staging folder, published with the reports
+    try (ReportWriter.Staging staging = ReportWriter.begin(outDir.resolve(suite.name()))) {
+      SuiteResult r = new SuiteRunner(null, staging.folder(), null).run(suite);
+      staging.commit(r);
+      return r;
+    }
   }
 
   /** Runs a YAML suite and fails the calling test when its gate fails. */
