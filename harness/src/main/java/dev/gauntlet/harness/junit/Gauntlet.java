@@ -4,6 +4,7 @@ import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Outcome;
 import dev.gauntlet.harness.config.SuiteLoader;
 import dev.gauntlet.harness.report.ReportWriter;
+import dev.gauntlet.harness.report.Text;
 import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Suite;
 import dev.gauntlet.harness.run.SuiteResult;
@@ -68,7 +69,7 @@ public final class Gauntlet {
     throw new AssertionFailedError(failureMessage(r, reportDir));
   }
 
-  /** The message a failing gate gives: the headline, one line per failing check, and the report path. */
+  /** The message a failing gate gives: the headline, one line per failing check, and the report path (console-escaped). */
   public static String failureMessage(SuiteResult r, Path reportDir) {
     StringBuilder sb = new StringBuilder("Gauntlet suite '").append(r.suite()).append("' ").append(r.verdict().headline());
     for (String reason : r.verdict().reasons()) {
@@ -87,6 +88,7 @@ public final class Gauntlet {
     if (reportDir != null) {
       sb.append("; report: ").append(reportDir.resolve("report.html").toAbsolutePath());
     }
-    return sb.toString();
+    // test runners print this on the console: controls and bidi controls from data are shown escaped
+    return Text.forConsoleLines(sb.toString());
   }
 }

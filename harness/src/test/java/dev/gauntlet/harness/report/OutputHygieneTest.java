@@ -67,4 +67,11 @@ class OutputHygieneTest {
     Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
     assertTrue(d.getDocumentElement().getTextContent().contains("[U+202E]evil"), xml);
   }
+
+  @Test
+  void theJunitFailureMessageShowsControlsEscaped() {
+    String m = dev.gauntlet.harness.junit.Gauntlet.failureMessage(hostile(), null);
+    assertFalse(hasDangerous(m, false), m);
+    assertTrue(m.contains("region=we\\u001b[2Jst\\u000d\\u202eevil"), m);
+  }
 }
