@@ -79,7 +79,7 @@ public final class SuiteLoader {
     root.allowOnly("name", "seed", "model", "baseline", "data", "reference", "decision", "gate", "limits", "checks");
     Path base = file.toAbsolutePath().getParent();
     String name = root.text("name");
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
+    if (!Suite.isValidName(name)) {
       throw root.get("name").error("suite name '" + name + "' must use letters, digits, '-', '_' and '.' (it names the output folder)");
     }
     long seed = seedOverride.isPresent() ? seedOverride.getAsLong() : root.lng("seed", 42);

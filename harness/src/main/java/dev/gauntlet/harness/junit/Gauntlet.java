@@ -4,6 +4,7 @@ import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Outcome;
 import dev.gauntlet.harness.config.SuiteLoader;
 import dev.gauntlet.harness.report.ReportWriter;
+import dev.gauntlet.harness.report.Text;
 import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Suite;
 import dev.gauntlet.harness.run.SuiteResult;
@@ -35,12 +36,15 @@ public final class Gauntlet {
 
   /** Runs a suite built in Java and writes its reports under {@code outDir/<suite name>} (null: no reports). */
   public static SuiteResult run(Suite suite, Path outDir) {
-    Path dir = outDir == null ? null : outDir.resolve(suite.name());
-    SuiteResult r = new SuiteRunner(null, dir, null).run(suite);
-    if (dir != null) {
-      ReportWriter.write(r, dir);
+    if (outDir == null) {
+      return new SuiteRunner(null, null, null).run(suite);
     }
-    return r;
+    // the folder is locked and checked before the audit; checks export into the staging folder, published with the reports
+    try (ReportWriter.Staging staging = ReportWriter.begin(outDir.resolve(suite.name()))) {
+      SuiteResult r = new SuiteRunner(null, staging.folder(), null).run(suite);
+      staging.commit(r);
+      return r;
+    }
   }
 
   /** Runs a YAML suite and fails the calling test when its gate fails. */
@@ -65,7 +69,7 @@ public final class Gauntlet {
     throw new AssertionFailedError(failureMessage(r, reportDir));
   }
 
-  /** The message a failing gate gives: the headline, one line per failing check, and the report path. */
+  /** The message a failing gate gives: the headline, one line per failing check, and the report path (console-escaped). */
   public static String failureMessage(SuiteResult r, Path reportDir) {
     StringBuilder sb = new StringBuilder("Gauntlet suite '").append(r.suite()).append("' ").append(r.verdict().headline());
     for (String reason : r.verdict().reasons()) {
@@ -84,6 +88,7 @@ public final class Gauntlet {
     if (reportDir != null) {
       sb.append("; report: ").append(reportDir.resolve("report.html").toAbsolutePath());
     }
-    return sb.toString();
+    // test runners print this on the console: controls and bidi controls from data are shown escaped
+    return Text.forConsoleLines(sb.toString());
   }
 }

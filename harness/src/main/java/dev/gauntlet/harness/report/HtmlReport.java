@@ -41,7 +41,11 @@ import java.util.Set;
  *
  * <p>Every string from data or configuration is escaped by Freemarker's HTML auto-escaping; only
  * SVG made by {@link SvgCharts}, which escapes its own text, is inserted unescaped. Characters that
- * neither HTML nor XML allows (control characters, lone surrogates) are replaced by U+FFFD.
+ * neither HTML nor XML allows (control characters, lone surrogates) are replaced by U+FFFD, and
+ * Unicode bidi controls (U+202E and the rest, see {@link Text#isBidiControl}) are shown as a visible
+ * marker such as {@code [U+202E]}, so no string can reorder how the page reads. Both happen in
+ * {@link #legalChars}, the one pass every page (and junit.xml) goes through; the template itself
+ * contains neither.
  */
 public final class HtmlReport {
   /** Rows shown per table (evidence, measurements, judgements, chart data) before the rest are counted as left out. */
@@ -81,7 +85,10 @@ public final class HtmlReport {
     }
   }
 
-  /** Replaces characters XML 1.0 forbids (and HTML calls parse errors) with U+FFFD. */
+  /**
+   * Replaces characters XML 1.0 forbids (and HTML calls parse errors) with U+FFFD, and bidi controls
+   * with a visible marker ({@code [U+202E]}): plain text, so it is safe inside attributes too.
+   */
   static String legalChars(String s) {
     StringBuilder out = null;
     for (int i = 0; i < s.length(); i++) {
@@ -101,11 +108,16 @@ public final class HtmlReport {
       } else {
         ok = ch == '\t' || ch == '\n' || ch == '\r' || (ch >= 0x20 && ch != 0x7f && !(ch >= 0x80 && ch <= 0x9f) && ch != 0xfffe && ch != 0xffff);
       }
-      if (!ok && out == null) {
+      boolean bidi = Text.isBidiControl(ch);
+      if ((!ok || bidi) && out == null) {
         out = new StringBuilder(s.length()).append(s, 0, i);
       }
       if (out != null) {
-        out.append(ok ? ch : '\ufffd');
+        if (bidi) {
+          out.append(Text.bidiMarker(ch));
+        } else {
+          out.append(ok ? ch : '\ufffd');
+        }
       }
     }
     return out == null ? s : out.toString();

@@ -67,7 +67,7 @@ public final class MarkdownSummary {
     }
     sb.append("\nSeed ").append(r.provenance().seed()).append(", Gauntlet ").append(esc(r.provenance().harnessVersion()));
     if (r.provenance().command() != null) {
-      sb.append(". Reproduce: `").append(r.provenance().command().replace("`", "'").replace('\n', ' ')).append('`');
+      sb.append(". Reproduce: `").append(Text.forConsole(r.provenance().command().replace("`", "'").replace('\n', ' '))).append('`');
     }
     sb.append('\n');
     return sb.toString();
@@ -83,7 +83,11 @@ public final class MarkdownSummary {
     };
   }
 
-  /** Escapes Markdown and HTML specials so data strings cannot inject markup into the comment. */
+  /**
+   * Escapes Markdown and HTML specials so data strings cannot inject markup into the comment; line
+   * feeds become spaces, and other controls (ESC, CR, ...) and bidi controls become visible escapes
+   * ({@link Text}).
+   */
   static String esc(String s) {
     if (s == null) {
       return "";
@@ -95,8 +99,14 @@ public final class MarkdownSummary {
         case '>' -> out.append("&gt;");
         case '&' -> out.append("&amp;");
         case '|', '*', '_', '`', '[', ']', '\\', '#' -> out.append('\\').append(ch);
-        case '\n', '\r' -> out.append(' ');
-        default -> out.append(ch);
+        case '\n' -> out.append(' ');
+        default -> {
+          if (Text.isControl(ch) || Text.isBidiControl(ch)) {
+            out.append(Text.forConsole(String.valueOf(ch))); // visible: backslash-u and four hex digits
+          } else {
+            out.append(ch);
+          }
+        }
       }
     }
     return out.toString();

@@ -38,8 +38,19 @@ public record Suite(
   /** The default per-check time limit. */
   public static final java.time.Duration DEFAULT_CHECK_TIME_LIMIT = java.time.Duration.ofMinutes(30);
 
+  /** The rule for a suite name (it names the output folder); the YAML loader checks the same one. */
+  public static final String NAME_RULE = "[A-Za-z0-9][A-Za-z0-9_.-]*";
+
+  /** Whether {@code name} follows {@link #NAME_RULE} (so it cannot be '.', '..' or hold a path separator). */
+  public static boolean isValidName(String name) {
+    return name != null && name.matches(NAME_RULE);
+  }
+
   public Suite {
     Objects.requireNonNull(name, "name");
+    if (!isValidName(name)) {
+      throw new IllegalArgumentException("suite name '" + name + "' must match " + NAME_RULE + " (letters, digits, '-', '_' and '.'; it names the output folder)");
+    }
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(gate, "gate");

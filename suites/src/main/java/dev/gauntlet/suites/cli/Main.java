@@ -5,6 +5,7 @@ import dev.gauntlet.harness.GauntletException;
 import dev.gauntlet.harness.config.CheckType;
 import dev.gauntlet.harness.config.SuiteLoader;
 import dev.gauntlet.harness.report.ReportWriter;
+import dev.gauntlet.harness.report.Text;
 import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Provenance;
 import dev.gauntlet.harness.run.Suite;
@@ -42,23 +43,26 @@ public final class Main implements Callable<Integer> {
     cl.setErr(new java.io.PrintWriter(err, true));
     cl.setExitCodeExceptionMapper(t -> t instanceof GauntletException g ? g.exitCode() : ExitCode.INTERNAL_ERROR);
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("gauntlet: " + ex.getMessage());
+      err.println("gauntlet: " + Text.forConsoleLines(ex.getMessage()));
       err.println("Run 'gauntlet --help' (or 'gauntlet " + (ex.getCommandLine().getCommandName()) + " --help') for usage.");
       return ExitCode.BAD_INPUT;
     });
     cl.setExecutionExceptionHandler((ex, c, p) -> {
       if (ex instanceof GauntletException g && g.exitCode() == ExitCode.BAD_INPUT) {
-        err.println("gauntlet: error: " + ex.getMessage());
+        err.println("gauntlet: error: " + Text.forConsoleLines(ex.getMessage()));
         return ExitCode.BAD_INPUT;
       }
       err.println("gauntlet: internal error (please report it with the command and this trace):");
-      ex.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      ex.printStackTrace(new java.io.PrintWriter(trace));
+      err.print(Text.forConsoleLines(trace.toString()));
+      err.flush();
       return ExitCode.INTERNAL_ERROR;
     });
     try {
       return cl.execute(args);
     } catch (Throwable t) {
-      err.println("gauntlet: internal error: " + t);
+      err.println("gauntlet: internal error: " + Text.forConsoleLines(String.valueOf(t)));
       return ExitCode.INTERNAL_ERROR;
     }
   }
@@ -106,8 +110,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
       PrintStream err = printStream(spec.commandLine().getErr());
       Path inputs = Path.of("target", "gauntlet", "demo-inputs");
-      Path suite = Demo.prepare(inputs, m -> log(err, opts.quiet, m));
-      return audit(suite, opts, "./gauntlet demo" + opts.asArguments(), spec);
+      return audit(() -> Demo.prepare(inputs, m -> log(err, opts.quiet, m)), opts, "./gauntlet demo" + opts.asArguments(), spec);
     }
   }
 
@@ -124,7 +127,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return audit(suite, opts, "./gauntlet audit --suite " + suite + opts.asArguments(), spec);
+      return audit(() -> suite, opts, "./gauntlet audit --suite " + suite + opts.asArguments(), spec);
     }
   }
 
@@ -144,34 +147,49 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  static int audit(Path suiteFile, RunOptions opts, String command, CommandLine.Model.CommandSpec spec) {
+  /**
+   * Loads and runs a suite and publishes its report set. An {@code --out} folder is locked and
+   * checked before the suite is even prepared (the demo trains its models first); the default folder,
+   * named after the suite, right after the suite loads: in both cases before the audit runs.
+   */
+  static int audit(java.util.function.Supplier<Path> suiteFile, RunOptions opts, String command, CommandLine.Model.CommandSpec spec) {
     PrintStream err = printStream(spec.commandLine().getErr());
     java.io.PrintWriter out = spec.commandLine().getOut();
     long t0 = System.nanoTime();
-    Suite suite = new SuiteLoader().load(suiteFile, opts.seed == null ? OptionalLong.empty() : OptionalLong.of(opts.seed), m -> log(err, opts.quiet, m));
-    Path dir = opts.out != null ? opts.out : Path.of("target", "gauntlet", suite.name());
-    log(err, opts.quiet, "Auditing '" + suite.model().name() + "' with suite '" + suite.name() + "' (" + suite.checks().size() + " checks, seed " + suite.seed() + ")");
-    SuiteResult r = new SuiteRunner(m -> log(err, opts.quiet, m), dir, command).run(suite);
-    ReportWriter.write(r, dir);
-    out.println();
-    out.println(r.verdict().status() + "  " + r.verdict().summary());
-    for (String reason : r.verdict().reasons()) {
-      out.println("  - " + reason);
-    }
-    if (!opts.quiet) {
-      for (CheckResult c : r.checks()) {
-        out.printf(Locale.ROOT, "  %-13s %s [%s]%n", c.outcome(), c.title(), c.id());
+    ReportWriter.Staging staging = opts.out == null ? null : ReportWriter.begin(opts.out);
+    try {
+      Suite suite = new SuiteLoader().load(suiteFile.get(), opts.seed == null ? OptionalLong.empty() : OptionalLong.of(opts.seed), m -> log(err, opts.quiet, m));
+      Path dir = opts.out != null ? opts.out : Path.of("target", "gauntlet", suite.name());
+      if (staging == null) {
+        staging = ReportWriter.begin(dir);
+      }
+      log(err, opts.quiet, "Auditing '" + suite.model().name() + "' with suite '" + suite.name() + "' (" + suite.checks().size() + " checks, seed " + suite.seed() + ")");
+      SuiteResult r = new SuiteRunner(m -> log(err, opts.quiet, m), staging.folder(), command).run(suite);
+      staging.commit(r);
+      out.println();
+      out.println(Text.forConsole(r.verdict().status() + "  " + r.verdict().summary()));
+      for (String reason : r.verdict().reasons()) {
+        out.println("  - " + Text.forConsole(reason));
+      }
+      if (!opts.quiet) {
+        for (CheckResult c : r.checks()) {
+          out.println(Text.forConsole(String.format(Locale.ROOT, "  %-13s %s [%s]", c.outcome(), c.title(), c.id())));
+        }
+      }
+      out.println(Text.forConsole("Report: " + dir.resolve("report.html") + " (also report.json, junit.xml, summary.md)"));
+      out.printf(Locale.ROOT, "Took %.1f s. Exit code %d.%n", (System.nanoTime() - t0) / 1e9, r.verdict().exitCode());
+      out.flush();
+      return r.verdict().exitCode();
+    } finally {
+      if (staging != null) {
+        staging.close();
       }
     }
-    out.println("Report: " + dir.resolve("report.html") + " (also report.json, junit.xml, summary.md)");
-    out.printf(Locale.ROOT, "Took %.1f s. Exit code %d.%n", (System.nanoTime() - t0) / 1e9, r.verdict().exitCode());
-    out.flush();
-    return r.verdict().exitCode();
   }
 
   private static void log(PrintStream err, boolean quiet, String m) {
     if (!quiet) {
-      err.println(m);
+      err.println(Text.forConsole(m));
     }
   }
 

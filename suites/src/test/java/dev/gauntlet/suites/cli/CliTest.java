@@ -131,6 +131,67 @@ class CliTest {
     assertTrue(html.contains("region=&lt;script&gt;alert(1)&lt;/script&gt;"), "the category value appears escaped in the slices");
   }
 
+  @Test
+  void terminalEscapesAndBidiControlsFromDataAreShownEscapedOnTheConsole() throws Exception {
+    // a category that would clear the terminal, overwrite the line and reverse what follows
+    String evil = "we\u001b[2Jst\r\u202Eevil";
+    String schema = Files.readString(inputs.resolve("lending.schema.yaml")).replace("categories: [north, south, east, west]",
+        "categories: [north, south, east, \"we\\e[2Jst\\r\\u202Eevil\"]");
+    Path s = variant("lending.schema.yaml", schema);
+    for (String f : List.of("lending.csv", "train.csv")) {
+      Files.writeString(work.resolve(f), Files.readString(inputs.resolve(f)).replace(",west,", ",\"" + evil + "\","));
+    }
+    Files.writeString(work.resolve("suite.yaml"), onlyChecks(Files.readString(s), "holdout-accuracy", "fairness-slices") + """
+          - id: probe
+            type: performance
+            required: false
+            conditions:
+              - {metric: "m\\e[2J\\r\\u202Ex", atLeast: 0.5}
+        """);
+    Path out = work.resolve("out");
+    Run r = cli("audit", "--suite", s.toString(), "--out", out.toString());
+    assertTrue(r.code() == 0 || r.code() == 1, r.err());
+    for (String console : List.of(r.out(), r.err())) {
+      assertFalse(console.contains("\u001b") || console.contains("\r") || console.contains("\u202E"), "no raw escape on the console: " + console);
+    }
+    assertTrue((r.out() + r.err()).contains("m\\u001b[2J\\u000d\\u202ex"), "the condition's metric is shown escaped: " + r.out());
+    String md = Files.readString(out.resolve("summary.md"));
+    assertFalse(md.contains("\u001b") || md.contains("\r") || md.contains("\u202E"), md);
+    String html = Files.readString(out.resolve("report.html"));
+    assertFalse(html.contains("\u202E") || html.contains("\u001b"), "no raw bidi override or ESC in the page");
+    assertTrue(html.contains("[U+202E]evil"), "the override is shown as a marker in the page");
+  }
+
+  @Test
+  void anOutFolderThatCannotBeWrittenStopsBeforeTheAudit() throws Exception {
+    Path file = Files.writeString(work.resolve("a-file"), "x");
+    Run r = cli("audit", "--suite", suite.toString(), "--out", file.resolve("out").toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("gauntlet: error: " + file.resolve("out") + ": cannot create the output folder"), r.err());
+    assertFalse(r.err().contains("[1/"), "no check ran: " + r.err());
+    Run demo = cli("demo", "--out", file.toString());
+    assertEquals(2, demo.code(), demo.err());
+    assertTrue(demo.err().contains(file + ": the output folder exists and is not a folder"), demo.err());
+  }
+
+  @Test
+  void anOutFolderWithTheUsersFilesIsRefusedBeforeTheAuditAndKept() throws Exception {
+    Path out = Files.createDirectories(work.resolve("mine"));
+    Files.writeString(out.resolve("thesis.tex"), "years of work");
+    Run r = cli("audit", "--suite", suite.toString(), "--out", out.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("holds files Gauntlet did not write: thesis.tex"), r.err());
+    assertFalse(r.err().contains("[1/"), "no check ran: " + r.err());
+    assertEquals("years of work", Files.readString(out.resolve("thesis.tex")));
+  }
+
+  @Test
+  void theJunitEntryPointChecksItsOutFolderBeforeTheAudit() throws Exception {
+    Path file = Files.writeString(work.resolve("a-file"), "x");
+    dev.gauntlet.harness.UsageException e = assertThrows(dev.gauntlet.harness.UsageException.class, () -> Gauntlet.run(suite, file));
+    assertTrue(e.getMessage().startsWith(file.resolve("lending-demo") + ": cannot create the output folder"), e.getMessage());
+  }
+
   /** The demo suite's text with only the named checks (to keep tests that need only some checks fast). */
   static String onlyChecks(String suiteText, String... ids) {
     int at = suiteText.indexOf("\nchecks:\n");
