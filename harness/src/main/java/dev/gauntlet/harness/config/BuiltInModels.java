@@ -60,8 +60,20 @@ final class BuiltInModels {
         if (!node.has("threshold")) {
           throw node.error("a precomputed score needs 'threshold:' (rows at or above it are decided positive)");
         }
-        m = PrecomputedModel.ofScores(node.text("name", node.text("score")), node.text("score"), node.get("threshold").asDouble(),
-            node.bool("probability", false));
+        double threshold = node.get("threshold").asDouble();
+        boolean probability = node.bool("probability", false);
+        if (probability) {
+          if (threshold < 0 || threshold > 1) {
+            throw node.get("threshold").error("the score is declared a probability (probability: true), so the threshold must lie in [0, 1], got " + threshold);
+          }
+          schema.find(node.text("score")).ifPresent(s -> {
+            if ((!Double.isNaN(s.min()) && s.min() < 0) || (!Double.isNaN(s.max()) && s.max() > 1)) {
+              throw node.get("probability").error("the score is declared a probability, but column '" + s.name() + "' has range ["
+                  + s.min() + ", " + s.max() + "] in the schema; a probability lies in [0, 1]: narrow the range or drop 'probability: true'");
+            }
+          });
+        }
+        m = PrecomputedModel.ofScores(node.text("name", node.text("score")), node.text("score"), threshold, probability);
       }
       try {
         m.validate(schema);

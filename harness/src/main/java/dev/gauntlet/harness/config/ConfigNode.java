@@ -1,7 +1,9 @@
 package dev.gauntlet.harness.config;
 
 import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.data.StrictNumbers;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,16 +20,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * A YAML node that remembers where it came from, so every configuration error names the file, the
@@ -47,16 +55,30 @@ public final class ConfigNode {
     this.path = path;
   }
 
-  /** Parses a YAML file. A missing file or malformed YAML is a {@link UsageException}. */
+  /**
+   * The largest YAML file Gauntlet reads: 4 MiB. Suites and schemas are a few kilobytes; anything
+   * near this is a mistake (or a file built to exhaust memory), and is refused before it is parsed.
+   */
+  public static final int MAX_YAML_BYTES = 4 * 1024 * 1024;
+
+  /** Parses a YAML file. A missing file, a file over {@link #MAX_YAML_BYTES} or malformed YAML is a {@link UsageException}. */
   public static ConfigNode load(Path file) {
     String text = readText(file, "YAML file");
     return parse(file.toString(), text);
   }
 
-  /** Reads a whole text file, turning a missing or unreadable file into a {@link UsageException}. */
+  /**
+   * Reads a whole text file of at most {@link #MAX_YAML_BYTES}, turning a missing, unreadable or
+   * oversized file into a {@link UsageException}. The read itself is bounded, so a device or a pipe
+   * that never ends is refused too.
+   */
   public static String readText(Path file, String what) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(MAX_YAML_BYTES + 1);
+      if (bytes.length > MAX_YAML_BYTES) {
+        throw tooLarge(file.toString(), what);
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new UsageException(file + ": " + what + " not found; check the path (relative paths are resolved against " + Path.of("").toAbsolutePath() + ")");
     } catch (IOException e) {
@@ -64,17 +86,39 @@ public final class ConfigNode {
     }
   }
 
-  /** Parses YAML text; {@code file} is only used in messages. */
+  private static UsageException tooLarge(String file, String what) {
+    return new UsageException(file + ": the " + what + " is larger than " + (MAX_YAML_BYTES / (1024 * 1024))
+        + " MiB; Gauntlet reads YAML files up to that size (a suite or schema is a few kilobytes): is this the right file?");
+  }
+
+  /**
+   * Parses YAML text; {@code file} is only used in messages. Besides well-formed YAML, the document
+   * must not use what could hide a mistake or multiply its size: a key twice in one mapping (both
+   * places are named), a merge key ({@code <<:}), an alias ({@code *name}) of a mapping or a list, a
+   * mapping or a list as a key.
+   */
   public static ConfigNode parse(String file, String text) {
+    if (text.length() > MAX_YAML_BYTES) {
+      throw tooLarge(file, "YAML text");
+    }
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(10);
+    options.setMaxAliasesForCollections(0); // refused with a position by refuseCollectionAliases first
+    options.setAllowRecursiveKeys(false);
+    options.setMergeOnCompose(false);
+    options.setNestingDepthLimit(50);
+    options.setCodePointLimit(MAX_YAML_BYTES + 1);
     Yaml yaml = new Yaml(options);
-    try (Reader reader = new StringReader(text)) {
-      Node root = yaml.compose(reader);
+    try {
+      refuseCollectionAliases(file, yaml, text);
+      Node root;
+      try (Reader reader = new StringReader(text)) {
+        root = yaml.compose(reader);
+      }
       if (root == null) {
         throw UsageException.at(file, 1, 1, "the YAML document is empty; expected a mapping of keys");
       }
+      checkMappings(file, root, "");
       return new ConfigNode(file, root, "");
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -87,6 +131,70 @@ public final class ConfigNode {
     } catch (IOException e) {
       throw new UsageException(file + ": cannot read YAML: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A first pass over the YAML events: an alias of a mapping or a list is refused at the alias, with
+   * the anchor's place. Aliases of single values are harmless and allowed.
+   */
+  private static void refuseCollectionAliases(String file, Yaml yaml, String text) {
+    Map<String, Mark> collectionAnchors = new HashMap<>();
+    for (Event e : yaml.parse(new StringReader(text))) {
+      if (e instanceof CollectionStartEvent c && c.getAnchor() != null) {
+        collectionAnchors.put(c.getAnchor(), c.getStartMark());
+      } else if (e instanceof AliasEvent a && collectionAnchors.containsKey(a.getAnchor())) {
+        Mark anchor = collectionAnchors.get(a.getAnchor());
+        throw UsageException.at(file, a.getStartMark().getLine() + 1, a.getStartMark().getColumn() + 1,
+            "alias '*" + a.getAnchor() + "' repeats a mapping or list (anchor '&" + a.getAnchor() + "' at line "
+                + (anchor.getLine() + 1) + " column " + (anchor.getColumn() + 1) + "); aliases of mappings and lists are not allowed"
+                + " in Gauntlet YAML (they can hide duplicate keys and multiply the document's size): write the values out");
+      }
+    }
+  }
+
+  /** Every mapping of the document: keys are single values, no merge keys, no key twice. */
+  private static void checkMappings(String file, Node node, String path) {
+    if (node instanceof SequenceNode s) {
+      List<Node> items = s.getValue();
+      for (int i = 0; i < items.size(); i++) {
+        checkMappings(file, items.get(i), path + "[" + i + "]");
+      }
+      return;
+    }
+    if (!(node instanceof MappingNode m)) {
+      return;
+    }
+    Map<String, Node> seen = new HashMap<>();
+    String where = path.isEmpty() ? "" : "'" + path + "': ";
+    for (NodeTuple t : m.getValue()) {
+      Node keyNode = t.getKeyNode();
+      Mark at = keyNode.getStartMark();
+      if (!(keyNode instanceof ScalarNode k)) {
+        throw UsageException.at(file, line(at), column(at), where + "keys must be plain words, found a "
+            + (keyNode instanceof MappingNode ? "mapping" : "list") + " as a key");
+      }
+      if (Tag.MERGE.equals(k.getTag()) || (k.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN && "<<".equals(k.getValue()))) {
+        throw UsageException.at(file, line(at), column(at), where + "YAML merge keys ('<<:') are not supported in Gauntlet YAML"
+            + " (a merged key would silently lose to, or override, a key written here): write the keys out");
+      }
+      String key = k.getValue();
+      Node first = seen.putIfAbsent(key, keyNode);
+      if (first != null) {
+        Mark a = first.getStartMark();
+        throw UsageException.at(file, line(at), column(at), where + "key '" + key + "' appears twice: line " + line(a) + " column "
+            + column(a) + " and line " + line(at) + " column " + column(at) + "; a mapping takes each key once (YAML does not say which"
+            + " one wins): remove one");
+      }
+      checkMappings(file, t.getValueNode(), path.isEmpty() ? key : path + "." + key);
+    }
+  }
+
+  private static int line(Mark m) {
+    return m == null ? 0 : m.getLine() + 1;
+  }
+
+  private static int column(Mark m) {
+    return m == null ? 0 : m.getColumn() + 1;
   }
 
   public String file() {
@@ -193,25 +301,39 @@ public final class ConfigNode {
     return s.getValue();
   }
 
+  /**
+   * A finite decimal number as in the YAML 1.2 core schema: {@code 42}, {@code -0.5}, {@code 1.0},
+   * {@code .5}, {@code 1e-3}. Hexadecimal and octal, Java's {@code d}/{@code f} suffixes,
+   * underscores, {@code NaN} and infinities ({@code .nan}, {@code .inf}) are refused: see
+   * {@link StrictNumbers}.
+   */
   public double asDouble() {
-    String text = asText().trim();
-    try {
-      double v = Double.parseDouble(text);
-      if (Double.isNaN(v) || Double.isInfinite(v)) {
-        throw error("expected a finite number, found '" + text + "'");
+    String text = asText();
+    if (!StrictNumbers.isDecimal(text)) {
+      if (StrictNumbers.isNanOrInfinity(text)) {
+        throw error("expected a finite number, found '" + text + "'; NaN and infinity are not allowed here");
       }
-      return v;
-    } catch (NumberFormatException e) {
-      throw error("expected a number, found '" + text + "'");
+      throw error("expected a decimal number such as 42, -0.5 or 1e-3, found '" + text + "'"
+          + " (hexadecimal, octal, suffixes such as 1d or 1f, underscores and spaces are not numbers here)");
     }
+    double v = Double.parseDouble(text);
+    if (!Double.isFinite(v)) {
+      throw error("number '" + text + "' is too large for a double; expected a finite number");
+    }
+    return v;
   }
 
+  /** A decimal whole number: an optional sign and digits ({@code 42}, {@code -7}); not {@code 1e3}, {@code 0x10}, {@code 1_000} or {@code 42.0}. */
   public long asLong() {
-    String text = asText().trim();
+    String text = asText();
+    if (!StrictNumbers.isInteger(text)) {
+      throw error("expected a whole number such as 42, found '" + text + "'"
+          + " (decimal digits only: no fraction, exponent, hexadecimal, underscores or spaces)");
+    }
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
-      throw error("expected a whole number, found '" + text + "'");
+      throw error("number " + text + " is out of range; expected a whole number between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE);
     }
   }
 
@@ -223,12 +345,18 @@ public final class ConfigNode {
     return (int) v;
   }
 
+  /**
+   * {@code true} or {@code false}, written exactly so (the YAML 1.2 core booleans). YAML 1.1's
+   * {@code yes}/{@code no}/{@code on}/{@code off}/{@code y}/{@code n} are refused: in YAML 1.2 they
+   * are strings, and a reader that guesses could turn a typo into a policy.
+   */
   public boolean asBoolean() {
-    String t = asText().trim().toLowerCase(java.util.Locale.ROOT);
+    String t = asText();
     return switch (t) {
-      case "true", "yes", "on" -> true;
-      case "false", "no", "off" -> false;
-      default -> throw error("expected true or false, found '" + asText() + "'");
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw error("expected true or false, found '" + t + "'; booleans are written true or false"
+          + " (YAML 1.2: yes, no, on and off are not booleans here)");
     };
   }
 

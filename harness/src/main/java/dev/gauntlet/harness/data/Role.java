@@ -16,6 +16,6 @@ public enum Role {
   TIME,
   /** A row identifier shown in evidence. */
   ID,
-  /** Carried along, not used. */
+  /** Carried along as the text the file holds, never parsed or validated (any value is fine); not combinable with another role. */
   IGNORE
 }

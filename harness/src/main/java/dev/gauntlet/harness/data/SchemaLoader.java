@@ -66,6 +66,10 @@ public final class SchemaLoader {
         roles.add(r.asEnum(Role.class));
       }
     }
+    if (roles.contains(Role.IGNORE) && roles.size() > 1) {
+      throw roleNode.error("column '" + name + "' has role ignore and also " + roles.stream().filter(r -> r != Role.IGNORE)
+          .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList() + "; an ignored column is not parsed, so it cannot be used: keep one or the other");
+    }
     double min = Double.NaN;
     double max = Double.NaN;
     Optional<ConfigNode> range = c.opt("range");

@@ -15,8 +15,35 @@ public final class Table {
   private final Map<String, Column> columns;
   private final int rows;
   private final DataSource source;
+  private final Origin origin;
+
+  /**
+   * Where each row came from, for messages about values found after loading.
+   *
+   * @param file the data file's name
+   * @param lines per row, the line of the file on which its record starts
+   * @param columns per schema column, its 1-based position in the file's header
+   */
+  public record Origin(String file, int[] lines, Map<String, Integer> columns) {
+    public Origin {
+      columns = Map.copyOf(columns);
+    }
+
+    Origin select(int[] rows) {
+      int[] out = new int[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        out[i] = lines[rows[i]];
+      }
+      return new Origin(file, out, columns);
+    }
+  }
 
   public Table(Schema schema, List<Column> columns, DataSource source) {
+    this(schema, columns, source, null);
+  }
+
+  /** A table whose rows know their file and line ({@code origin} may be null for tables built in code). */
+  public Table(Schema schema, List<Column> columns, DataSource source, Origin origin) {
     this.schema = Objects.requireNonNull(schema, "schema");
     this.columns = new LinkedHashMap<>();
     int n = -1;
@@ -36,6 +63,21 @@ public final class Table {
     }
     this.rows = Math.max(n, 0);
     this.source = source;
+    if (origin != null && origin.lines().length != this.rows) {
+      throw new IllegalArgumentException("origin has " + origin.lines().length + " lines for " + this.rows + " rows");
+    }
+    this.origin = origin;
+  }
+
+  /**
+   * A {@link UsageException} about the value of {@code column} in {@code row}, anchored at the file,
+   * line and column it was read from when the table knows them, else naming the row.
+   */
+  public dev.gauntlet.harness.UsageException errorAt(int row, String column, String message) {
+    if (origin != null) {
+      return dev.gauntlet.harness.UsageException.at(origin.file(), origin.lines()[row], origin.columns().getOrDefault(column, 0), message);
+    }
+    return new dev.gauntlet.harness.UsageException((source != null ? source.path() : "<table>") + ": row " + (row + 1) + ": " + message);
   }
 
   public Schema schema() {
@@ -63,8 +105,18 @@ public final class Table {
     return c;
   }
 
-  public double[] numeric(String name) {
+  /** A typed read of a column with role ignore is a usage error: such columns are carried as text, never parsed. */
+  private Column typed(String name, String kind) {
     Column c = column(name);
+    if (c instanceof Column.Text && schema.find(name).map(s -> s.has(Role.IGNORE)).orElse(false)) {
+      throw new dev.gauntlet.harness.UsageException("column '" + name + "' has role ignore, so it is carried as text and never parsed;"
+          + " it cannot be read as " + kind + ": give it the role it is used for in the schema" + (schema.source() != null ? " (" + schema.source() + ")" : ""));
+    }
+    return c;
+  }
+
+  public double[] numeric(String name) {
+    Column c = typed(name, "numbers");
     if (c instanceof Column.Numeric n) {
       return n.values();
     }
@@ -72,7 +124,7 @@ public final class Table {
   }
 
   public Column.Categorical categorical(String name) {
-    Column c = column(name);
+    Column c = typed(name, "categories");
     if (c instanceof Column.Categorical n) {
       return n;
     }
@@ -80,7 +132,7 @@ public final class Table {
   }
 
   public long[] timestamps(String name) {
-    Column c = column(name);
+    Column c = typed(name, "timestamps");
     if (c instanceof Column.Timestamp n) {
       return n.epochSeconds();
     }
@@ -99,7 +151,7 @@ public final class Table {
     for (Column c : columns.values()) {
       out.add(c.select(rowIndexes));
     }
-    return new Table(schema, out, source);
+    return new Table(schema, out, source, origin == null ? null : origin.select(rowIndexes));
   }
 
   /** A short label for a row: its id column if the schema has one, else {@code row N} (0-based). */
@@ -107,7 +159,8 @@ public final class Table {
     return schema.id().map(id -> column(id.name()).format(row)).orElse("row " + row);
   }
 
-  static String formatNumber(double v) {
+  /** A number in the shortest form a data file would write it (whole numbers without ".0"). */
+  public static String formatNumber(double v) {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return Long.toString((long) v);
     }

@@ -26,9 +26,13 @@ import java.util.Map;
 
 /**
  * Loads a CSV file with a header row into a {@link Table} under a {@link Schema}. Strict: a ragged
- * row, a column the schema names but the header lacks, a non-numeric or non-finite number, a value
+ * row, a column the schema names but the header lacks, a number that is not a finite decimal (see
+ * {@link StrictNumbers}: no hexadecimal, no {@code 1d}/{@code 1f}, no NaN or infinity), a value
  * outside the declared range or categories, or a missing value in a used column is an error naming
  * the file, line and column. Only the schema's columns are kept.
+ *
+ * <p>A column with role {@code ignore} is neither parsed nor validated, whatever its declared type:
+ * it is carried as the text the file holds (a {@link Column.Text}), so any value is fine there.
  *
  * <p>Duplicate header names are handled deliberately: the second occurrence of {@code x} can be
  * named {@code x#2} in the schema; naming plain {@code x} uses the first occurrence, and is an error
@@ -100,6 +104,7 @@ public final class TableLoader {
     private Map<String, Integer>[] levelIndex;
     private DateTimeFormatter[] formats;
     private int rows;
+    private int[] lines = new int[1024]; // row -> line of the file where its record starts
     private final List<String> notes = new ArrayList<>();
     private int[] duplicateOf; // spec -> other header index that must hold equal values, or -1
 
@@ -161,6 +166,10 @@ public final class TableLoader {
       formats = new DateTimeFormatter[n];
       for (int s = 0; s < n; s++) {
         ColumnSpec c = specs.get(s);
+        if (c.has(Role.IGNORE)) {
+          texts[s] = new String[1024]; // carried as the file wrote it, never parsed
+          continue;
+        }
         switch (c.type()) {
           case NUMERIC -> nums[s] = new double[1024];
           case CATEGORICAL, BINARY -> {
@@ -186,21 +195,23 @@ public final class TableLoader {
             + (rec.length < width ? "; a field is missing or a quote is unbalanced" : "; an unquoted delimiter inside a value?"));
       }
       ensure(rows + 1);
+      lines[rows] = line;
       for (int s = 0; s < specs.size(); s++) {
         ColumnSpec c = specs.get(s);
         int col = index[s];
         String raw = rec[col];
+        if (c.has(Role.IGNORE)) {
+          texts[s][rows] = raw; // role ignore: not parsed, not validated
+          continue;
+        }
         if (duplicateOf[s] >= 0 && !raw.equals(rec[duplicateOf[s]])) {
           throw UsageException.at(file, line, col + 1, "column '" + c.name() + "' appears twice in the header and the two hold different values ('"
               + raw + "' vs '" + rec[duplicateOf[s]] + "'); name the one you mean as '" + c.name() + "' (first) or '" + c.name() + "#2' (second)");
         }
         String v = raw.strip();
-        boolean used = !c.has(Role.IGNORE);
         if (schema.missing().contains(v) && c.type() != ColumnType.TEXT) {
-          if (used) {
-            throw UsageException.at(file, line, col + 1, "column '" + c.name() + "' has a missing value ('" + v
-                + "'); remove or impute the row, or mark the column as role ignore");
-          }
+          throw UsageException.at(file, line, col + 1, "column '" + c.name() + "' has a missing value ('" + v
+              + "'); remove or impute the row, or mark the column as role ignore");
         }
         switch (c.type()) {
           case NUMERIC -> nums[s][rows] = number(c, v, line, col);
@@ -220,14 +231,17 @@ public final class TableLoader {
     }
 
     private double number(ColumnSpec c, String v, int line, int col) {
-      double d;
-      try {
-        d = Double.parseDouble(v);
-      } catch (NumberFormatException e) {
-        throw UsageException.at(file, line, col + 1, "column '" + c.name() + "' is numeric but holds '" + v + "'; expected a number");
+      if (!StrictNumbers.isDecimal(v)) { // the fast path: one scan, no allocation
+        if (StrictNumbers.isNanOrInfinity(v)) {
+          throw UsageException.at(file, line, col + 1, "column '" + c.name() + "' holds " + v + "; NaN and infinite values are not allowed in data");
+        }
+        throw UsageException.at(file, line, col + 1, "column '" + c.name() + "' is numeric but holds '" + v + "'; expected a decimal number"
+            + " such as 42, -0.5 or 1e-3 (not hexadecimal, not with a suffix such as 1d or 1f); fix the row, or mark the column as role ignore"
+            + " if the audit does not use it");
       }
+      double d = Double.parseDouble(v);
       if (!Double.isFinite(d)) {
-        throw UsageException.at(file, line, col + 1, "column '" + c.name() + "' holds " + v + "; NaN and infinite values are not allowed in data");
+        throw UsageException.at(file, line, col + 1, "column '" + c.name() + "' holds " + v + ", which is too large for a double; NaN and infinite values are not allowed in data");
       }
       if ((!Double.isNaN(c.min()) && d < c.min()) || (!Double.isNaN(c.max()) && d > c.max())) {
         throw UsageException.at(file, line, col + 1, "column '" + c.name() + "' holds " + v + ", outside its declared range ["
@@ -262,6 +276,9 @@ public final class TableLoader {
     }
 
     private void ensure(int n) {
+      if (lines.length < n) {
+        lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+      }
       for (int s = 0; s < specs.size(); s++) {
         if (nums[s] != null && nums[s].length < n) {
           nums[s] = java.util.Arrays.copyOf(nums[s], nums[s].length * 2);
@@ -280,8 +297,14 @@ public final class TableLoader {
 
     Table build(DataSource src) {
       List<Column> cols = new ArrayList<>();
+      Map<String, Integer> fileColumns = new HashMap<>();
       for (int s = 0; s < specs.size(); s++) {
         ColumnSpec c = specs.get(s);
+        fileColumns.put(c.name(), index[s] + 1);
+        if (c.has(Role.IGNORE)) {
+          cols.add(new Column.Text(c.name(), java.util.Arrays.copyOf(texts[s], rows)));
+          continue;
+        }
         cols.add(switch (c.type()) {
           case NUMERIC -> new Column.Numeric(c.name(), java.util.Arrays.copyOf(nums[s], rows));
           case CATEGORICAL, BINARY -> new Column.Categorical(c.name(), java.util.Arrays.copyOf(codes[s], rows), c.categories());
@@ -289,7 +312,7 @@ public final class TableLoader {
           case TEXT -> new Column.Text(c.name(), java.util.Arrays.copyOf(texts[s], rows));
         });
       }
-      return new Table(schema, cols, src);
+      return new Table(schema, cols, src, new Table.Origin(file, java.util.Arrays.copyOf(lines, rows), fileColumns));
     }
   }
 

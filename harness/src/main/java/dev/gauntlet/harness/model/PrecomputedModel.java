@@ -70,6 +70,15 @@ public final class PrecomputedModel implements ModelUnderTest {
       if (label.categories().size() != 2) {
         throw new UsageException("precomputed model '" + name + "': a score with a threshold needs a binary label, but the label has classes " + label.categories());
       }
+      if (scoreIsProbability) {
+        if (threshold < 0 || threshold > 1) {
+          throw new UsageException("precomputed model '" + name + "': the score is declared a probability, so the threshold must lie in [0, 1], got " + threshold);
+        }
+        if ((!Double.isNaN(s.min()) && s.min() < 0) || (!Double.isNaN(s.max()) && s.max() > 1)) {
+          throw new UsageException("precomputed model '" + name + "': the score is declared a probability but column '" + score
+              + "' has range [" + s.min() + ", " + s.max() + "] in the schema; a probability lies in [0, 1]: narrow the range or drop 'probability: true'");
+        }
+      }
     }
   }
 
@@ -82,6 +91,14 @@ public final class PrecomputedModel implements ModelUnderTest {
       return new Predictions(d.clone(), null, null, false, Double.NaN);
     }
     double[] s = t.numeric(score);
+    if (scoreIsProbability) {
+      for (int i = 0; i < s.length; i++) {
+        if (!(s[i] >= 0 && s[i] <= 1)) {
+          throw t.errorAt(i, score, "column '" + score + "' holds " + Table.formatNumber(s[i]) + ", but precomputed model '" + name
+              + "' declares it a probability (probability: true); expected a value in [0, 1]: fix the data, or drop 'probability: true' if the score is not a probability");
+        }
+      }
+    }
     int pos = label.positiveIndex();
     int[] d = new int[s.length];
     for (int i = 0; i < s.length; i++) {

@@ -71,4 +71,10 @@ class SchemaAndEncoderTest {
     assertEquals("e", e.decode(x[0], s.column("reg")));
     assertEquals("F", e.decode(x[1], s.column("sex")));
   }
+
+  @Test
+  void anIgnoredColumnCannotAlsoBeUsed() {
+    String m = error("columns:\n  - {name: a, type: numeric, roles: [feature, ignore]}\n");
+    assertTrue(m.startsWith("s.yaml:2:37: 'columns[0].roles': column 'a' has role ignore and also [feature]"), m);
+  }
 }

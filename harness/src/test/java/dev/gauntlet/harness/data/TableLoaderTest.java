@@ -132,4 +132,74 @@ class TableLoaderTest {
     assertEquals(1.5, TableLoader.load(f, schema(), ';').numeric("x")[0]);
     assertEquals(List.of("id", "day", "x", "colour", "y"), schema().columns().stream().map(ColumnSpec::name).toList());
   }
+
+  // ---- issue 11 §2: strict numbers, role ignore ----------------------------------------------
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"0x1p4", "0x10", "1d", "1f", "1D", "2L", "1_0", ".5e", "1e", "+", "1.2.3", "٣"})
+  void numbersThatJavaWouldTakeButAreNotDecimalsAreRejected(String cell) {
+    String m = error("id,day,x,colour,y\na,2024-01-01,1,red,no\nb,2024-01-01," + cell + ",red,no\n");
+    assertTrue(m.startsWith(dir.resolve("d.csv") + ":3:3: column 'x' is numeric but holds '" + cell + "'; expected a decimal number such as 42, -0.5 or 1e-3"), m);
+  }
+
+  @Test
+  void nanSpelledAnyWayIsRejectedAsNan() {
+    for (String cell : new String[] {"NaN", "-Infinity", "+Infinity", "nan", "inf", ".nan"}) {
+      String m = error("id,day,x,colour,y\na,2024-01-01," + cell + ",red,no\n");
+      assertTrue(m.contains("d.csv:2:3: column 'x' holds " + cell + "; NaN and infinite values are not allowed"), m);
+    }
+    assertTrue(error("id,day,x,colour,y\na,2024-01-01,1e999,red,no\n").contains("d.csv:2:3: column 'x' holds 1e999, which is too large"));
+  }
+
+  @Test
+  void validDecimalFormsStillLoad() throws Exception {
+    Table t = load("id,day,x,colour,y\na,2024-01-01,1e-3,red,no\nb,2024-01-01, 4.5 ,red,no\nc,2024-01-01,+7,red,no\nd,2024-01-01,.5,red,no\ne,2024-01-01,1.,red,no\nf,2024-01-01,-0,red,no\n");
+    assertArrayEquals(new double[] {1e-3, 4.5, 7, 0.5, 1.0, -0.0}, t.numeric("x"));
+  }
+
+  static final String IGNORING_X = SCHEMA.replace("{name: x, type: numeric, role: feature, range: [0, 10]}", "{name: x, type: numeric, role: ignore, range: [0, 10]}");
+
+  @Test
+  void theAdviceToMarkAColumnIgnoreIsTrue() throws Exception {
+    Path f = dir.resolve("d.csv");
+    // a missing value, a non-number, a hex float, NaN and an out-of-range value in x
+    Files.writeString(f, "id,day,x,colour,y\na,2024-01-01,,red,no\nb,2024-01-01,lots,red,no\nc,2024-01-01,0x1p4,red,yes\nd,2024-01-01,NaN,red,no\ne,2024-01-01,99,red,no\n");
+    String m = assertThrows(UsageException.class, () -> TableLoader.load(f, schema())).getMessage();
+    assertTrue(m.contains("d.csv:2:3: column 'x' has a missing value ('')") && m.contains("or mark the column as role ignore"), m);
+    Files.writeString(f, "id,day,x,colour,y\nb,2024-01-01,lots,red,no\n");
+    m = assertThrows(UsageException.class, () -> TableLoader.load(f, schema())).getMessage();
+    assertTrue(m.contains("d.csv:2:3:") && m.contains("or mark the column as role ignore"), m);
+    // following the advice: the same file loads, x is carried as the text the file holds
+    Files.writeString(f, "id,day,x,colour,y\na,2024-01-01,,red,no\nb,2024-01-01,lots,red,no\nc,2024-01-01,0x1p4,red,yes\nd,2024-01-01,NaN,red,no\ne,2024-01-01,99,red,no\n");
+    Schema ignoring = SchemaLoader.parse(ConfigNode.parse("s.yaml", IGNORING_X));
+    Table t = TableLoader.load(f, ignoring);
+    assertEquals(5, t.rowCount());
+    assertArrayEquals(new String[] {"", "lots", "0x1p4", "NaN", "99"}, ((Column.Text) t.column("x")).values());
+    assertArrayEquals(new int[] {0, 0, 1, 0, 0}, t.labels());
+  }
+
+  @Test
+  void ignoredColumnsOfEveryTypeAreNotValidated() throws Exception {
+    Schema s = SchemaLoader.parse(ConfigNode.parse("s.yaml", """
+        columns:
+          - {name: n, type: numeric, role: ignore, range: [0, 1], integer: true}
+          - {name: c, type: categorical, role: ignore, categories: [a]}
+          - {name: t, type: timestamp, role: ignore}
+          - {name: y, type: binary, role: label, categories: ["no", "yes"]}
+        """));
+    Table t = TableLoader.fromRows(s, new String[] {"n", "c", "t", "y"}, List.<String[]>of(new String[] {"junk", "zzz", "31/02/2024", "yes"}), "rows");
+    assertEquals("junk", t.column("n").format(0));
+    String m = assertThrows(UsageException.class, () -> t.numeric("n")).getMessage();
+    assertTrue(m.contains("column 'n' has role ignore, so it is carried as text and never parsed"), m);
+    assertThrows(UsageException.class, () -> t.categorical("c"));
+    assertThrows(UsageException.class, () -> t.timestamps("t"));
+  }
+
+  @Test
+  void rowsKeepTheirLineForLaterMessagesEvenInASubset() throws Exception {
+    Table t = load("id,day,x,colour,y\na,2024-01-01,1,red,no\n\n\"b\nb\",2024-01-01,2,red,no\nc,2024-01-01,3,red,no\n");
+    assertTrue(t.errorAt(1, "x", "bad").getMessage().endsWith("d.csv:4:3: bad"), t.errorAt(1, "x", "bad").getMessage());
+    Table sub = t.select(new int[] {2, 0});
+    assertTrue(sub.errorAt(0, "colour", "bad").getMessage().endsWith("d.csv:6:4: bad"), sub.errorAt(0, "colour", "bad").getMessage());
+  }
 }
