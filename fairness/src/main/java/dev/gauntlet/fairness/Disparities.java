@@ -1,5 +1,6 @@
 package dev.gauntlet.fairness;
 
+import dev.gauntlet.harness.metric.Subject;
 import java.util.List;
 
 /** Disparity arithmetic on confusion cells ({@code [tn, fp, fn, tp]} per slice). */
@@ -37,7 +38,7 @@ final class Disparities {
   }
 
   /** Why a disparity of slice {@code g} against {@code ref} cannot be judged, or null when it can. */
-  static String undefined(Disparity d, long[] cells, int g, int ref, int minSize, List<String> subjects) {
+  static String undefined(Disparity d, long[] cells, int g, int ref, int minSize, List<Subject> subjects) {
     for (int h : new int[] {g, ref}) {
       long size = SliceCounts.size(cells, h);
       String role = h == ref ? "reference slice " : "slice ";

@@ -6,6 +6,8 @@ import dev.gauntlet.harness.check.CheckValue;
 import dev.gauntlet.harness.check.Measurement;
 import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.metric.Interval;
+import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.model.Predictions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,17 +29,19 @@ final class SliceAnalysis {
     this.ctx = ctx;
   }
 
-  /** An estimate with its interval (NaN for none) and why it cannot be judged (or null). */
+  /** An estimate with its percentile-bootstrap interval (NaN for none) and why it cannot be judged (or null). */
   record Estimate(double value, double lower, double upper, String inconclusive) {
     static Estimate undefined(String why) {
       return new Estimate(Double.NaN, Double.NaN, Double.NaN, why);
     }
 
-    Measurement measurement(String metric, String subject, long n) {
+    /** The measurement, its interval at {@code level} (the configured confidence). */
+    Measurement measurement(String metric, Subject subject, long n, double level) {
       if (inconclusive != null) {
         return Measurement.inconclusive(metric, subject, value, n, inconclusive);
       }
-      return Double.isNaN(lower) ? Measurement.of(metric, subject, value, n) : Measurement.withInterval(metric, subject, value, lower, upper, n);
+      return Double.isNaN(lower) ? Measurement.of(metric, subject, value, n)
+          : Measurement.of(metric, subject, value, Interval.of(lower, upper, level, Interval.Method.BOOTSTRAP), n);
     }
   }
 
@@ -72,9 +76,17 @@ final class SliceAnalysis {
     int pos = label.positiveIndex();
     int[] y = t.labels();
     boolean[] positive = new boolean[y.length];
+    long positives = 0;
     for (int i = 0; i < y.length; i++) {
       positive[i] = y[i] == pos;
+      positives += positive[i] ? 1 : 0;
     }
+    // Too little evidence is never a pass: on labels of a single class every metric that compares
+    // decisions with both classes (error rates, accuracy, every disparity) is INCONCLUSIVE.
+    String oneClass = positives == 0 || positives == y.length
+        ? "the labels hold only class '" + label.categories().get(positives == 0 ? 1 - pos : pos) + "' (" + y.length
+            + " rows), so error rates and disparities cannot be told from a constant model's"
+        : null;
     double threshold = Double.isNaN(cfg.threshold()) ? p.threshold() : cfg.threshold();
     boolean[] decided = SliceCheck.decisions(p, label, cfg.threshold());
     double[] scores = p.scores();
@@ -103,7 +115,7 @@ final class SliceAnalysis {
     List<Test> tests = tests(results);
     double[] q = Significance.benjaminiHochberg(tests.stream().mapToDouble(Test::p).toArray());
 
-    SliceReport report = new SliceReport(cfg, slices, counts, results, tests, q, probabilities, bins, threshold);
+    SliceReport report = new SliceReport(cfg, slices, counts, results, tests, q, probabilities, bins, threshold, oneClass);
     return report.value();
   }
 

@@ -1,5 +1,6 @@
 package dev.gauntlet.fairness;
 
+import dev.gauntlet.harness.metric.ParamException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -8,18 +9,18 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a {@link SliceCheck} slices and measures. Validated on construction; every message names
- * the field, the value and the allowed range.
+ * What a {@link SliceCheck} slices and measures. Validated on construction, the one validator for
+ * the Java API and YAML: every {@link ParamException} names the parameter, the value and the range.
  *
  * @param attributes the attributes whose values form slices (at least one)
  * @param depth the largest intersection measured: 1 = each attribute alone, 2 = also every pair, ...
  *     (1 to the number of attributes)
- * @param minSize slices with fewer rows are reported as INCONCLUSIVE (at least 1)
+ * @param minSize slices with fewer rows are reported as INCONCLUSIVE (1 to 1,000,000,000)
  * @param references the reference value per attribute (e.g. {@code sex -> M}); a slicing's reference
  *     is its largest slice among those with every configured value (the largest slice when none is)
  * @param disparities which disparities to measure (at least one)
  * @param bootstrap bootstrap resamples for the disparity intervals (0 = no intervals, else 100 to 100,000)
- * @param confidence the confidence level of every interval, in (0.5, 1)
+ * @param confidence the confidence level of every interval, in [0.5, 0.999]
  * @param alpha the false discovery rate for the Benjamini-Hochberg control of the significance tests, in (0, 1)
  * @param threshold the decision threshold on scores for this check, or NaN to use the suite's
  * @param ratioBand the acceptable band of ratios drawn on charts (default the four-fifths band 0.8 to 1.25)
@@ -41,49 +42,32 @@ public record SliceConfig(
   /** The default minimum slice size. */
   public static final int DEFAULT_MIN_SIZE = 30;
 
+  /** Validates every parameter; the one validator for Java and YAML (a {@link ParamException} names the parameter). */
   public SliceConfig {
     attributes = List.copyOf(Objects.requireNonNull(attributes, "attributes"));
-    if (attributes.isEmpty()) {
-      throw new IllegalArgumentException("attributes: give at least one attribute to slice by");
-    }
-    if (attributes.stream().map(Attribute::name).distinct().count() != attributes.size()) {
-      throw new IllegalArgumentException("attributes: an attribute is listed twice: " + attributes.stream().map(Attribute::name).toList());
-    }
-    if (depth < 1 || depth > attributes.size()) {
-      throw new IllegalArgumentException("intersections: depth " + depth + " must be between 1 and the number of attributes (" + attributes.size() + ")");
-    }
-    if (minSize < 1) {
-      throw new IllegalArgumentException("minSize: " + minSize + " must be at least 1");
-    }
-    references = Map.copyOf(references);
+    ParamException.require(!attributes.isEmpty(), "attributes", "attributes: give at least one attribute to slice by");
+    ParamException.require(attributes.stream().map(Attribute::name).distinct().count() == attributes.size(), "attributes",
+        "attributes: an attribute is listed twice: " + attributes.stream().map(Attribute::name).toList());
+    ParamException.require(depth >= 1 && depth <= attributes.size(), "intersections",
+        "intersections is the largest number of attributes combined: 1 (none) to " + attributes.size() + ", got " + depth);
+    ParamException.inRange("minSize", minSize, 1, 1_000_000_000);
+    references = Map.copyOf(Objects.requireNonNull(references, "references"));
     for (String a : references.keySet()) {
-      if (attributes.stream().noneMatch(x -> x.name().equals(a))) {
-        throw new IllegalArgumentException("reference: '" + a + "' is not one of the sliced attributes " + attributes.stream().map(Attribute::name).toList());
-      }
+      ParamException.require(attributes.stream().anyMatch(x -> x.name().equals(a)), "reference",
+          "reference names '" + a + "', which is not a sliced attribute " + attributes.stream().map(Attribute::name).toList());
     }
-    if (disparities == null || disparities.isEmpty()) {
-      throw new IllegalArgumentException("metrics: give at least one disparity");
-    }
+    ParamException.require(disparities != null && !disparities.isEmpty(), "metrics",
+        "metrics is empty; name at least one of " + String.join(", ", Arrays.stream(Disparity.values()).map(Disparity::yamlName).toList()));
     disparities = Set.copyOf(EnumSet.copyOf(disparities));
-    if (bootstrap != 0 && (bootstrap < 100 || bootstrap > 100_000)) {
-      throw new IllegalArgumentException("bootstrap: " + bootstrap + " resamples; use 0 (no intervals) or 100 to 100000");
-    }
-    if (!(confidence > 0.5 && confidence < 1)) {
-      throw new IllegalArgumentException("confidence: " + confidence + " must be in (0.5, 1)");
-    }
-    if (!(alpha > 0 && alpha < 1)) {
-      throw new IllegalArgumentException("alpha: " + alpha + " must be in (0, 1)");
-    }
-    if (!Double.isNaN(threshold) && !Double.isFinite(threshold)) {
-      throw new IllegalArgumentException("threshold: " + threshold + " must be finite");
-    }
-    ratioBand = ratioBand.clone();
-    if (ratioBand.length != 2 || !(ratioBand[0] > 0 && ratioBand[0] <= 1 && ratioBand[1] >= 1)) {
-      throw new IllegalArgumentException("ratioBand: " + Arrays.toString(ratioBand) + " must be [lower <= 1, upper >= 1] with lower > 0");
-    }
-    if (!(diffBand > 0 && diffBand < 1)) {
-      throw new IllegalArgumentException("diffBand: " + diffBand + " must be in (0, 1)");
-    }
+    ParamException.require(bootstrap == 0 || (bootstrap >= 100 && bootstrap <= 100_000), "bootstrap",
+        "bootstrap is the number of resamples: 0 (no intervals) or 100 to 100000, got " + bootstrap);
+    ParamException.inRange("confidence", confidence, 0.5, 0.999);
+    ParamException.inOpen("alpha", alpha, 0, 1);
+    ParamException.require(Double.isNaN(threshold) || Double.isFinite(threshold), "threshold", "threshold must be finite, got " + threshold);
+    ratioBand = Objects.requireNonNull(ratioBand, "ratioBand").clone();
+    ParamException.require(ratioBand.length == 2 && ratioBand[0] > 0 && ratioBand[0] <= 1 && ratioBand[1] >= 1, "ratioBand",
+        "ratioBand must be [lower, upper] with 0 < lower <= 1 <= upper, e.g. [0.8, 1.25], got " + Arrays.toString(ratioBand));
+    ParamException.inOpen("diffBand", diffBand, 0, 1);
   }
 
   /** Defaults: intersections off, min size 30, every disparity, 1,000 resamples, 95%, FDR 0.05, four-fifths band, 0.1. */
@@ -128,9 +112,8 @@ public record SliceConfig(
       Objects.requireNonNull(name, "name");
       bands = bands == null ? new double[0] : bands.clone();
       for (int i = 0; i < bands.length; i++) {
-        if (!Double.isFinite(bands[i]) || (i > 0 && bands[i] <= bands[i - 1])) {
-          throw new IllegalArgumentException("bands of '" + name + "': " + Arrays.toString(bands) + " must be finite and strictly increasing");
-        }
+        ParamException.require(Double.isFinite(bands[i]) && (i == 0 || bands[i] > bands[i - 1]), "attributes",
+            "bands of '" + name + "': " + Arrays.toString(bands) + " must be finite and strictly increasing");
       }
     }
 

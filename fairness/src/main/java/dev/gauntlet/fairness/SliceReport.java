@@ -3,7 +3,8 @@ package dev.gauntlet.fairness;
 import dev.gauntlet.harness.check.CheckValue;
 import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Measurement;
-import dev.gauntlet.harness.check.MetricCondition;
+import dev.gauntlet.harness.metric.Interval;
+import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.stats.Intervals;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,13 +24,14 @@ final class SliceReport {
   private final boolean probabilities;
   private final ScoreBins bins;
   private final double threshold;
+  private final String oneClass;
   private final Disparity[] ds;
   private final List<Rate> tested;
   private final List<Measurement> ms = new ArrayList<>();
   private final List<Evidence> evidence = new ArrayList<>();
 
   SliceReport(SliceConfig cfg, Slices slices, SliceCounts counts, List<SliceAnalysis.SlicingResult> results, List<SliceAnalysis.Test> tests,
-      double[] q, boolean probabilities, ScoreBins bins, double threshold) {
+      double[] q, boolean probabilities, ScoreBins bins, double threshold, String oneClass) {
     this.cfg = cfg;
     this.slices = slices;
     this.counts = counts;
@@ -39,15 +41,20 @@ final class SliceReport {
     this.probabilities = probabilities;
     this.bins = bins;
     this.threshold = threshold;
+    this.oneClass = oneClass;
     this.ds = cfg.disparities().stream().sorted().toArray(Disparity[]::new);
     Set<Rate> rs = EnumSet.noneOf(Rate.class);
     for (Disparity d : ds) {
       rs.addAll(d.rates());
     }
+    if (rs.contains(Rate.TPR)) {
+      rs.remove(Rate.FNR); // FNR = 1 - TPR on the same rows: the same test, counted once
+    }
     this.tested = List.copyOf(rs);
   }
 
   CheckValue value() {
+    overall();
     for (SliceAnalysis.SlicingResult r : results) {
       measure(r);
     }
@@ -55,7 +62,7 @@ final class SliceReport {
     for (double x : q) {
       significant += x <= cfg.alpha() ? 1 : 0;
     }
-    ms.add(Measurement.of("significant_disparities", "", significant, tests.size()));
+    add(Measurement.of("significant_disparities", Subject.all(), significant, tests.size()));
     for (SliceAnalysis.SlicingResult r : results) {
       evidence.add(table(r));
       charts(r);
@@ -68,54 +75,108 @@ final class SliceReport {
     return new CheckValue(ms, evidence, summary(significant));
   }
 
+  /**
+   * Adds a measurement; on single-class labels every metric that needs both classes becomes
+   * INCONCLUSIVE with the reason (only {@code n}, the base rate and the selection rate stay).
+   */
+  private void add(Measurement m) {
+    boolean describes = m.metric().equals("n") || m.metric().equals(Rate.BASE_RATE.metric()) || m.metric().equals(Rate.SELECTION_RATE.metric());
+    if (oneClass != null && !describes && m.inconclusive() == null) {
+      m = Measurement.inconclusive(m.metric(), m.subject(), m.value(), m.n(), oneClass);
+    }
+    ms.add(m);
+  }
+
+  /** The overall row: the whole data's size, rates, Brier score and calibration error (subject: all rows). */
+  private void overall() {
+    SliceAnalysis.SlicingResult first = results.get(0); // a single attribute: every row in exactly one slice
+    long[] cells = new long[4];
+    double sse = 0;
+    double sse2 = 0;
+    for (int g = 0; g < first.slicing().groups(); g++) {
+      for (int c = 0; c < 4; c++) {
+        cells[c] += first.cells()[4 * g + c];
+      }
+      if (counts.sse != null) {
+        sse += counts.sse[first.index()][g];
+        sse2 += counts.sse2[first.index()][g];
+      }
+    }
+    Subject all = Subject.all();
+    long size = SliceCounts.size(cells, 0);
+    add(Measurement.of("n", all, size, size));
+    for (Rate rate : Rate.values()) {
+      add(SliceCheck.rate(rate, all, cells, 0, cfg.confidence(), 1, size));
+    }
+    if (counts.sse != null) {
+      add(brier(all, size, sse, sse2, 1));
+    }
+    if (counts.binScore != null && size > 0) {
+      double e = 0;
+      for (int b = 0; b < bins.bins(); b++) {
+        double score = 0;
+        long positive = 0;
+        for (int g = 0; g < first.slicing().groups(); g++) {
+          score += counts.binScore[first.index()][g][b];
+          positive += counts.binPositive[first.index()][g][b];
+        }
+        e += Math.abs(score - positive);
+      }
+      add(Measurement.of("calibration_error", all, e / size, size));
+    }
+  }
+
   private void measure(SliceAnalysis.SlicingResult r) {
     Slices.Slicing sl = r.slicing();
     int s = r.index();
+    double level = cfg.confidence();
     for (int g = 0; g < sl.groups(); g++) {
-      String subject = sl.subjects().get(g);
+      Subject subject = sl.subjects().get(g);
       long size = r.size(g);
-      ms.add(Measurement.of("n", subject, size, size));
+      add(Measurement.of("n", subject, size, size));
       for (Rate rate : Rate.values()) {
-        ms.add(SliceCheck.rate(rate, subject, r.cells(), 4 * g, cfg.confidence(), cfg.minSize(), size));
+        add(SliceCheck.rate(rate, subject, r.cells(), 4 * g, cfg.confidence(), cfg.minSize(), size));
       }
       if (counts.sse != null) {
-        ms.add(brier(s, g, subject, size));
+        add(size == 0 ? Measurement.inconclusive("brier", subject, Double.NaN, 0, "slice " + subject + " is empty")
+            : brier(subject, size, counts.sse[s][g], counts.sse2[s][g], cfg.minSize()));
         if (sl.single()) {
-          ms.add(calibrationError(s, g, subject, size));
+          add(calibrationError(s, g, subject, size));
         }
       }
       if (g == r.reference()) {
         continue;
       }
       for (Disparity d : ds) {
-        ms.add(r.diff()[g][d.ordinal()].measurement(d.key() + "_diff", subject, size));
-        ms.add(r.ratio()[g][d.ordinal()].measurement(d.key() + "_ratio", subject, size));
+        add(r.diff()[g][d.ordinal()].measurement(d.key() + "_diff", subject, size, level));
+        add(r.ratio()[g][d.ordinal()].measurement(d.key() + "_ratio", subject, size, level));
         if (d == Disparity.DEMOGRAPHIC_PARITY) {
-          ms.add(r.ratio()[g][d.ordinal()].measurement("disparate_impact", subject, size));
-          ms.add(r.ratio()[g][d.ordinal()].measurement("selection_rate_ratio", subject, size));
+          add(r.ratio()[g][d.ordinal()].measurement("disparate_impact", subject, size, level));
+          add(r.ratio()[g][d.ordinal()].measurement("selection_rate_ratio", subject, size, level));
         }
       }
       if (!r.eligible()[g] || !r.eligible()[r.reference()]) {
         String why = (!r.eligible()[g] ? "slice " + subject : "reference slice " + sl.subjects().get(r.reference())) + " has fewer than "
             + cfg.minSize() + " rows; not tested";
         for (Rate rate : tested) {
-          ms.add(Measurement.inconclusive(rate.metric() + "_p", subject, Double.NaN, size, why));
-          ms.add(Measurement.inconclusive(rate.metric() + "_q", subject, Double.NaN, size, why));
+          add(Measurement.inconclusive(rate.metric() + "_p", subject, Double.NaN, size, why));
+          add(Measurement.inconclusive(rate.metric() + "_q", subject, Double.NaN, size, why));
         }
       }
     }
+    Subject slicing = SliceCheck.slicingSubject(sl);
     for (Disparity d : ds) {
-      ms.add(r.maxmin()[d.ordinal()].measurement(d.key() + "_maxmin", sl.name(), total(r)));
+      add(r.maxmin()[d.ordinal()].measurement(d.key() + "_maxmin", slicing, total(r), level));
     }
     if (r.minmaxRatio() != null) {
-      ms.add(r.minmaxRatio().measurement("disparate_impact_minmax", sl.name(), total(r)));
+      add(r.minmaxRatio().measurement("disparate_impact_minmax", slicing, total(r), level));
     }
     for (int i = 0; i < tests.size(); i++) {
       SliceAnalysis.Test t = tests.get(i);
       if (t.slicing() == s) {
-        String subject = sl.subjects().get(t.slice());
-        ms.add(Measurement.of(t.rate().metric() + "_p", subject, t.p(), r.size(t.slice())));
-        ms.add(Measurement.of(t.rate().metric() + "_q", subject, q[i], r.size(t.slice())));
+        Subject subject = sl.subjects().get(t.slice());
+        add(Measurement.of(t.rate().metric() + "_p", subject, t.p(), r.size(t.slice())));
+        add(Measurement.of(t.rate().metric() + "_q", subject, q[i], r.size(t.slice())));
       }
     }
   }
@@ -124,21 +185,24 @@ final class SliceReport {
     return Arrays.stream(r.cells()).sum();
   }
 
-  private Measurement brier(int s, int g, String subject, long size) {
+  /** The Brier score from the sums of squared errors and their squares, with a normal interval at the configured level. */
+  private Measurement brier(Subject subject, long size, double sse, double sse2, int minSize) {
     if (size == 0) {
-      return Measurement.inconclusive("brier", subject, Double.NaN, 0, "slice " + subject + " is empty");
+      return Measurement.inconclusive("brier", subject, Double.NaN, 0, subject.display() + " is empty");
     }
-    double b = counts.sse[s][g] / size;
-    if (size < cfg.minSize()) {
-      return Measurement.inconclusive("brier", subject, b, size, "slice " + subject + " has " + size + " rows, below the minimum of " + cfg.minSize());
+    double b = sse / size;
+    if (size < minSize) {
+      return Measurement.inconclusive("brier", subject, b, size, subject.display() + " has " + size + " rows, below the minimum of " + minSize);
     }
-    double var = Math.max(0, counts.sse2[s][g] / size - b * b);
+    double var = Math.max(0, sse2 / size - b * b);
     double half = Intervals.z(cfg.confidence()) * Math.sqrt(var / size);
-    return Measurement.withInterval("brier", subject, b, Math.max(0, b - half), Math.min(1, b + half), size);
+    double lo = Math.max(0, b - half);
+    double hi = Math.min(1, b + half);
+    return Measurement.of("brier", subject, b, Interval.of(Math.min(lo, hi), Math.max(lo, hi), cfg.confidence(), Interval.Method.NORMAL), size);
   }
 
   /** Expected calibration error: the row-weighted mean over bins of |mean score - observed positive rate|. */
-  private Measurement calibrationError(int s, int g, String subject, long size) {
+  private Measurement calibrationError(int s, int g, Subject subject, long size) {
     if (size == 0) {
       return Measurement.inconclusive("calibration_error", subject, Double.NaN, 0, "slice " + subject + " is empty");
     }
@@ -253,7 +317,7 @@ final class SliceReport {
 
   private void charts(SliceAnalysis.SlicingResult r) {
     Slices.Slicing sl = r.slicing();
-    String ref = sl.subjects().get(r.reference());
+    Subject ref = sl.subjects().get(r.reference());
     for (Disparity d : ds) {
       if (!sl.single() && d != Disparity.DEMOGRAPHIC_PARITY) {
         continue; // intersections: the table carries every disparity; only disparate impact is charted
@@ -277,7 +341,7 @@ final class SliceReport {
         continue;
       }
       SliceAnalysis.Estimate e = (ratio ? r.ratio() : r.diff())[g][d.ordinal()];
-      String label = sl.subjects().get(g);
+      String label = sl.subjects().get(g).toString();
       if (e.inconclusive() != null) {
         left.add(label);
         continue;
@@ -349,7 +413,7 @@ final class SliceReport {
           fpr.add(Evidence.Point.of(t[j], (double) aboveNeg / neg));
         }
       }
-      String name = sl.subjects().get(g);
+      String name = sl.subjects().get(g).toString();
       sel.add(new Evidence.Series(name, ps));
       errs.add(new Evidence.Series("TPR " + name, tpr));
       errs.add(new Evidence.Series("FPR " + name, fpr));
@@ -398,11 +462,14 @@ final class SliceReport {
         small += r.eligible()[g] ? 0 : 1;
       }
     }
-    return (worst == null ? "" : worst) + significant + " of " + tests.size() + " rate comparisons differ significantly from the reference (FDR "
+    return (oneClass == null ? "" : "Inconclusive: " + oneClass + ". ") + (worst == null || oneClass != null ? "" : worst) + significant + " of " + tests.size() + " rate comparisons differ significantly from the reference (FDR "
         + fmt(cfg.alpha()) + "). " + small + " of " + total + " slices are under " + cfg.minSize() + " rows and inconclusive.";
   }
 
   private static String title(Disparity d) {
+    if (d == Disparity.FPR || d == Disparity.FNR) {
+      return d.key().toUpperCase(Locale.ROOT);
+    }
     String k = d.key().replace('_', ' ');
     return Character.toUpperCase(k.charAt(0)) + k.substring(1);
   }
@@ -412,6 +479,8 @@ final class SliceReport {
       case DEMOGRAPHIC_PARITY -> "selection rate (demographic parity)";
       case EQUAL_OPPORTUNITY -> "true positive rate (equal opportunity)";
       case EQUALIZED_ODDS -> "the larger of the TPR and FPR gaps (equalized odds)";
+      case FPR -> "false positive rate (one half of equalized odds)";
+      case FNR -> "false negative rate (the other half, 1 - TPR)";
       case PREDICTIVE_PARITY -> "precision (predictive parity)";
       case ACCURACY -> "accuracy";
     };
@@ -441,7 +510,8 @@ final class SliceReport {
     return p < 0.001 ? String.format(Locale.ROOT, "%.1e", p) : String.format(Locale.ROOT, "%.3f", p);
   }
 
+  /** The configured level as an interval states it, e.g. {@code 50%} or {@code 95%}. */
   private static String pct(double c) {
-    return MetricCondition.fmt(c * 100) + "%";
+    return Interval.of(0, 0, c, Interval.Method.BOOTSTRAP).levelText();
   }
 }

@@ -5,6 +5,7 @@ import dev.gauntlet.harness.data.Column;
 import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.data.ColumnType;
 import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.metric.Subject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,9 +30,9 @@ final class Slices {
    * @param name e.g. {@code sex} or {@code sex&race}
    * @param attrs indexes of the attributes combined
    * @param strides the radix weight of each attribute
-   * @param subjects the subject of each slice, e.g. {@code sex=F&race=Black}
+   * @param subjects the subject of each slice, e.g. {@code sex=F&race=Black}, attributes in the configured order
    */
-  record Slicing(String name, int[] attrs, int[] strides, List<String> subjects) {
+  record Slicing(String name, int[] attrs, int[] strides, List<Subject> subjects) {
     int groups() {
       return subjects.size();
     }
@@ -102,17 +103,14 @@ final class Slices {
             + " has more than 1,000,000 slices; lower intersections or band numeric attributes more coarsely");
       }
     }
-    List<String> subjects = new ArrayList<>();
+    List<Subject> subjects = new ArrayList<>();
     for (int g = 0; g < size; g++) {
-      StringBuilder s = new StringBuilder();
+      Subject s = Subject.all();
       for (int j = 0; j < attrs.length; j++) {
         int level = (g / strides[j]) % levels.get(attrs[j]).size();
-        if (j > 0) {
-          s.append('&');
-        }
-        s.append(names.get(attrs[j])).append('=').append(levels.get(attrs[j]).get(level));
+        s = s.and(names.get(attrs[j]), levels.get(attrs[j]).get(level));
       }
-      subjects.add(s.toString());
+      subjects.add(s);
     }
     StringBuilder name = new StringBuilder();
     for (int j = 0; j < attrs.length; j++) {

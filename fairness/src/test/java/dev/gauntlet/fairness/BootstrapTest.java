@@ -53,9 +53,9 @@ class BootstrapTest {
     int eo = 0;
     for (int seed = 1; seed <= runs; seed++) {
       CheckValue v = Fixtures.run(check, synthetic(seed, 300, 500), PrecomputedModel.ofDecisions("pred", "pred"), 1000 + seed);
-      dp += covers(Fixtures.find(v, "demographic_parity_diff", "sex=F"), 0.3 - 0.5);
-      di += covers(Fixtures.find(v, "disparate_impact", "sex=F"), 0.3 / 0.5);
-      eo += covers(Fixtures.find(v, "equal_opportunity_diff", "sex=F"), TPR_F - TPR_M);
+      dp += covers(Fixtures.find(v, "demographic_parity_diff", Fixtures.slice("sex", "F")), 0.3 - 0.5);
+      di += covers(Fixtures.find(v, "disparate_impact", Fixtures.slice("sex", "F")), 0.3 / 0.5);
+      eo += covers(Fixtures.find(v, "equal_opportunity_diff", Fixtures.slice("sex", "F")), TPR_F - TPR_M);
     }
     // Nominal 95%; with 300 runs the binomial standard error is 1.3 points, so [0.91, 0.985] is about +-3 SE.
     for (int[] c : new int[][] {{dp}, {di}, {eo}}) {
@@ -74,10 +74,10 @@ class BootstrapTest {
     // For a difference of two independent proportions the standard error is sqrt(p1 q1 / n1 + p2 q2 / n2);
     // a 95% percentile interval should be about 2 * 1.96 of it wide.
     CheckValue v = Fixtures.run(check(20000), synthetic(5, 2000, 3000), PrecomputedModel.ofDecisions("pred", "pred"), 9);
-    double pf = Fixtures.find(v, "selection_rate", "sex=F").value();
-    double pm = Fixtures.find(v, "selection_rate", "sex=M").value();
+    double pf = Fixtures.find(v, "selection_rate", Fixtures.slice("sex", "F")).value();
+    double pm = Fixtures.find(v, "selection_rate", Fixtures.slice("sex", "M")).value();
     double se = Math.sqrt(pf * (1 - pf) / 2000 + pm * (1 - pm) / 3000);
-    Measurement m = Fixtures.find(v, "demographic_parity_diff", "sex=F");
+    Measurement m = Fixtures.find(v, "demographic_parity_diff", Fixtures.slice("sex", "F"));
     assertEquals(2 * 1.959964 * se, m.upper() - m.lower(), 0.05 * 2 * 1.959964 * se);
   }
 
@@ -130,9 +130,9 @@ class BootstrapTest {
     Table t = synthetic(3, 300, 500);
     SliceCheck check = check(500);
     PrecomputedModel model = PrecomputedModel.ofDecisions("pred", "pred");
-    Measurement a = Fixtures.find(Fixtures.run(check, t, model, 77), "disparate_impact", "sex=F");
-    Measurement b = Fixtures.find(Fixtures.run(check, t, model, 77), "disparate_impact", "sex=F");
-    Measurement c = Fixtures.find(Fixtures.run(check, t, model, 78), "disparate_impact", "sex=F");
+    Measurement a = Fixtures.find(Fixtures.run(check, t, model, 77), "disparate_impact", Fixtures.slice("sex", "F"));
+    Measurement b = Fixtures.find(Fixtures.run(check, t, model, 77), "disparate_impact", Fixtures.slice("sex", "F"));
+    Measurement c = Fixtures.find(Fixtures.run(check, t, model, 78), "disparate_impact", Fixtures.slice("sex", "F"));
     assertEquals(a, b);
     assertEquals(a.value(), c.value());
     assertNotEquals(a.lower(), c.lower());

@@ -7,6 +7,7 @@ import dev.gauntlet.harness.config.ConfigNode;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.SchemaLoader;
 import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.data.TableLoader;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.model.PrecomputedModel;
@@ -74,7 +75,16 @@ final class Fixtures {
     return run(check, t, PrecomputedModel.ofDecisions("pred", "pred"), 7);
   }
 
-  static Measurement find(CheckValue v, String metric, String subject) {
+  /** A slice subject from attribute, value pairs, in order: {@code slice("sex", "F", "region", "north")}. */
+  static Subject slice(String... kv) {
+    Subject s = Subject.all();
+    for (int i = 0; i < kv.length; i += 2) {
+      s = s.and(kv[i], kv[i + 1]);
+    }
+    return s;
+  }
+
+  static Measurement find(CheckValue v, String metric, Subject subject) {
     return v.measurements().stream().filter(m -> m.metric().equals(metric) && m.subject().equals(subject)).findFirst()
         .orElseThrow(() -> new AssertionError("no " + metric + "[" + subject + "] among " + v.measurements().stream().map(Measurement::key).toList()));
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gauntlet.harness.check.CheckValue;
 import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Measurement;
+import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.config.ConfigNode;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.SchemaLoader;
@@ -99,7 +100,7 @@ class RealDataTest {
     int isRecid = header.indexOf("is_recid");
     int degree = header.indexOf("c_charge_degree");
     int scoreText = header.indexOf("score_text");
-    Map<String, long[]> expected = new LinkedHashMap<>();
+    Map<Subject, long[]> expected = new LinkedHashMap<>();
     int kept = 0;
     for (String line : lines.subList(1, lines.size())) {
       if (line.isEmpty()) {
@@ -111,7 +112,9 @@ class RealDataTest {
       }
       kept++;
       int cell = 2 * Integer.parseInt(f.get(label)) + (Integer.parseInt(f.get(decile)) >= 5 ? 1 : 0);
-      for (String subject : List.of("race=" + f.get(race), "sex=" + f.get(sex), "race=" + f.get(race) + "&sex=" + f.get(sex))) {
+      Subject r = Subject.slice("race", f.get(race));
+      Subject x = Subject.slice("sex", f.get(sex));
+      for (Subject subject : List.of(r, x, r.and(x))) {
         expected.computeIfAbsent(subject, k -> new long[4])[cell]++;
       }
     }
@@ -128,19 +131,20 @@ class RealDataTest {
         "attributes: [race, sex]\nintersections: 2\nreference: {race: Caucasian, sex: Male}\nbootstrap: 200"), schema);
     CheckValue v = Fixtures.run(check, t, PrecomputedModel.ofScores("compas", "decile_score", 5, false), 11);
 
-    assertSlices(v, expected, Map.of("race", "race=Caucasian", "sex", "sex=Male", "race&sex", "race=Caucasian&sex=Male"), 30);
+    assertSlices(v, expected, Map.of("race", Subject.slice("race", "Caucasian"), "sex", Subject.slice("sex", "Male"),
+        "race&sex", Subject.slice("race", "Caucasian").and("sex", "Male")), 30);
     // ProPublica's headline: Black defendants who did not reoffend were flagged far more often.
-    assertTrue(Fixtures.find(v, "fpr", "race=African-American").value() > 1.8 * Fixtures.find(v, "fpr", "race=Caucasian").value());
-    assertTrue(Fixtures.find(v, "fpr_q", "race=African-American").value() < 1e-6);
+    assertTrue(Fixtures.find(v, "fpr", Subject.slice("race", "African-American")).value() > 1.8 * Fixtures.find(v, "fpr", Subject.slice("race", "Caucasian")).value());
+    assertTrue(Fixtures.find(v, "fpr_q", Subject.slice("race", "African-American")).value() < 1e-6);
     // Native American (18 rows before filtering) is too small: measured as inconclusive, not dropped.
-    assertNotNull(Fixtures.find(v, "selection_rate", "race=Native American").inconclusive());
-    assertNotNull(Fixtures.find(v, "disparate_impact", "race=Native American").inconclusive());
+    assertNotNull(Fixtures.find(v, "selection_rate", Subject.slice("race", "Native American")).inconclusive());
+    assertNotNull(Fixtures.find(v, "disparate_impact", Subject.slice("race", "Native American")).inconclusive());
     // The threshold sweep at the decision threshold 5 agrees with the selection rate.
     Evidence.Chart sweep = (Evidence.Chart) v.evidence().stream()
         .filter(e -> e.title().startsWith("Selection rate as the threshold moves - race")).findFirst().orElseThrow();
-    Evidence.Point at5 = sweep.series().stream().filter(s -> s.name().equals("race=African-American")).findFirst().orElseThrow()
+    Evidence.Point at5 = sweep.series().stream().filter(s -> s.name().equals(Subject.slice("race", "African-American").toString())).findFirst().orElseThrow()
         .points().stream().filter(p -> p.x() == 5).findFirst().orElseThrow();
-    long[] black = expected.get("race=African-American");
+    long[] black = expected.get(Subject.slice("race", "African-American"));
     assertEquals((double) (black[1] + black[3]) / (black[0] + black[1] + black[2] + black[3]), at5.y(), EPS);
   }
 
@@ -168,8 +172,8 @@ class RealDataTest {
     Path file = datasets().resolve("adult.data");
     double threshold = 0.4;
     List<String[]> rows = new ArrayList<>();
-    Map<String, long[]> expected = new LinkedHashMap<>();
-    Map<String, double[]> brier = new LinkedHashMap<>();
+    Map<Subject, long[]> expected = new LinkedHashMap<>();
+    Map<Subject, double[]> brier = new LinkedHashMap<>();
     for (String line : Files.readAllLines(file)) {
       if (line.isBlank()) {
         continue;
@@ -182,8 +186,10 @@ class RealDataTest {
       double sc = Double.parseDouble(sScore);
       int y = f[14].equals(">50K") ? 1 : 0;
       int cell = 2 * y + (sc >= threshold ? 1 : 0);
-      String band = age < 30 ? "age=<30" : age < 50 ? "age=[30,50)" : "age=>=50";
-      for (String subject : List.of(band, "race=" + f[8], "sex=" + f[9], band + "&race=" + f[8], band + "&sex=" + f[9], "race=" + f[8] + "&sex=" + f[9])) {
+      Subject band = Subject.slice("age", age < 30 ? "<30" : age < 50 ? "[30,50)" : ">=50");
+      Subject r = Subject.slice("race", f[8]);
+      Subject x = Subject.slice("sex", f[9]);
+      for (Subject subject : List.of(band, r, x, band.and(r), band.and(x), r.and(x))) {
         expected.computeIfAbsent(subject, k -> new long[4])[cell]++;
         double[] b = brier.computeIfAbsent(subject, k -> new double[2]);
         b[0] += (sc - y) * (sc - y);
@@ -199,28 +205,29 @@ class RealDataTest {
     // The model's own threshold (0.5) is overridden by the check's 0.4.
     CheckValue v = Fixtures.run(check, t, PrecomputedModel.ofScores("rule", "score", 0.5, true), 3);
 
-    Map<String, String> refs = new LinkedHashMap<>();
-    refs.put("race", "race=White");
-    refs.put("sex", "sex=Male");
-    refs.put("race&sex", "race=White&sex=Male");
+    Map<String, Subject> refs = new LinkedHashMap<>();
+    refs.put("race", Subject.slice("race", "White"));
+    refs.put("sex", Subject.slice("sex", "Male"));
+    refs.put("race&sex", Subject.slice("race", "White").and("sex", "Male"));
     // Unconfigured attributes use their largest slice, among those with the configured values of the others.
-    refs.put("age", largest(expected, "age="));
-    refs.put("age&race", largest(expected, "age=", "&race=White"));
-    refs.put("age&sex", largest(expected, "age=", "&sex=Male"));
+    refs.put("age", largest(expected, "age", null, null));
+    refs.put("age&race", largest(expected, "age&race", "race", "White"));
+    refs.put("age&sex", largest(expected, "age&sex", "sex", "Male"));
     assertSlices(v, expected, refs, 50);
-    for (Map.Entry<String, double[]> e : brier.entrySet()) {
+    for (Map.Entry<Subject, double[]> e : brier.entrySet()) {
       if (e.getValue()[1] >= 50) {
         assertEquals(e.getValue()[0] / e.getValue()[1], Fixtures.find(v, "brier", e.getKey()).value(), 1e-9, "Brier of " + e.getKey());
       }
     }
   }
 
-  private static String largest(Map<String, long[]> cells, String prefix, String... contains) {
-    String best = null;
+  /** The largest slice of the slicing {@code attributes} whose attribute {@code key} (if not null) is {@code value}. */
+  private static Subject largest(Map<Subject, long[]> cells, String attributes, String key, String value) {
+    Subject best = null;
     long size = -1;
-    for (Map.Entry<String, long[]> e : cells.entrySet()) {
-      String k = e.getKey();
-      boolean ok = k.startsWith(prefix) && (contains.length == 0 ? !k.contains("&") : k.contains(contains[0]));
+    for (Map.Entry<Subject, long[]> e : cells.entrySet()) {
+      Subject k = e.getKey();
+      boolean ok = attributeOf(k).equals(attributes) && (key == null || value.equals(k.attributes().get(key)));
       long n = e.getValue()[0] + e.getValue()[1] + e.getValue()[2] + e.getValue()[3];
       if (ok && n > size) {
         best = k;
@@ -233,19 +240,19 @@ class RealDataTest {
   // ---------------------------------------------------------------- shared comparison
 
   /** Rates and disparities recomputed from the hand-counted cells, compared with the check's measurements. */
-  private static void assertSlices(CheckValue v, Map<String, long[]> expected, Map<String, String> refs, int minSize) {
+  private static void assertSlices(CheckValue v, Map<Subject, long[]> expected, Map<String, Subject> refs, int minSize) {
     int compared = 0;
-    for (Map.Entry<String, long[]> e : expected.entrySet()) {
-      String subject = e.getKey();
+    for (Map.Entry<Subject, long[]> e : expected.entrySet()) {
+      Subject subject = e.getKey();
       long[] c = e.getValue();
       long tn = c[0];
       long fp = c[1];
       long fn = c[2];
       long tp = c[3];
       long n = tn + fp + fn + tp;
-      assertEquals(n, Fixtures.find(v, "n", subject).value(), EPS, subject);
+      assertEquals(n, Fixtures.find(v, "n", subject).value(), EPS, subject.toString());
       if (n < minSize) {
-        assertNotNull(Fixtures.find(v, "selection_rate", subject).inconclusive(), subject);
+        assertNotNull(Fixtures.find(v, "selection_rate", subject).inconclusive(), subject.toString());
         continue;
       }
       Map<String, double[]> rates = new LinkedHashMap<>();
@@ -271,7 +278,7 @@ class RealDataTest {
         }
       }
       String attribute = attributeOf(subject);
-      String ref = refs.get(attribute);
+      Subject ref = refs.get(attribute);
       assertNotNull(ref, "reference of " + attribute);
       if (subject.equals(ref)) {
         continue;
@@ -293,11 +300,15 @@ class RealDataTest {
       checkDisparity(v, "equalized_odds_diff", subject, Math.max(Math.abs(tprG - tprR), Math.abs(fprG - fprR)));
       checkDisparity(v, "predictive_parity_diff", subject, ppvG - ppvR);
       checkDisparity(v, "accuracy_diff", subject, accG - accR);
+      double fnrG = (double) fn / (tp + fn);
+      double fnrR = (double) rc[2] / (rc[3] + rc[2]);
+      checkDisparity(v, "fpr_diff", subject, fprG - fprR);
+      checkDisparity(v, "fnr_diff", subject, fnrG - fnrR);
     }
     assertTrue(compared > 50, "compared only " + compared + " rates");
   }
 
-  private static void checkDisparity(CheckValue v, String metric, String subject, double expected) {
+  private static void checkDisparity(CheckValue v, String metric, Subject subject, double expected) {
     Measurement m = Fixtures.find(v, metric, subject);
     if (!Double.isFinite(expected)) {
       assertNotNull(m.inconclusive(), metric + " of " + subject);
@@ -312,11 +323,7 @@ class RealDataTest {
     }
   }
 
-  private static String attributeOf(String subject) {
-    StringBuilder a = new StringBuilder();
-    for (String part : subject.split("&")) {
-      a.append(a.length() > 0 ? "&" : "").append(part, 0, part.indexOf('='));
-    }
-    return a.toString();
+  private static String attributeOf(Subject subject) {
+    return String.join("&", subject.attributes().keySet());
   }
 }
