@@ -17,10 +17,11 @@ import java.util.TreeSet;
  * @param pValue the p-value of the column's test (KS for continuous columns, chi-square otherwise)
  * @param effect the effect size beside that p-value (KS D, or Cramer's V)
  * @param score the default test's score (a p-value or a distance)
+ * @param chi2Df the chi-square test's degrees of freedom (categorical columns), else NaN
  * @param binLabels the PSI bins (or categories) and the proportions behind them, for evidence
  */
 record ColumnDrift(String column, boolean numeric, DefaultTest test, double score, double pValue, String effectName, double effect,
-    double psi, double ks, double wasserstein, double wassersteinNorm, double chi2, double jensenShannon,
+    double psi, double ks, double wasserstein, double wassersteinNorm, double chi2, double chi2Df, double jensenShannon,
     List<String> binLabels, long[] refBins, long[] curBins) {
 
   /** A numeric column: continuous statistics when either sample has more than 5 distinct values. */
@@ -54,7 +55,7 @@ record ColumnDrift(String column, boolean numeric, DefaultTest test, double scor
     DefaultTest test = DefaultTest.choose(ref.size(), true, 6);
     double score = test == DefaultTest.KS ? d.ksP() : d.wassersteinNorm();
     return new ColumnDrift(column, true, test, score, d.ksP(), "KS D", d.ks(), d.psi(), d.ks(), d.wasserstein(), d.wassersteinNorm(),
-        Double.NaN, Double.NaN, b.labels(), b.counts(ref), b.counts(cur));
+        Double.NaN, Double.NaN, Double.NaN, b.labels(), b.counts(ref), b.counts(cur));
   }
 
   /** A categorical column (or a numeric one with at most 5 values), from counts per category. */
@@ -69,6 +70,6 @@ record ColumnDrift(String column, boolean numeric, DefaultTest test, double scor
     DefaultTest test = DefaultTest.choose((int) Math.min(Integer.MAX_VALUE, refSize), false, seen);
     double score = test.isPValue() ? d.chi2P() : d.jensenShannon();
     return new ColumnDrift(column, numeric, test, score, d.chi2P(), "Cramer's V", d.cramersV(), d.psi(), Double.NaN, Double.NaN, Double.NaN,
-        d.chi2(), d.jensenShannon(), labels, ref, cur);
+        d.chi2(), d.df(), d.jensenShannon(), labels, ref, cur);
   }
 }

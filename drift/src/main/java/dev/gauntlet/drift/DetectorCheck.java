@@ -12,6 +12,15 @@ import dev.gauntlet.harness.check.Measurement;
 import dev.gauntlet.harness.check.Trial;
 import dev.gauntlet.harness.data.Column;
 import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.metric.Direction;
+import dev.gauntlet.harness.metric.Interval;
+import dev.gauntlet.harness.metric.MetricDecl;
+import dev.gauntlet.harness.metric.MetricSet;
+import dev.gauntlet.harness.metric.ParamDecl;
+import dev.gauntlet.harness.metric.ParamException;
+import dev.gauntlet.harness.metric.Subject;
+import dev.gauntlet.harness.metric.Subject.Dim;
+import dev.gauntlet.harness.metric.SubjectShape;
 import dev.gauntlet.harness.model.Capability;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,9 +34,9 @@ import java.util.stream.IntStream;
  * errors in time order on the evaluation data, or over a synthetic stream with known change points
  * (SEA concepts, rotating hyperplane) to rehearse them.
  *
- * <p>Metrics on the model's data: {@code alarms} per detector, {@code first_alarm_row} per detector
- * (inconclusive when it never fires). On a synthetic stream: {@code detection_delay} and
- * {@code false_alarms} per detector.
+ * <p>Metrics ({@link #METRICS}, subject {@code detector=page-hinkley|ddm|adwin}): on the model's
+ * data {@code alarms} and {@code first_alarm_row} (inconclusive when it never fires); on a
+ * synthetic stream {@code detection_delay} and {@code false_alarms}.
  *
  * @param source where the error stream comes from
  * @param rows the length of a synthetic stream
@@ -44,11 +53,31 @@ public record DetectorCheck(Source source, int rows) implements Check<CheckValue
     HYPERPLANE
   }
 
+  /** The metrics, published with the {@code drift.detectors} type. */
+  public static final MetricSet METRICS = MetricSet.of(
+      MetricDecl.of("alarms", Direction.LOWER_IS_BETTER, "alarms of a detector over the model's errors in time order (detector=page-hinkley, ddm, adwin)")
+          .about(SubjectShape.of(Dim.DETECTOR)),
+      MetricDecl.of("first_alarm_row", Direction.HIGHER_IS_BETTER, "row (in time order) of the detector's first alarm; INCONCLUSIVE when it never fires")
+          .about(SubjectShape.of(Dim.DETECTOR)),
+      StreamRun.DETECTION_DELAY,
+      StreamRun.FALSE_ALARMS);
+
+  /** The parameters, published with the {@code drift.detectors} type. */
+  public static final List<ParamDecl> PARAMS = List.of(
+      ParamDecl.of("source", "model | sea | hyperplane", "model", "the model's errors in time order, or a synthetic stream with a known change"),
+      ParamDecl.of("rows", "integer in [200, 10000000]", "20000", "length of a synthetic stream (sea, hyperplane only)"));
+
+  /** The one validator of the parameters, for Java and YAML. */
   public DetectorCheck {
     Objects.requireNonNull(source, "source");
-    if (source != Source.MODEL && rows < 200) {
-      throw new IllegalArgumentException("a synthetic stream needs at least 200 rows, got " + rows);
+    if (source != Source.MODEL) {
+      ParamException.inRange("rows", rows, 200, 10_000_000);
     }
+  }
+
+  @Override
+  public MetricSet metrics() {
+    return METRICS;
   }
 
   @Override
@@ -104,12 +133,13 @@ public record DetectorCheck(Source source, int rows) implements Check<CheckValue
     for (DriftDetector det : DriftDetector.defaults()) {
       int[] alarms = DriftDetector.alarms(det, err);
       String name = det.name().substring(0, det.name().indexOf('('));
-      ms.add(Measurement.of("alarms", name, alarms.length, err.length));
+      Subject subject = Subject.detector(StreamRun.id(det));
+      ms.add(Measurement.of("alarms", subject, alarms.length, err.length));
       if (alarms.length == 0) {
-        ms.add(Measurement.inconclusive("first_alarm_row", name, Double.NaN, err.length, name + " raised no alarm"));
+        ms.add(Measurement.inconclusive("first_alarm_row", subject, Double.NaN, err.length, name + " raised no alarm"));
         text.append(' ').append(name).append(" raised no alarm;");
       } else {
-        ms.add(Measurement.of("first_alarm_row", name, alarms[0], err.length));
+        ms.add(Measurement.of("first_alarm_row", subject, alarms[0], err.length));
         text.append(' ').append(name).append(" first fired at row ").append(alarms[0]).append(" (").append(tc.format(order[alarms[0]])).append(");");
       }
       List<String> when = new ArrayList<>();

@@ -11,14 +11,15 @@ import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.data.ColumnType;
 import dev.gauntlet.harness.data.Schema;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
- * Publishes the drift trial's check types to YAML suites:
+ * Publishes the drift trial's check types to YAML suites, each with its metrics and parameters as
+ * data ({@code METRICS}, {@code PARAMS} of the check record). The parsing here reads YAML values
+ * and checks them against the schema; every range check is the check record's own (its compact
+ * constructor throws a {@code ParamException}, which the binding reports at the parameter's node).
  *
  * <ul>
  *   <li>{@code drift.temporal}: temporal holdout and decay. Params: {@code window} (day, week,
@@ -41,18 +42,13 @@ public final class DriftChecks implements CheckProvider {
   public List<CheckType> types() {
     return List.of(
         CheckType.of("drift.temporal", "temporal holdout: accuracy and rates per time window and per group, decay trend and retrain-by estimate",
-            DriftChecks::temporal),
+            TemporalHoldoutCheck.METRICS, TemporalHoldoutCheck.PARAMS, DriftChecks::temporal),
         CheckType.of("drift.features", "per-feature and prediction drift per window: KS, Wasserstein, chi-square, Jensen-Shannon, PSI, default tests",
-            DriftChecks::features),
+            FeatureDriftCheck.METRICS, FeatureDriftCheck.PARAMS, DriftChecks::features),
         CheckType.of("drift.simulation", "simulated covariate, label or concept shift: accuracy against severity, detectors on a sudden or gradual change",
-            DriftChecks::simulation),
+            ShiftSimulationCheck.METRICS, ShiftSimulationCheck.PARAMS, DriftChecks::simulation),
         CheckType.of("drift.detectors", "Page-Hinkley, DDM and ADWIN over the model's errors in time order, or over SEA / rotating-hyperplane streams",
-            DriftChecks::detectors));
-  }
-
-
-  private static String[] keys(String[] extra) {
-    return Stream.concat(Arrays.stream(WindowSpec.KEYS), Arrays.stream(extra)).toArray(String[]::new);
+            DetectorCheck.METRICS, DetectorCheck.PARAMS, DriftChecks::detectors));
   }
 
   private static void needLabel(ConfigNode params, Schema schema, String type) {
@@ -62,11 +58,7 @@ public final class DriftChecks implements CheckProvider {
   }
 
   static TemporalHoldoutCheck temporal(ConfigNode params, Schema schema) {
-    params.allowOnly(keys(new String[] {"groups", "maxDrop", "horizon"}));
     needLabel(params, schema, "drift.temporal");
-    if (params.has("origin")) {
-      throw params.get("origin").error("drift.temporal always measures accuracy drops against the reference period; 'origin' applies to drift.features");
-    }
     WindowSpec spec = WindowSpec.parse(params, schema, 30);
     Optional<ConfigNode> g = params.opt("groups");
     List<String> groups = new ArrayList<>();
@@ -75,15 +67,7 @@ public final class DriftChecks implements CheckProvider {
     } else {
       schema.protectedAttributes().stream().filter(ColumnSpec::hasCategories).forEach(c -> groups.add(c.name()));
     }
-    double maxDrop = params.dbl("maxDrop", 0.03);
-    if (!(maxDrop > 0 && maxDrop < 1)) {
-      throw params.get("maxDrop").error("maxDrop must be in (0, 1) (an accuracy difference, e.g. 0.03), got " + maxDrop);
-    }
-    int horizon = params.integer("horizon", 12);
-    if (horizon < 1 || horizon > 1000) {
-      throw params.get("horizon").error("horizon must be in [1, 1000] windows, got " + horizon);
-    }
-    return new TemporalHoldoutCheck(spec, groups, maxDrop, horizon);
+    return new TemporalHoldoutCheck(spec, groups, params.dbl("maxDrop", 0.03), params.integer("horizon", 12));
   }
 
   /** A column name or a list of them, each in the schema and accepted by {@code ok}. */
@@ -101,7 +85,6 @@ public final class DriftChecks implements CheckProvider {
   }
 
   static FeatureDriftCheck features(ConfigNode params, Schema schema) {
-    params.allowOnly(keys(new String[] {"features", "bins", "alpha", "correction", "threshold", "top", "predictions"}));
     WindowSpec spec = WindowSpec.parse(params, schema, 30);
     List<String> features = new ArrayList<>();
     Optional<ConfigNode> f = params.opt("features");
@@ -114,28 +97,17 @@ public final class DriftChecks implements CheckProvider {
     } else if (schema.features().isEmpty()) {
       throw params.error("schema '" + schema.name() + "' has no feature columns; list the columns to watch in 'features:'");
     }
-    int bins = params.integer("bins", 10);
-    if (bins < 2 || bins > 100) {
-      throw params.get("bins").error("bins must be in [2, 100], got " + bins);
-    }
-    double alpha = params.dbl("alpha", 0.05);
-    if (!(alpha > 0 && alpha < 1)) {
-      throw params.get("alpha").error("alpha must be in (0, 1), got " + alpha);
-    }
     MultipleTesting correction = params.opt("correction").map(n -> n.asEnum(MultipleTesting.class)).orElse(MultipleTesting.BH);
     double threshold = params.dbl("threshold", Double.NaN);
-    if (params.has("threshold") && !(threshold > 0)) {
-      throw params.get("threshold").error("threshold must be a positive distance, got " + threshold);
-    }
-    int top = params.integer("top", 3);
-    if (top < 0 || top > 50) {
-      throw params.get("top").error("top must be in [0, 50], got " + top);
+    if (params.has("threshold") && Double.isNaN(threshold)) {
+      threshold = -1; // an explicit NaN is not "no threshold": let the record reject it at the node
     }
     boolean predictions = params.bool("predictions", true);
     if (predictions && schema.label().isEmpty()) {
       throw params.error("predictions: true needs a label column (it names the decision classes); set predictions: false");
     }
-    return new FeatureDriftCheck(spec, features, bins, alpha, correction, threshold, top, predictions);
+    return new FeatureDriftCheck(spec, features, params.integer("bins", 10), params.dbl("alpha", 0.05), correction, threshold,
+        params.integer("top", 3), predictions);
   }
 
   /** The onsets a simulation accepts, with "none" for no stream. */
@@ -148,7 +120,6 @@ public final class DriftChecks implements CheckProvider {
   }
 
   static ShiftSimulationCheck simulation(ConfigNode params, Schema schema) {
-    params.allowOnly("shift", "feature", "level", "target", "severities", "onset", "changeAt", "width", "streamSeverity", "minRows");
     needLabel(params, schema, "drift.simulation");
     ShiftKind kind = params.get("shift").asEnum(ShiftKind.class);
     ColumnSpec label = schema.label().orElseThrow();
@@ -180,9 +151,6 @@ public final class DriftChecks implements CheckProvider {
           throw params.error("a prior shift needs a binary label; '" + label.name() + "' has " + label.categories());
         }
         double target = params.dbl("target", 0.5);
-        if (!(target > 0 && target < 1)) {
-          throw params.get("target").error("target (the positive share at severity 1) must be in (0, 1), got " + target);
-        }
         Shift s = new Shift.Prior(label.positiveIndex(), target);
         make = t -> s;
         name = "label shift toward " + target + " positive";
@@ -197,31 +165,11 @@ public final class DriftChecks implements CheckProvider {
       }
     }
     double[] sev = params.has("severities") ? params.doubles("severities") : new double[] {0, 0.25, 0.5, 0.75, 1};
-    for (double s : sev) {
-      if (!(s >= 0 && s <= 1)) {
-        throw params.get("severities").error("every severity must be in [0, 1], got " + s);
-      }
-    }
-    if (sev.length == 0) {
-      throw params.get("severities").error("give at least one severity");
-    }
     OnsetParam onset = params.opt("onset").map(n -> n.asEnum(OnsetParam.class)).orElse(OnsetParam.SUDDEN);
     double changeAt = params.dbl("changeAt", 0.5);
-    if (!(changeAt > 0 && changeAt < 1)) {
-      throw params.get("changeAt").error("changeAt is a fraction of the stream in (0, 1), got " + changeAt);
-    }
     double width = params.dbl("width", Math.min(0.1, 1 - changeAt));
-    if (!(width > 0 && width <= 1 - changeAt)) {
-      throw params.get("width").error("width is a fraction of the stream in (0, " + (1 - changeAt) + "], got " + width);
-    }
     double streamSeverity = params.dbl("streamSeverity", 1.0);
-    if (!(streamSeverity > 0 && streamSeverity <= 1)) {
-      throw params.get("streamSeverity").error("streamSeverity must be in (0, 1], got " + streamSeverity);
-    }
     int minRows = params.integer("minRows", 100);
-    if (minRows < 1) {
-      throw params.get("minRows").error("minRows must be at least 1, got " + minRows);
-    }
     Simulator.Onset o = onset == OnsetParam.NONE ? null : Simulator.Onset.valueOf(onset.name());
     return new ShiftSimulationCheck(name, make, sev, o, changeAt, width, streamSeverity, minRows);
   }
@@ -237,7 +185,6 @@ public final class DriftChecks implements CheckProvider {
   }
 
   static DetectorCheck detectors(ConfigNode params, Schema schema) {
-    params.allowOnly("source", "rows");
     DetectorCheck.Source source = params.opt("source").map(n -> n.asEnum(DetectorCheck.Source.class)).orElse(DetectorCheck.Source.MODEL);
     if (source == DetectorCheck.Source.MODEL) {
       needLabel(params, schema, "drift.detectors");
@@ -248,10 +195,6 @@ public final class DriftChecks implements CheckProvider {
         throw params.get("rows").error("'rows' sets the length of a synthetic stream (source: sea or hyperplane)");
       }
     }
-    int rows = params.integer("rows", 20_000);
-    if (source != DetectorCheck.Source.MODEL && (rows < 200 || rows > 10_000_000)) {
-      throw params.get("rows").error("rows must be in [200, 10000000], got " + rows);
-    }
-    return new DetectorCheck(source, rows);
+    return new DetectorCheck(source, params.integer("rows", 20_000));
   }
 }

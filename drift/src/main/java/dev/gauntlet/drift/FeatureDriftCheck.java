@@ -17,6 +17,14 @@ import dev.gauntlet.harness.check.Trial;
 import dev.gauntlet.harness.data.Column;
 import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.metric.Direction;
+import dev.gauntlet.harness.metric.MetricDecl;
+import dev.gauntlet.harness.metric.MetricSet;
+import dev.gauntlet.harness.metric.ParamDecl;
+import dev.gauntlet.harness.metric.ParamException;
+import dev.gauntlet.harness.metric.Subject;
+import dev.gauntlet.harness.metric.Subject.Dim;
+import dev.gauntlet.harness.metric.SubjectShape;
 import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.model.Predictions;
 import java.util.ArrayList;
@@ -30,45 +38,87 @@ import java.util.Set;
 /**
  * Per-feature drift, reference (or previous window) against each window: KS, Wasserstein, PSI for
  * numeric columns; chi-square, Jensen-Shannon, PSI for categorical ones; the same for the model's
- * score and decisions (prediction drift). Each column gets the Evidently default test (by type and
- * reference size); every p-value is shown with its effect size and adjusted across the columns of a
- * window ({@code correction}); a column drifts when its default test says so: an adjusted p-value
- * below {@code alpha}, or a distance at or above its threshold.
+ * score and decisions (prediction drift, subjects {@code feature=score} and
+ * {@code feature=prediction}). Each column gets the Evidently default test (by type and reference
+ * size); every p-value is shown with its effect size and adjusted across the columns of a window
+ * ({@code correction}); a column drifts when its default test says so: an adjusted p-value below
+ * {@code alpha}, or a distance at or above its threshold.
  *
- * <p>Metrics: {@code psi} and {@code drift_score} per {@code feature @ window}; {@code max_psi} per
- * feature (over windows); {@code drifted_share} per window and {@code last_window_drifted_share};
- * {@code score_psi} and {@code prediction_psi} per window, {@code max_score_psi}. Conditions should
+ * <p>The run is two steps: {@link #analyse} returns an {@link Analysis} (every statistic per column
+ * and window), {@link #present} turns it into measurements and evidence. Every statistic is a
+ * measurement at full precision with subject {@code feature=<column>&window=<label>}: continuous
+ * numeric columns (more than 5 distinct values) get {@code ks_d}, {@code ks_p}, {@code wasserstein};
+ * categorical ones (and numeric columns with at most 5 values) {@code chi2}, {@code chi2_p},
+ * {@code chi2_df}, {@code js}; every column {@code psi} and {@code drift_score}. Conditions should
  * use the effect sizes (PSI, distances): on large windows every p-value is tiny.
  *
  * @param features the columns to watch (empty = every feature)
- * @param bins PSI bins for numeric columns (reference quantiles, see {@code PsiBins})
- * @param alpha the significance level of p-value tests after correction
+ * @param bins PSI bins for numeric columns (reference quantiles, see {@code PsiBins}), in [2, 100]
+ * @param alpha the significance level of p-value tests after correction, in (0, 1)
  * @param correction the multiple-testing adjustment across the columns of a window
  * @param threshold a distance threshold overriding the default tests' 0.1, or NaN
- * @param top how many of the most drifted features get their distributions shown
+ * @param top how many of the most drifted features get their distributions shown, in [0, 50]
  */
 public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins, double alpha, MultipleTesting correction, double threshold,
     int top, boolean predictions) implements Check<CheckValue> {
 
-  static final String SCORE = "model score";
-  static final String DECISION = "model decision";
+  /** The subject name of the model's score ({@code feature=score}). */
+  static final String SCORE = "score";
+  /** The subject name of the model's decisions ({@code feature=prediction}). */
+  static final String DECISION = "prediction";
 
+  private static final SubjectShape FW = SubjectShape.of(Dim.FEATURE, Dim.WINDOW);
+
+  /** The metrics, published with the {@code drift.features} type. */
+  public static final MetricSet METRICS = MetricSet.of(
+      MetricDecl.of("psi", Direction.LOWER_IS_BETTER, "population stability index of a column in a window (feature=<column>&window=<label>; "
+          + "feature=score / feature=prediction for the model's outputs)").about(FW),
+      MetricDecl.of("drift_score", Direction.NEUTRAL, "the column's default-test score: a p-value (KS, chi-square, z) or a distance (normed Wasserstein, "
+          + "Jensen-Shannon)").about(FW),
+      MetricDecl.of("ks_d", Direction.LOWER_IS_BETTER, "two-sample Kolmogorov-Smirnov statistic D (continuous numeric columns)").about(FW),
+      MetricDecl.of("ks_p", Direction.HIGHER_IS_BETTER, "two-sample KS p-value, SciPy ks_2samp method auto, unadjusted").about(FW),
+      MetricDecl.of("wasserstein", Direction.LOWER_IS_BETTER, "first Wasserstein distance in the column's units (continuous numeric columns)").about(FW),
+      MetricDecl.of("chi2", Direction.LOWER_IS_BETTER, "chi-square homogeneity statistic, 2 x k, no continuity correction (categorical columns)").about(FW),
+      MetricDecl.of("chi2_p", Direction.HIGHER_IS_BETTER, "chi-square p-value, unadjusted").about(FW),
+      MetricDecl.of("chi2_df", Direction.NEUTRAL, "chi-square degrees of freedom").about(FW),
+      MetricDecl.of("js", Direction.LOWER_IS_BETTER, "Jensen-Shannon distance, natural log (categorical columns)").about(FW),
+      MetricDecl.of("max_psi", Direction.LOWER_IS_BETTER, "largest psi of a watched feature over the windows (feature=<column>)")
+          .about(SubjectShape.of(Dim.FEATURE)),
+      MetricDecl.of("max_score_psi", Direction.LOWER_IS_BETTER, "largest psi[feature=score&window=*] over the windows"),
+      MetricDecl.of("max_prediction_psi", Direction.LOWER_IS_BETTER, "largest psi[feature=prediction&window=*] over the windows"),
+      MetricDecl.of("drifted_share", Direction.LOWER_IS_BETTER, "share of watched features whose default test flags drift in a window")
+          .about(SubjectShape.of(Dim.WINDOW)),
+      MetricDecl.of("last_window_drifted_share", Direction.LOWER_IS_BETTER, "drifted_share of the last window"));
+
+  /** The parameters, published with the {@code drift.features} type. */
+  public static final List<ParamDecl> PARAMS = params();
+
+  private static List<ParamDecl> params() {
+    List<ParamDecl> ps = new ArrayList<>(WindowSpec.params(true, 30));
+    ps.add(ParamDecl.of("features", "column or list", "every feature", "the columns to watch (numeric or categorical)"));
+    ps.add(ParamDecl.of("bins", "integer in [2, 100]", "10", "reference-quantile PSI bins for numeric columns"));
+    ps.add(ParamDecl.of("alpha", "number in (0, 1)", "0.05", "significance level of the adjusted p-values"));
+    ps.add(ParamDecl.of("correction", "bh | holm | none", "bh", "multiple-testing adjustment across the columns of a window"));
+    ps.add(ParamDecl.of("threshold", "number > 0", "the default tests' 0.1", "distance threshold of the distance tests"));
+    ps.add(ParamDecl.of("top", "integer in [0, 50]", "3", "how many of the most drifted features get their distributions shown"));
+    ps.add(ParamDecl.of("predictions", "boolean", "true", "also watch the model's score and decisions (needs a label column)"));
+    return List.copyOf(ps);
+  }
+
+  /** The one validator of the parameters, for Java and YAML. */
   public FeatureDriftCheck {
     Objects.requireNonNull(spec, "spec");
     features = List.copyOf(features);
-    if (bins < 2 || bins > 100) {
-      throw new IllegalArgumentException("bins must be in [2, 100], got " + bins);
-    }
-    if (!(alpha > 0 && alpha < 1)) {
-      throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
-    }
+    ParamException.inRange("bins", bins, 2, 100);
+    ParamException.require(alpha > 0 && alpha < 1, "alpha", "alpha must be in (0, 1), got " + alpha);
     Objects.requireNonNull(correction, "correction");
-    if (!Double.isNaN(threshold) && !(threshold > 0)) {
-      throw new IllegalArgumentException("threshold must be positive, got " + threshold);
-    }
-    if (top < 0) {
-      throw new IllegalArgumentException("top must be at least 0, got " + top);
-    }
+    ParamException.require(Double.isNaN(threshold) || threshold > 0, "threshold", "threshold must be a positive distance, got " + threshold);
+    ParamException.inRange("top", top, 0, 50);
+  }
+
+  @Override
+  public MetricSet metrics() {
+    return METRICS;
   }
 
   @Override
@@ -92,27 +142,76 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     return Set.of();
   }
 
-  /** One watched column: how to read it from a table. */
-  private record Watched(String name, boolean numeric, List<String> levels) {}
+  /** One watched column: how to read it from a table; {@code name} is its subject's feature. */
+  record Watched(String name, boolean numeric, List<String> levels, boolean feature) {}
+
+  /**
+   * One window against its baseline.
+   *
+   * @param results per watched column, or null when a side has fewer than minRows rows
+   * @param adjusted the p-values adjusted across the columns
+   * @param drifted whether each column's default test flags drift
+   */
+  record WindowDrift(Segment window, Segment baseline, List<ColumnDrift> results, double[] adjusted, boolean[] drifted) {
+    boolean measured() {
+      return results != null;
+    }
+  }
+
+  /** What the feature drift analysis found, before any rendering. */
+  record Analysis(WindowPlan plan, List<Watched> columns, int nFeatures, List<WindowDrift> windows) {}
 
   @Override
   public CheckValue run(CheckContext ctx) {
+    return present(analyse(ctx));
+  }
+
+  /** Every statistic per watched column and window, with the default tests' verdicts. */
+  Analysis analyse(CheckContext ctx) {
     WindowPlan plan = WindowPlan.of(ctx.data(), ctx.reference(), spec);
     List<Watched> cols = new ArrayList<>();
     for (String f : features.isEmpty() ? ctx.schema().features().stream().map(ColumnSpec::name).toList() : features) {
       ColumnSpec c = ctx.schema().column(f);
-      cols.add(new Watched(f, !c.hasCategories(), c.categories()));
+      cols.add(new Watched(f, !c.hasCategories(), c.categories(), true));
     }
     int nFeatures = cols.size();
     if (predictions) {
       Predictions p = ctx.predictions(plan.last().table());
       if (p.scores() != null) {
-        cols.add(new Watched(SCORE, true, List.of()));
+        cols.add(new Watched(SCORE, true, List.of(), false));
       }
-      cols.add(new Watched(DECISION, false, ctx.label().categories()));
+      cols.add(new Watched(DECISION, false, ctx.label().categories(), false));
     }
     Map<Segment, Map<String, SortedSample>> sortedCache = new IdentityHashMap<>();
     DoubleSorter sorter = new DoubleSorter();
+    List<WindowDrift> out = new ArrayList<>();
+    for (int wi = 0; wi < plan.windows().size(); wi++) {
+      Segment w = plan.windows().get(wi);
+      Segment base = plan.baselines().get(wi);
+      ctx.progress("drift statistics: " + w.label());
+      if (w.size() < spec.minRows() || base.size() < spec.minRows()) {
+        out.add(new WindowDrift(w, base, null, null, null));
+        continue;
+      }
+      List<ColumnDrift> results = new ArrayList<>();
+      for (Watched col : cols) {
+        results.add(drift(ctx, col, base, w, sortedCache, sorter));
+      }
+      double[] q = correction.adjust(results.stream().mapToDouble(ColumnDrift::pValue).toArray());
+      boolean[] drifted = new boolean[results.size()];
+      for (int c = 0; c < results.size(); c++) {
+        ColumnDrift r = results.get(c);
+        drifted[c] = r.test().isPValue() ? q[c] < alpha : r.score() >= (Double.isNaN(threshold) ? r.test().defaultThreshold() : threshold);
+      }
+      out.add(new WindowDrift(w, base, List.copyOf(results), q, drifted));
+    }
+    return new Analysis(plan, List.copyOf(cols), nFeatures, List.copyOf(out));
+  }
+
+  /** Turns an analysis into measurements (every statistic at full precision) and evidence. */
+  CheckValue present(Analysis a) {
+    List<Watched> cols = a.columns();
+    int nFeatures = a.nFeatures();
     List<Measurement> ms = new ArrayList<>();
     List<List<Double>> heat = new ArrayList<>();
     for (int c = 0; c < cols.size(); c++) {
@@ -121,46 +220,31 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     double[] maxPsi = new double[cols.size()];
     String[] maxAt = new String[cols.size()];
     java.util.Arrays.fill(maxPsi, Double.NaN);
-    List<ColumnDrift> lastResults = null;
-    double[] lastQ = null;
-    boolean[] lastDrifted = null;
     List<String> windowLabels = new ArrayList<>();
-    for (int wi = 0; wi < plan.windows().size(); wi++) {
-      Segment w = plan.windows().get(wi);
-      Segment base = plan.baselines().get(wi);
+    WindowDrift lastWindow = a.windows().get(a.windows().size() - 1);
+    for (WindowDrift wd : a.windows()) {
+      Segment w = wd.window();
       windowLabels.add(w.label());
-      ctx.progress("drift statistics: " + w.label());
-      if (w.size() < spec.minRows() || base.size() < spec.minRows()) {
-        String why = "window " + w.label() + " has " + w.size() + " rows and its baseline " + base.size() + "; both need minRows " + spec.minRows();
+      boolean isLast = wd == lastWindow;
+      if (!wd.measured()) {
+        String why = "window " + w.label() + " has " + w.size() + " rows and its baseline " + wd.baseline().size() + "; both need minRows " + spec.minRows();
         for (int c = 0; c < cols.size(); c++) {
-          Watched col = cols.get(c);
-          ms.add(Measurement.inconclusive(psiMetric(col, c, nFeatures), subject(col, c, nFeatures, w), Double.NaN, w.size(), why));
+          ms.add(Measurement.inconclusive("psi", subject(cols.get(c), w), Double.NaN, w.size(), why));
           heat.get(c).add(Double.NaN);
         }
-        if (wi == plan.windows().size() - 1) {
-          ms.add(Measurement.inconclusive("last_window_drifted_share", "", Double.NaN, w.size(), why));
+        if (isLast) {
+          ms.add(Measurement.inconclusive("last_window_drifted_share", Subject.all(), Double.NaN, w.size(), why));
         }
-        ms.add(Measurement.inconclusive("drifted_share", w.label(), Double.NaN, w.size(), why));
+        ms.add(Measurement.inconclusive("drifted_share", Subject.window(w.label()), Double.NaN, w.size(), why));
         continue;
       }
-      List<ColumnDrift> results = new ArrayList<>();
-      for (Watched col : cols) {
-        results.add(drift(ctx, col, base, w, sortedCache, sorter));
-      }
-      double[] p = results.stream().mapToDouble(ColumnDrift::pValue).toArray();
-      double[] q = correction.adjust(p);
-      boolean[] drifted = new boolean[results.size()];
       int driftedFeatures = 0;
-      for (int c = 0; c < results.size(); c++) {
-        ColumnDrift r = results.get(c);
-        Watched col = cols.get(c);
-        drifted[c] = r.test().isPValue() ? q[c] < alpha : r.score() >= (Double.isNaN(threshold) ? r.test().defaultThreshold() : threshold);
-        if (drifted[c] && c < nFeatures) {
+      for (int c = 0; c < cols.size(); c++) {
+        ColumnDrift r = wd.results().get(c);
+        if (wd.drifted()[c] && c < nFeatures) {
           driftedFeatures++;
         }
-        String subj = subject(col, c, nFeatures, w);
-        ms.add(Measurement.of(psiMetric(col, c, nFeatures), subj, r.psi(), w.size()));
-        ms.add(Measurement.of(c < nFeatures ? "drift_score" : col.name().equals(SCORE) ? "score_drift" : "prediction_drift", subj, r.score(), w.size()));
+        statistics(ms, subject(cols.get(c), w), r, w.size());
         heat.get(c).add(r.psi());
         if (Double.isNaN(maxPsi[c]) || r.psi() > maxPsi[c]) {
           maxPsi[c] = r.psi();
@@ -168,18 +252,15 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
         }
       }
       double share = nFeatures == 0 ? 0 : (double) driftedFeatures / nFeatures;
-      ms.add(Measurement.of("drifted_share", w.label(), share, w.size()));
-      if (wi == plan.windows().size() - 1) {
-        ms.add(Measurement.of("last_window_drifted_share", "", share, w.size()));
-        lastResults = results;
-        lastQ = q;
-        lastDrifted = drifted;
+      ms.add(Measurement.of("drifted_share", Subject.window(w.label()), share, w.size()));
+      if (isLast) {
+        ms.add(Measurement.of("last_window_drifted_share", Subject.all(), share, w.size()));
       }
     }
     for (int c = 0; c < cols.size(); c++) {
       Watched col = cols.get(c);
-      String metric = c < nFeatures ? "max_psi" : col.name().equals(SCORE) ? "max_score_psi" : "max_prediction_psi";
-      String subj = c < nFeatures ? col.name() : "";
+      String metric = col.feature() ? "max_psi" : col.name().equals(SCORE) ? "max_score_psi" : "max_prediction_psi";
+      Subject subj = col.feature() ? Subject.feature(col.name()) : Subject.all();
       if (Double.isNaN(maxPsi[c])) {
         ms.add(Measurement.inconclusive(metric, subj, Double.NaN, 0, "no window has minRows " + spec.minRows() + " rows"));
       } else {
@@ -190,11 +271,12 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     List<String> rowLabels = cols.stream().map(Watched::name).toList();
     ev.add(new Evidence.Heatmap("PSI per feature and window (vs " + (spec.origin() == WindowSpec.Origin.FIXED ? "the reference period" : "the previous window") + ")",
         "feature", "window", rowLabels, windowLabels, heat, "PSI",
-        "Population stability index of each feature and of the model's outputs in each window; 0.1 is a moderate and 0.25 a large shift."));
+        "Population stability index of each feature and of the model's outputs (score, prediction) in each window; 0.1 is a moderate and 0.25 a large shift."));
     String summary;
-    if (lastResults != null) {
-      ev.add(lastWindowTable(plan.last(), cols, lastResults, lastQ, lastDrifted));
-      ev.addAll(topDistributions(plan.last(), cols, nFeatures, lastResults));
+    if (lastWindow.measured()) {
+      Segment last = lastWindow.window();
+      ev.add(lastWindowTable(last, lastWindow.results(), lastWindow.adjusted(), lastWindow.drifted()));
+      ev.addAll(topDistributions(last, nFeatures, lastWindow.results()));
       int worst = -1;
       for (int c = 0; c < nFeatures; c++) {
         if (!Double.isNaN(maxPsi[c]) && (worst < 0 || maxPsi[c] > maxPsi[worst])) {
@@ -203,30 +285,44 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       }
       int d = 0;
       for (int c = 0; c < nFeatures; c++) {
-        d += lastDrifted[c] ? 1 : 0;
+        d += lastWindow.drifted()[c] ? 1 : 0;
       }
-      summary = "In the last window (" + plan.last().label() + ") " + d + " of " + nFeatures + " features drifted by their default tests"
+      summary = "In the last window (" + last.label() + ") " + d + " of " + nFeatures + " features drifted by their default tests"
           + (worst >= 0 ? "; the largest PSI over all windows is " + cols.get(worst).name() + " " + fmt(maxPsi[worst]) + " (" + maxAt[worst] + ")" : "")
           + ".";
     } else {
       summary = "The last window has too few rows to measure drift.";
     }
-    ev.add(new Evidence.Note("Methods", plan.description() + " Numeric PSI uses " + bins + " reference-quantile bins (edges at reference[floor(j n / "
+    ev.add(new Evidence.Note("Methods", a.plan().description() + " Numeric PSI uses " + bins + " reference-quantile bins (edges at reference[floor(j n / "
         + bins + ")], bins (e_j-1, e_j], open at both ends); categorical PSI one bin per category; proportions below 1e-4 are raised to 1e-4. "
         + "KS p-values are exact below 10,000 = n*m pairs, else asymptotic; chi-square is the 2 x k homogeneity test without continuity correction. "
         + "Default test per column as Evidently chooses it: reference <= 1000 rows -> KS (numeric, > 5 values), chi-square (> 2 categories) or "
         + "z-test (2); larger -> Wasserstein normed by the reference SD (numeric) or Jensen-Shannon distance (natural log), drift at >= "
         + (Double.isNaN(threshold) ? "0.1" : fmt(threshold)) + ". p-values are adjusted across the columns of each window by " + correction
-        + " and compared with alpha " + fmt(alpha) + "."));
+        + " and compared with alpha " + fmt(alpha) + ". Every statistic is also a measurement at full precision (ks_d, ks_p, wasserstein, "
+        + "chi2, chi2_p, chi2_df, js, psi per feature and window)."));
     return new CheckValue(ms, ev, summary);
   }
 
-  private static String psiMetric(Watched col, int c, int nFeatures) {
-    return c < nFeatures ? "psi" : col.name().equals(SCORE) ? "score_psi" : "prediction_psi";
+  /** Every statistic that applies to the column, at full precision. */
+  private static void statistics(List<Measurement> ms, Subject s, ColumnDrift r, long n) {
+    ms.add(Measurement.of("psi", s, r.psi(), n));
+    ms.add(Measurement.of("drift_score", s, r.score(), n));
+    if (!Double.isNaN(r.ks())) {
+      ms.add(Measurement.of("ks_d", s, r.ks(), n));
+      ms.add(Measurement.of("ks_p", s, r.pValue(), n));
+      ms.add(Measurement.of("wasserstein", s, r.wasserstein(), n));
+    }
+    if (!Double.isNaN(r.chi2())) {
+      ms.add(Measurement.of("chi2", s, r.chi2(), n));
+      ms.add(Measurement.of("chi2_p", s, r.pValue(), n));
+      ms.add(Measurement.of("chi2_df", s, r.chi2Df(), n));
+      ms.add(Measurement.of("js", s, r.jensenShannon(), n));
+    }
   }
 
-  private static String subject(Watched col, int c, int nFeatures, Segment w) {
-    return c < nFeatures ? col.name() + " @ " + w.label() : w.label();
+  private static Subject subject(Watched col, Segment w) {
+    return Subject.feature(col.name()).with(Dim.WINDOW, w.label());
   }
 
   private ColumnDrift drift(CheckContext ctx, Watched col, Segment base, Segment w, Map<Segment, Map<String, SortedSample>> cache,
@@ -244,7 +340,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
   }
 
   private static double[] numeric(CheckContext ctx, Watched col, Segment s) {
-    double[] all = col.name().equals(SCORE) ? ctx.predictions(s.table()).scores() : s.table().numeric(col.name());
+    double[] all = !col.feature() ? ctx.predictions(s.table()).scores() : s.table().numeric(col.name());
     double[] out = new double[s.size()];
     int[] rows = s.rows();
     for (int i = 0; i < rows.length; i++) {
@@ -255,7 +351,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
 
   private static long[] counts(CheckContext ctx, Watched col, Segment s) {
     int[] codes;
-    if (col.name().equals(DECISION)) {
+    if (!col.feature()) {
       codes = ctx.predictions(s.table()).decisions();
     } else {
       Column.Categorical cat = s.table().categorical(col.name());
@@ -268,7 +364,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     return c;
   }
 
-  private Evidence.Table lastWindowTable(Segment last, List<Watched> cols, List<ColumnDrift> results, double[] q, boolean[] drifted) {
+  private Evidence.Table lastWindowTable(Segment last, List<ColumnDrift> results, double[] q, boolean[] drifted) {
     List<List<String>> rows = new ArrayList<>();
     List<Evidence.Cell> flagged = new ArrayList<>();
     for (int c = 0; c < results.size(); c++) {
@@ -287,7 +383,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
         rows, 0, flagged);
   }
 
-  private List<Evidence> topDistributions(Segment last, List<Watched> cols, int nFeatures, List<ColumnDrift> results) {
+  private List<Evidence> topDistributions(Segment last, int nFeatures, List<ColumnDrift> results) {
     List<Integer> order = new ArrayList<>();
     for (int c = 0; c < nFeatures; c++) {
       order.add(c);

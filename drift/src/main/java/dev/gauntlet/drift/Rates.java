@@ -1,5 +1,6 @@
 package dev.gauntlet.drift;
 
+import dev.gauntlet.harness.metric.Interval;
 import dev.gauntlet.harness.stats.Intervals;
 
 /**
@@ -39,8 +40,23 @@ record Rates(long n, long correct, long tp, long fp, long tn, long fn) {
     return n == 0 ? Double.NaN : (double) correct / n;
   }
 
+  /** The level of every accuracy interval of the temporal trial. */
+  static final double LEVEL = 0.95;
+
   double[] accuracyInterval() {
-    return Intervals.wilson(correct, n, 0.95);
+    return Intervals.wilson(correct, n, LEVEL);
+  }
+
+  /** The accuracy's Wilson interval at {@link #LEVEL}, as a value. */
+  Interval accuracyCi() {
+    double[] ci = accuracyInterval();
+    return Interval.of(ci[0], ci[1], LEVEL, Interval.Method.WILSON);
+  }
+
+  /** {@link #newcombe} as a value at {@link #LEVEL}. */
+  static Interval newcombeCi(Rates first, Rates second) {
+    double[] d = newcombe(first, second);
+    return Interval.of(d[0], d[1], LEVEL, Interval.Method.NEWCOMBE);
   }
 
   double selectionRate() {

@@ -5,12 +5,30 @@ import static dev.gauntlet.harness.check.MetricCondition.fmt;
 import dev.gauntlet.drift.detect.DriftDetector;
 import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Measurement;
+import dev.gauntlet.harness.metric.Direction;
+import dev.gauntlet.harness.metric.MetricDecl;
+import dev.gauntlet.harness.metric.Subject;
+import dev.gauntlet.harness.metric.Subject.Dim;
+import dev.gauntlet.harness.metric.SubjectShape;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Runs the default detectors over an error stream with a known change point, as measurements and evidence. */
 final class StreamRun {
   private StreamRun() {}
+
+  /** {@code detection_delay} per detector ({@code detector=<name>}). */
+  static final MetricDecl DETECTION_DELAY = MetricDecl.of("detection_delay", Direction.LOWER_IS_BETTER,
+      "rows from the true change to the detector's first alarm at or after it (detector=page-hinkley, ddm, adwin)").about(SubjectShape.of(Dim.DETECTOR));
+  /** {@code false_alarms} per detector. */
+  static final MetricDecl FALSE_ALARMS = MetricDecl.of("false_alarms", Direction.LOWER_IS_BETTER, "the detector's alarms before the true change")
+      .about(SubjectShape.of(Dim.DETECTOR));
+
+  /** The detector's subject name: {@code page-hinkley}, {@code ddm}, {@code adwin}. */
+  static String id(DriftDetector d) {
+    return d.name().substring(0, d.name().indexOf('(')).toLowerCase(Locale.ROOT);
+  }
 
   /**
    * Adds {@code detection_delay} (rows from the change to the first alarm at or after it;
@@ -32,13 +50,14 @@ final class StreamRun {
         }
       }
       String name = d.name().substring(0, d.name().indexOf('('));
+      Subject subject = Subject.detector(id(d));
       if (first < 0) {
-        ms.add(Measurement.inconclusive("detection_delay", name, Double.NaN, errors.length,
+        ms.add(Measurement.inconclusive("detection_delay", subject, Double.NaN, errors.length,
             name + " raised no alarm after the change at row " + changeAt));
       } else {
-        ms.add(Measurement.of("detection_delay", name, first - changeAt, errors.length));
+        ms.add(Measurement.of("detection_delay", subject, first - changeAt, errors.length));
       }
-      ms.add(Measurement.of("false_alarms", name, before, changeAt));
+      ms.add(Measurement.of("false_alarms", subject, before, changeAt));
       rows.add(List.of(d.name(), Integer.toString(alarms.length), before + "", first < 0 ? "none" : Integer.toString(first),
           first < 0 ? "not detected" : Integer.toString(first - changeAt)));
       text.append(' ').append(name).append(first < 0 ? " did not detect it" : " detected it after " + (first - changeAt) + " rows").append(';');

@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import dev.gauntlet.harness.metric.Subject;
+import dev.gauntlet.harness.metric.Subject.Dim;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,11 +71,11 @@ class CompasTemporalTest {
         ok += (Integer.parseInt(f[decile]) >= 5 ? 1 : 0) == Integer.parseInt(f[recid]) ? 1 : 0;
       }
     }
-    Measurement q1 = find(v, "accuracy", "2014Q1");
+    Measurement q1 = find(v, "accuracy", Subject.window("2014Q1"));
     assertEquals(n, q1.n());
     assertEquals((double) ok / n, q1.value(), 1e-12);
     assertTrue(q1.value() > 0.55 && q1.value() < 0.75, "COMPAS accuracy is about 0.65 (ProPublica): " + q1.value());
-    assertTrue(v.measurements().stream().anyMatch(m -> m.metric().equals("accuracy") && m.subject().equals("2014Q4 race=African-American")));
+    assertTrue(v.measurements().stream().anyMatch(m -> m.metric().equals("accuracy") && m.subject().equals(Subject.slice("race", "African-American").with(Dim.WINDOW, "2014Q4"))));
   }
 
   /** Splits one CSV line, keeping commas inside double quotes (charge descriptions have them). */

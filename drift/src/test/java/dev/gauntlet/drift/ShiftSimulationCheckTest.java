@@ -12,6 +12,8 @@ import dev.gauntlet.harness.check.CheckValue;
 import dev.gauntlet.harness.data.Table;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import dev.gauntlet.harness.metric.Subject;
+import dev.gauntlet.harness.metric.Subject.Dim;
 import org.junit.jupiter.api.Test;
 
 class ShiftSimulationCheckTest {
@@ -24,11 +26,11 @@ class ShiftSimulationCheckTest {
     CheckValue v = c.run(DriftData.context(EXACT, null));
     int n = EXACT.rowCount();
     // An exact model loses the rows in the top s share of x: accuracy 1 - floor(s n) / n.
-    assertEquals(1.0, find(v, "accuracy", "severity=0").value());
-    assertEquals(1 - Math.floor(0.25 * n) / n, find(v, "accuracy", "severity=0.25").value(), 1e-12);
-    assertEquals(0.5, find(v, "accuracy", "severity=0.5").value(), 1.0 / n);
-    assertEquals(0.0, find(v, "accuracy", "severity=1").value(), 1e-12);
-    assertEquals(1.0, find(v, "max_accuracy_drop", "").value(), 1e-12);
+    assertEquals(1.0, find(v, "accuracy", Subject.severity(0)).value());
+    assertEquals(1 - Math.floor(0.25 * n) / n, find(v, "accuracy", Subject.severity(0.25)).value(), 1e-12);
+    assertEquals(0.5, find(v, "accuracy", Subject.severity(0.5)).value(), 1.0 / n);
+    assertEquals(0.0, find(v, "accuracy", Subject.severity(1)).value(), 1e-12);
+    assertEquals(1.0, find(v, "max_accuracy_drop", Subject.all()).value(), 1e-12);
   }
 
   @Test
@@ -80,10 +82,10 @@ class ShiftSimulationCheckTest {
     ShiftSimulationCheck c = new ShiftSimulationCheck("concept", t -> Shift.Concept.on(t, "x"), new double[] {0, 1}, Simulator.Onset.SUDDEN, 0.5,
         0.1, 0.5, 10);
     CheckValue v = c.run(DriftData.context(EXACT, null));
-    for (String d : new String[] {"Page-Hinkley", "DDM", "ADWIN"}) {
-      assertNull(find(v, "detection_delay", d).inconclusive(), d);
-      assertTrue(find(v, "detection_delay", d).value() < 300, d + " delay " + find(v, "detection_delay", d).value());
-      assertEquals(0.0, find(v, "false_alarms", d).value(), d + ": an exact model makes no error before the change");
+    for (String d : new String[] {"page-hinkley", "ddm", "adwin"}) {
+      assertNull(find(v, "detection_delay", Subject.detector(d)).inconclusive(), d);
+      assertTrue(find(v, "detection_delay", Subject.detector(d)).value() < 300, d + " delay " + find(v, "detection_delay", Subject.detector(d)).value());
+      assertEquals(0.0, find(v, "false_alarms", Subject.detector(d)).value(), d + ": an exact model makes no error before the change");
     }
   }
 }

@@ -12,12 +12,14 @@ import dev.gauntlet.harness.check.CheckValue;
 import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Measurement;
 import java.util.List;
+import dev.gauntlet.harness.metric.Subject;
+import dev.gauntlet.harness.metric.Subject.Dim;
 import org.junit.jupiter.api.Test;
 
 class TemporalHoldoutCheckTest {
   static final DriftData DATA = new DriftData(200, 0.0, 1);
 
-  static Measurement find(CheckValue v, String metric, String subject) {
+  static Measurement find(CheckValue v, String metric, Subject subject) {
     return v.measurements().stream().filter(m -> m.metric().equals(metric) && m.subject().equals(subject)).findFirst()
         .orElseThrow(() -> new AssertionError("no " + metric + "[" + subject + "]"));
   }
@@ -42,16 +44,16 @@ class TemporalHoldoutCheckTest {
   @Test
   void monthlyWindowsAfterATwelveMonthReferenceShowTheDecayAndWhomItHits() {
     CheckValue v = check(WindowUnit.MONTH, 12, 30).run(DriftData.context(DATA.table, null));
-    assertEquals(1.0, find(v, "reference_accuracy", "").value(), "the model is exact in the first year by construction");
-    assertEquals(accuracy("2024-03", "2024-04", null), find(v, "accuracy", "2024-03").value(), 1e-12);
-    assertEquals(accuracy("2024-12", "2025", "A"), find(v, "accuracy", "2024-12 g=A").value(), 1e-12);
-    Measurement last = find(v, "last_window_accuracy_drop", "");
+    assertEquals(1.0, find(v, "reference_accuracy", Subject.all()).value(), "the model is exact in the first year by construction");
+    assertEquals(accuracy("2024-03", "2024-04", null), find(v, "accuracy", Subject.window("2024-03")).value(), 1e-12);
+    assertEquals(accuracy("2024-12", "2025", "A"), find(v, "accuracy", Subject.slice("g", "A").with(Dim.WINDOW, "2024-12")).value(), 1e-12);
+    Measurement last = find(v, "last_window_accuracy_drop", Subject.all());
     assertEquals(1.0 - accuracy("2024-12", "2025", null), last.value(), 1e-12);
     assertTrue(last.lower() <= last.value() && last.value() <= last.upper(), "Newcombe interval brackets the drop");
     // Group A is wrong for 0 < x <= 1 (P = 0.3413 under N(0,1)); group B is untouched.
-    assertTrue(find(v, "group_last_window_accuracy_drop", "g=A").value() > 0.2);
-    assertEquals(0.0, find(v, "group_last_window_accuracy_drop", "g=B").value(), 1e-12);
-    assertEquals(0.0, find(v, "windows_until_retrain", "").value(), "the last window is already below the floor");
+    assertTrue(find(v, "group_last_window_accuracy_drop", Subject.slice("g", "A")).value() > 0.2);
+    assertEquals(0.0, find(v, "group_last_window_accuracy_drop", Subject.slice("g", "B")).value(), 1e-12);
+    assertEquals(0.0, find(v, "windows_until_retrain", Subject.all()).value(), "the last window is already below the floor");
     long windows = v.measurements().stream().filter(m -> m.metric().equals("accuracy_drop")).count();
     assertEquals(12, windows);
     assertTrue(v.evidence().stream().anyMatch(e -> e instanceof Evidence.Chart c && c.title().startsWith("Accuracy per window by g")));
@@ -62,10 +64,10 @@ class TemporalHoldoutCheckTest {
     CheckValue fromWindows = check(WindowUnit.QUARTER, 4, 30).run(DriftData.context(DATA.table, null));
     CheckValue fromTable = check(WindowUnit.QUARTER, 0, 30).run(DriftData.context(DATA.secondYear(), DATA.firstYear()));
     for (String q : List.of("2024Q1", "2024Q2", "2024Q3", "2024Q4")) {
-      assertEquals(find(fromWindows, "accuracy_drop", q).value(), find(fromTable, "accuracy_drop", q).value(), 1e-12, q);
+      assertEquals(find(fromWindows, "accuracy_drop", Subject.window(q)).value(), find(fromTable, "accuracy_drop", Subject.window(q)).value(), 1e-12, q);
       assertEquals(accuracy(q.replace("Q1", "-01").replace("Q2", "-04").replace("Q3", "-07").replace("Q4", "-10"),
           q.replace("2024Q1", "2024-04").replace("2024Q2", "2024-07").replace("2024Q3", "2024-10").replace("2024Q4", "2025"), null),
-          find(fromTable, "accuracy", q).value(), 1e-12, q);
+          find(fromTable, "accuracy", Subject.window(q)).value(), 1e-12, q);
     }
   }
 
@@ -73,8 +75,8 @@ class TemporalHoldoutCheckTest {
   void tooSmallWindowsAreInconclusiveNeverPassing() {
     CheckValue v = check(WindowUnit.WEEK, 52, 1000).run(DriftData.context(DATA.table, DATA.firstYear().select(new int[] {0})));
     assertTrue(v.measurements().stream().filter(m -> m.metric().equals("accuracy_drop")).allMatch(m -> m.inconclusive() != null));
-    assertNotNull(find(v, "windows_until_retrain", "").inconclusive());
-    assertNotNull(find(v, "last_window_accuracy_drop", "").inconclusive());
+    assertNotNull(find(v, "windows_until_retrain", Subject.all()).inconclusive());
+    assertNotNull(find(v, "last_window_accuracy_drop", Subject.all()).inconclusive());
   }
 
   @Test

@@ -90,7 +90,7 @@ public sealed interface Shift {
   record Prior(int positive, double target) implements Shift {
     public Prior {
       if (!(target > 0 && target < 1)) {
-        throw new IllegalArgumentException("target prior must be in (0, 1), got " + target);
+        throw new dev.gauntlet.harness.metric.ParamException("target", "target (the positive share at severity 1) must be in (0, 1), got " + target);
       }
     }
 

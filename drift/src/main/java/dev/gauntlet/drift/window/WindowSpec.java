@@ -3,6 +3,11 @@ package dev.gauntlet.drift.window;
 import dev.gauntlet.harness.config.ConfigNode;
 import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.data.Schema;
+import dev.gauntlet.harness.metric.ParamDecl;
+import dev.gauntlet.harness.metric.ParamException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -28,28 +33,41 @@ public record WindowSpec(String time, WindowUnit unit, int rowsPerWindow, int re
     ROLLING
   }
 
+  /** The one validator of the window parameters, for Java and YAML (a {@link ParamException} names the YAML key). */
   public WindowSpec {
-    if (time == null || time.isBlank()) {
-      throw new IllegalArgumentException("time column must be named");
+    ParamException.require(time != null && !time.isBlank(), "time", "the time column must be named");
+    Objects.requireNonNull(unit, "unit");
+    Objects.requireNonNull(origin, "origin");
+    if (unit == WindowUnit.ROWS) {
+      ParamException.require(rowsPerWindow >= 1, "rows", "rows per window must be at least 1, got " + rowsPerWindow);
+    } else {
+      ParamException.require(rowsPerWindow == 0, "rows", "'rows' applies only to window: rows");
     }
-    if (unit == WindowUnit.ROWS ? rowsPerWindow < 1 : rowsPerWindow != 0) {
-      throw new IllegalArgumentException("rowsPerWindow must be >= 1 for row windows and 0 otherwise, got " + rowsPerWindow + " with " + unit);
-    }
-    if (referenceWindows < -1) {
-      throw new IllegalArgumentException("referenceWindows must be -1 (auto), 0 (reference table) or a count, got " + referenceWindows);
-    }
-    if (minRows < 1) {
-      throw new IllegalArgumentException("minRows must be at least 1, got " + minRows);
-    }
+    ParamException.require(referenceWindows >= -1, "reference",
+        "reference must be auto, table, or a number of leading windows (at least 1), got " + referenceWindows);
+    ParamException.require(minRows >= 1, "minRows", "minRows must be at least 1, got " + minRows);
   }
 
-  /** The parameter names {@link #parse} reads. */
-  public static final String[] KEYS = {"time", "window", "rows", "reference", "origin", "minRows"};
+  /** The window parameters as data, {@code origin} included when {@code withOrigin}. */
+  public static List<ParamDecl> params(boolean withOrigin, int defaultMinRows) {
+    List<ParamDecl> out = new ArrayList<>();
+    out.add(ParamDecl.of("time", "timestamp column", "the schema's time column", "the column that orders rows in time"));
+    out.add(ParamDecl.of("window", "day | week | month | quarter | rows", "month", "the window length"));
+    out.add(ParamDecl.of("rows", "integer >= 1", "none (required with window: rows)", "rows per window when window is rows"));
+    out.add(ParamDecl.of("reference", "auto | table | integer >= 1", "auto",
+        "the reference period: the suite's reference table, or that many leading windows; auto = the table when there is one, else the first half"));
+    if (withOrigin) {
+      out.add(ParamDecl.of("origin", "fixed | rolling", "fixed", "compare each window with the reference period, or with the window before"));
+    }
+    out.add(ParamDecl.of("minRows", "integer >= 1", Integer.toString(defaultMinRows), "windows (and groups) with fewer rows are INCONCLUSIVE"));
+    return List.copyOf(out);
+  }
 
   /**
    * Reads {@code time}, {@code window} (day, week, month, quarter, rows), {@code rows},
    * {@code reference} (auto, table, or a number of leading windows), {@code origin} (fixed,
-   * rolling) and {@code minRows}, validating them against the schema.
+   * rolling) and {@code minRows}, checking the time column against the schema; the ranges are
+   * the record's (a {@link ParamException} the YAML binding anchors at the key).
    */
   public static WindowSpec parse(ConfigNode params, Schema schema, int defaultMinRows) {
     String time;
@@ -69,11 +87,8 @@ public record WindowSpec(String time, WindowUnit unit, int rowsPerWindow, int re
     if (unit == WindowUnit.ROWS) {
       ConfigNode r = params.opt("rows").orElseThrow(() -> params.error("window: rows needs 'rows:' (rows per window)"));
       rows = r.asInt();
-      if (rows < 1) {
-        throw r.error("rows per window must be at least 1, got " + rows);
-      }
     } else if (params.has("rows")) {
-      throw params.get("rows").error("'rows' applies only to window: rows");
+      rows = Math.max(1, params.get("rows").asInt()); // any value is out of place: the record says so at the node
     }
     int ref = -1;
     Optional<ConfigNode> rn = params.opt("reference");
@@ -84,15 +99,13 @@ public record WindowSpec(String time, WindowUnit unit, int rowsPerWindow, int re
       } else if (!s.equals("auto")) {
         ref = rn.get().asInt();
         if (ref < 1) {
-          throw rn.get().error("reference must be auto, table, or a number of leading windows (at least 1), got " + ref);
+          // In YAML a count below 1 is out of range (0 and -1 are the record's codes for table and auto).
+          throw new ParamException("reference", "reference must be auto, table, or a number of leading windows (at least 1), got " + ref);
         }
       }
     }
     Origin origin = params.opt("origin").map(n -> n.asEnum(Origin.class)).orElse(Origin.FIXED);
     int minRows = params.integer("minRows", defaultMinRows);
-    if (minRows < 1) {
-      throw params.get("minRows").error("minRows must be at least 1, got " + minRows);
-    }
     return new WindowSpec(time, unit, rows, ref, origin, minRows);
   }
 }
