@@ -40,7 +40,8 @@ public record Verdict(boolean passed, String headline, List<Blocker> blockers, M
     }
   }
 
-  /** One line per blocking check: {@code Title [id]: reason}. */
+  /** One line per blocking check: {@code Title [id]: reason} (also in report.json, for readers of the lines). */
+  @com.fasterxml.jackson.annotation.JsonProperty("reasons")
   public List<String> reasons() {
     return blockers.stream().map(Blocker::line).toList();
   }
