@@ -203,6 +203,11 @@ public final class HtmlReport {
     if (p.reference() != null) {
       notes.addAll(p.reference().notes());
     }
+    for (dev.gauntlet.harness.run.DeterminismProbe d : p.determinism()) {
+      if (!d.outcome().equals("deterministic")) {
+        notes.add("Determinism probe of the " + d.role() + " model '" + d.model() + "': " + d.outcome() + "; " + d.detail());
+      }
+    }
     prov.put("notes", notes);
     List<Map<String, String>> timings = new ArrayList<>();
     for (CheckResult c : r.checks()) {
