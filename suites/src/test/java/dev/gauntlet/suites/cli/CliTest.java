@@ -172,6 +172,34 @@ class CliTest {
   }
 
   @Test
+  void anUnknownMetricIsExit2AtItsPlaceBeforeTheDataIsRead() throws Exception {
+    Files.writeString(work.resolve("t.schema.yaml"), dev.gauntlet.harness.run.RunFixtures.SCHEMA_YAML);
+    Path s = work.resolve("typo.yaml");
+    Files.writeString(s, """
+        name: typo
+        model: {type: dl4j, path: no-such-model.zip}
+        data: {path: no-such-data.csv, schema: t.schema.yaml}
+        checks:
+          - type: performance
+            conditions:
+              - {metric: acuracy, atLeast: 0.8}
+          - id: sliced
+            type: performance
+            conditions:
+              - {metric: accuracy, subject: sex=F, atLeast: 0.8}
+        """);
+    Run r = cli("audit", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--quiet");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("typo.yaml:7:") && r.err().contains("Did you mean 'accuracy'?") && r.err().contains("balanced_accuracy"), r.err());
+    assertFalse(r.err().contains("no-such-data.csv") || r.err().contains("no-such-model.zip"), "the metric error wins: " + r.err());
+    assertFalse(Files.exists(work.resolve("out")));
+    Files.writeString(s, Files.readString(s).replace("acuracy", "accuracy"));
+    r = cli("audit", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--quiet");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("typo.yaml:11:") && r.err().contains("sex=F"), "the wrong subject shape, at its node: " + r.err());
+  }
+
+  @Test
   void unknownCheckTypeListsTheKnownOnes() throws Exception {
     String text = Files.readString(suite).replace("type: performance", "type: perfomance");
     Run r = auditBad("suite.yaml", text);
