@@ -116,6 +116,21 @@ public class ReportAgreementTest {
   }
 
   @Test
+  void theJUnitEntryPointGivesReplayInstructionsOnlyForBlockingChecks() {
+    dev.gauntlet.harness.run.CheckResult rob = ReportFixtures.richChecks().get(1); // required FAIL with a Replay note
+    dev.gauntlet.harness.run.CheckResult advisory = new dev.gauntlet.harness.run.CheckResult(rob.id(), rob.title(), rob.trial(), rob.description(),
+        false, rob.outcome(), rob.summary(), rob.conditions(), rob.findings(), rob.measurements(), rob.baselineMeasurements(), rob.evidence(),
+        rob.error(), null, rob.durationMillis());
+    var noise = ReportFixtures.richChecks().get(5); // ERROR: the gate fails
+    String blocking = dev.gauntlet.harness.junit.Gauntlet.failureMessage(SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "s", Gate.standard(),
+        List.of(rob, noise), ReportFixtures.provenance(false, null)), null);
+    assertTrue(blocking.contains("\n  robustness: ./gauntlet audit"), blocking);
+    String notBlocking = dev.gauntlet.harness.junit.Gauntlet.failureMessage(SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "s", Gate.standard(),
+        List.of(advisory, noise), ReportFixtures.provenance(false, null)), null);
+    assertTrue(!notBlocking.contains("robustness: ./gauntlet audit"), "an advisory FAIL does not stop promotion, so no replay: " + notBlocking);
+  }
+
+  @Test
   void advisoryFailureAloneDoesNotFailAnyFormat() {
     var cs = List.of(ReportFixtures.richChecks().get(0), ReportFixtures.richChecks().get(3)); // accuracy PASS, decay advisory FAIL
     SuiteResult r = SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "advisory", Gate.standard(), cs, ReportFixtures.provenance(true, "x"));
