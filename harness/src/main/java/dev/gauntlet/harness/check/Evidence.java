@@ -65,8 +65,10 @@ public sealed interface Evidence {
    *
    * @param band an acceptable band drawn behind the data (e.g. the four-fifths band), or null
    * @param alt a text alternative that states what the chart shows
+   * @param kind line or bar; written to report.json as {@code chartKind}, since {@code kind} names
+   *     the evidence type there
    */
-  record Chart(String title, ChartKind kind, String xLabel, String yLabel, List<Series> series, Band band, String alt) implements Evidence {
+  record Chart(String title, @com.fasterxml.jackson.annotation.JsonProperty("chartKind") ChartKind kind, String xLabel, String yLabel, List<Series> series, Band band, String alt) implements Evidence {
     public Chart {
       Objects.requireNonNull(kind, "kind");
       series = List.copyOf(series);

@@ -272,6 +272,19 @@ public final class ConfigNode {
     return this;
   }
 
+  /** This mapping without {@code key} (positions kept), e.g. to strip a common key before a provider reads the rest. */
+  public ConfigNode without(String key) {
+    mapping(); // fails unless this is a mapping
+    MappingNode m = (MappingNode) node;
+    List<NodeTuple> kept = new ArrayList<>();
+    for (NodeTuple t : m.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key))) {
+        kept.add(t);
+      }
+    }
+    return new ConfigNode(file, new MappingNode(m.getTag(), true, kept, m.getStartMark(), m.getEndMark(), m.getFlowStyle()), path);
+  }
+
   public boolean has(String key) {
     return mapping().containsKey(key);
   }

@@ -143,6 +143,8 @@ public final class SuiteLoader {
     say.accept("Loading model");
     ModelUnderTest model = loadModel(root.get("model"), base, schema);
     ModelUnderTest baseline = root.opt("baseline").map(n -> loadModel(n, base, schema)).orElse(null);
+    boolean modelDeterministic = root.get("model").bool("deterministic", true);
+    boolean baselineDeterministic = root.opt("baseline").map(n -> n.bool("deterministic", true)).orElse(true);
 
     double threshold = 0.5;
     Optional<ConfigNode> decision = root.opt("decision");
@@ -162,7 +164,7 @@ public final class SuiteLoader {
 
     try {
       return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file.toString(),
-          Artifact.of(schemaPath, "schema file"), limit);
+          Artifact.of(schemaPath, "schema file"), limit, modelDeterministic, baselineDeterministic);
     } catch (IllegalArgumentException e) {
       throw root.error(e.getMessage());
     }
@@ -180,7 +182,16 @@ public final class SuiteLoader {
     }
   }
 
-  private ModelUnderTest loadModel(ConfigNode node, Path base, Schema schema) {
+  /**
+   * Loads a model node. {@code deterministic} is a key every model type takes (whether the model
+   * gives the same predictions for the same input; read by {@link #load}); it is stripped before
+   * the provider reads the rest.
+   */
+  private ModelUnderTest loadModel(ConfigNode full, Path base, Schema schema) {
+    if (full.has("deterministic")) {
+      full.get("deterministic").asBoolean();
+    }
+    ConfigNode node = full.without("deterministic");
     String type = node.text("type");
     ModelProvider p = modelTypes.get(type);
     if (p == null) {

@@ -1,7 +1,6 @@
 package dev.gauntlet.harness.junit;
 
 import dev.gauntlet.harness.check.Evidence;
-import dev.gauntlet.harness.check.Outcome;
 import dev.gauntlet.harness.config.SuiteLoader;
 import dev.gauntlet.harness.report.ReportWriter;
 import dev.gauntlet.harness.report.Text;
@@ -76,7 +75,7 @@ public final class Gauntlet {
       sb.append("\n  - ").append(reason);
     }
     for (CheckResult c : r.checks()) {
-      boolean failing = c.findings().stream().anyMatch(f -> f.outcome() == Outcome.FAIL || f.outcome() == Outcome.ERROR);
+      boolean failing = c.blocks(); // decided by the gate: an advisory FAIL does not stop promotion
       for (Evidence e : c.evidence()) {
         // checks that can be replayed (perturbation properties) attach a note titled "Replay"
         if (failing && e instanceof Evidence.Note n && n.title().startsWith("Replay")) {

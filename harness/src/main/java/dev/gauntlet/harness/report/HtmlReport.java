@@ -202,6 +202,7 @@ public final class HtmlReport {
     prov.put("os", p.os() + " (" + p.arch() + ", " + p.processors() + " processors, OMP_NUM_THREADS=" + p.ompNumThreads() + ")");
     prov.put("startedAt", p.startedAt());
     prov.put("duration", seconds(p.durationMillis()));
+    prov.put("timeLimit", p.checkTimeLimitSeconds() + " s per check on each model (limits.checkSeconds); a check still running then is abandoned as ERROR");
     prov.put("command", p.command() == null ? "" : p.command());
     prov.put("suiteFile", p.suiteFile() == null ? "(built in Java)" : p.suiteFile());
     prov.put("suiteText", p.suiteText() == null ? "" : p.suiteText());
@@ -213,6 +214,11 @@ public final class HtmlReport {
     }
     if (p.reference() != null) {
       notes.addAll(p.reference().notes());
+    }
+    for (dev.gauntlet.harness.run.DeterminismProbe d : p.determinism()) {
+      if (!d.outcome().equals("deterministic")) {
+        notes.add("Determinism probe of the " + d.role() + " model '" + d.model() + "': " + d.outcome() + "; " + d.detail());
+      }
     }
     prov.put("notes", notes);
     List<Map<String, String>> timings = new ArrayList<>();

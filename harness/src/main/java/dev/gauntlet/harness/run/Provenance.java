@@ -2,6 +2,7 @@ package dev.gauntlet.harness.run;
 
 import dev.gauntlet.harness.data.DataSource;
 import dev.gauntlet.harness.model.Artifact;
+import java.util.List;
 
 /**
  * Where a result came from, enough to reproduce it.
@@ -10,6 +11,7 @@ import dev.gauntlet.harness.model.Artifact;
  * @param durationMillis wall time of the whole run (volatile)
  * @param command the command line that reproduces the run
  * @param checkTimeLimitSeconds the per-check time limit the run used
+ * @param determinism what the determinism probe found for each model (see {@link DeterminismProbe})
  */
 public record Provenance(
     String harnessVersion,
@@ -30,8 +32,13 @@ public record Provenance(
     String suiteText,
     String command,
     long checkTimeLimitSeconds,
+    List<DeterminismProbe> determinism,
     String startedAt,
     long durationMillis) {
+
+  public Provenance {
+    determinism = determinism == null ? List.of() : List.copyOf(determinism);
+  }
 
   /** The harness version from the build, or "dev" when run from classes. */
   public static String currentHarnessVersion() {

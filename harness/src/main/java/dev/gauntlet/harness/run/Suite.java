@@ -19,6 +19,9 @@ import java.util.Set;
  * @param file the suite file, or null
  * @param schema the schema file's identity, or null
  * @param checkTimeLimit how long one check may run on one model before it is abandoned as ERROR
+ * @param modelDeterministic whether the candidate is expected to give the same predictions for the
+ *     same input (default true; a model that does not is an ERROR, see {@link DeterminismProbe})
+ * @param baselineDeterministic the same for the baseline
  */
 public record Suite(
     String name,
@@ -33,7 +36,9 @@ public record Suite(
     String text,
     String file,
     Artifact schema,
-    java.time.Duration checkTimeLimit) {
+    java.time.Duration checkTimeLimit,
+    boolean modelDeterministic,
+    boolean baselineDeterministic) {
 
   /** The default per-check time limit. */
   public static final java.time.Duration DEFAULT_CHECK_TIME_LIMIT = java.time.Duration.ofMinutes(30);
@@ -90,6 +95,8 @@ public record Suite(
     private Gate gate = Gate.standard();
     private final List<CheckSpec<?>> checks = new ArrayList<>();
     private java.time.Duration checkTimeLimit = DEFAULT_CHECK_TIME_LIMIT;
+    private boolean modelDeterministic = true;
+    private boolean baselineDeterministic = true;
 
     private Builder(String name) {
       this.name = name;
@@ -136,13 +143,29 @@ public record Suite(
       return this;
     }
 
+    /**
+     * Whether the candidate is expected to be deterministic (default true): {@code false} accepts a
+     * model whose predictions differ on the same input, and the report notes it.
+     */
+    public Builder deterministic(boolean expected) {
+      this.modelDeterministic = expected;
+      return this;
+    }
+
+    /** Whether the baseline is expected to be deterministic (default true). */
+    public Builder baselineDeterministic(boolean expected) {
+      this.baselineDeterministic = expected;
+      return this;
+    }
+
     public Builder check(CheckSpec<?> c) {
       checks.add(c);
       return this;
     }
 
     public Suite build() {
-      return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, null, null, null, checkTimeLimit);
+      return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, null, null, null, checkTimeLimit,
+          modelDeterministic, baselineDeterministic);
     }
   }
 }

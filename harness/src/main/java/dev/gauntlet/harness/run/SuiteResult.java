@@ -10,7 +10,7 @@ import java.util.List;
  */
 public record SuiteResult(int schemaVersion, String suite, Verdict verdict, List<CheckResult> checks, Provenance provenance) {
   /** The current report.json format version; bumped on incompatible changes. */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   public SuiteResult {
     checks = List.copyOf(checks);

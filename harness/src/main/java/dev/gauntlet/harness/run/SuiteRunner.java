@@ -41,6 +41,11 @@ import java.util.function.Consumer;
  * report shows everything that could be measured. The candidate and the baseline are run the same
  * way and fail the same way: a baseline that could not be measured is an ERROR of every change
  * condition ({@code maxDrop}, {@code maxRise}), never "no baseline".
+ *
+ * <p>Before the checks, each runnable model predicts a probe batch twice (see {@link
+ * DeterminismProbe}); a model whose predictions differ, and that the suite does not declare
+ * {@code deterministic: false}, adds a required {@code model-determinism} (or {@code
+ * baseline-determinism}) check that is ERROR, so the gate fails and the report says why.
  */
 public final class SuiteRunner {
   /** How often the console hears that a long check is still running. */
@@ -69,6 +74,17 @@ public final class SuiteRunner {
     Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Caches caches = new Caches();
     List<CheckResult> results = new ArrayList<>();
+    List<DeterminismProbe> probes = new ArrayList<>();
+    CheckResult nd = probe(suite, false, suite.model(), suite.modelDeterministic(), caches, probes);
+    if (nd != null) {
+      results.add(suite.gate().annotate(nd));
+    }
+    if (suite.baseline() != null) {
+      nd = probe(suite, true, suite.baseline(), suite.baselineDeterministic(), caches, probes);
+      if (nd != null) {
+        results.add(suite.gate().annotate(nd));
+      }
+    }
     int i = 0;
     for (CheckSpec<?> spec : suite.checks()) {
       i++;
@@ -98,9 +114,90 @@ public final class SuiteRunner {
         suite.text(),
         command,
         suite.checkTimeLimit().toSeconds(),
+        probes,
         started.toString(),
         millis);
     return new SuiteResult(SuiteResult.SCHEMA_VERSION, suite.name(), decision.verdict(), decision.results(), prov);
+  }
+
+  /**
+   * Predicts the probe batch twice with one model and compares exactly. Returns the ERROR check
+   * when the predictions differ and the suite expects the model to be deterministic, else null;
+   * adds what it found to {@code probes}.
+   */
+  private CheckResult probe(Suite suite, boolean isBaseline, ModelUnderTest m, boolean expected, Caches caches, List<DeterminismProbe> probes) {
+    String role = isBaseline ? "baseline" : "candidate";
+    long t0 = System.nanoTime();
+    int k = Math.min(DeterminismProbe.ROWS, suite.data().rowCount());
+    if (m.precomputed().isPresent() || !m.can(Capability.PREDICT) || k == 0) {
+      probes.add(new DeterminismProbe(role, m.name(), expected, "skipped", 0, Double.NaN, -1,
+          k == 0 ? "the evaluation data has no rows" : "the model's predictions are columns of the data; it is not run"));
+      return null;
+    }
+    progress.accept("Determinism probe: " + role + " model on the first " + k + " evaluation rows, twice");
+    CheckContext ctx = new CheckContext(m, isBaseline, suite.data(), suite.reference(), 0, suite.threshold(), null, outputDir,
+        isBaseline ? caches.baseline : caches.candidate);
+    Run<double[][][]> r = timed(() -> {
+      double[][] x = java.util.Arrays.copyOfRange(ctx.encode(suite.data()), 0, k);
+      double[][] a = ctx.predictBatched(deepCopy(x));
+      double[][] b = ctx.predictBatched(deepCopy(x));
+      return new double[][][] {a, b};
+    }, role + "-determinism", "determinism probe of the " + role + " model", suite.checkTimeLimit(), caches);
+    if (r.error() != null) {
+      probes.add(new DeterminismProbe(role, m.name(), expected, "failed", k, Double.NaN, -1,
+          "the probe could not run (the checks that run the model report it): " + r.error()));
+      return null;
+    }
+    double max = 0;
+    int row = -1;
+    int cls = -1;
+    double[][] a = r.value()[0];
+    double[][] b = r.value()[1];
+    for (int i = 0; i < k; i++) {
+      for (int j = 0; j < a[i].length; j++) {
+        if (Double.compare(a[i][j], b[i][j]) != 0) {
+          double d = Math.abs(a[i][j] - b[i][j]);
+          d = Double.isNaN(d) ? Double.POSITIVE_INFINITY : d;
+          if (row < 0 || d > max) {
+            max = d;
+            row = i;
+            cls = j;
+          }
+        }
+      }
+    }
+    if (row < 0) {
+      probes.add(new DeterminismProbe(role, m.name(), expected, "deterministic", k, 0, -1,
+          "the same predictions, bit for bit, twice on the first " + k + " evaluation rows"));
+      return null;
+    }
+    List<String> cats = suite.data().schema().label().map(l -> l.categories()).orElse(List.of());
+    String className = cls < cats.size() ? "'" + cats.get(cls) + "'" : "#" + cls;
+    String found = "Model '" + m.name() + "' gave different predictions for the same input: predicted twice on the first " + k
+        + " evaluation rows, the probability of class " + className + " differs by up to " + MetricCondition.fmt(max)
+        + " (evaluation row " + (row + 1) + ")";
+    if (!expected) {
+      probes.add(new DeterminismProbe(role, m.name(), false, "non-deterministic", k, max, row,
+          found + "; accepted: the suite declares deterministic: false for this model, so its results vary between runs."));
+      return null;
+    }
+    probes.add(new DeterminismProbe(role, m.name(), true, "non-deterministic", k, max, row, found + "."));
+    String sentence = found + ". Its results cannot be reproduced; fix the model (e.g. dropout or sampling left on at inference) or declare "
+        + (isBaseline ? "baseline" : "model") + ": {deterministic: false} in the suite if this is expected.";
+    String id = role.equals("candidate") ? "model-determinism" : "baseline-determinism";
+    String condition = "the " + role + " model gives the same predictions for the same input";
+    Finding f = Finding.of(condition, null, Outcome.ERROR, sentence, max, Double.NaN);
+    return new CheckResult(id, "Model determinism (" + role + ")", dev.gauntlet.harness.check.Trial.PERFORMANCE,
+        "Whether the model gives the same predictions when it is asked twice about the same rows.", true, Outcome.ERROR, found + ".",
+        List.of(condition), List.of(f), List.of(), List.of(), List.of(), found + ".", null, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private static double[][] deepCopy(double[][] x) {
+    double[][] c = new double[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      c[i] = x[i].clone();
+    }
+    return c;
   }
 
   /** The seed of one check: the suite seed mixed with the check id, so checks do not share streams. */

@@ -127,7 +127,7 @@ class HtmlReportTest {
   @Test
   void trialsWithoutChecksSayNotRunAndPerformanceIsHiddenWhenAbsent() {
     List<dev.gauntlet.harness.run.CheckResult> cs = new ArrayList<>(ReportFixtures.richChecks().subList(1, 2));
-    SuiteResult r = SuiteResult.decided(1, "one", Gate.standard(), cs, ReportFixtures.provenance(false, null));
+    SuiteResult r = SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "one", Gate.standard(), cs, ReportFixtures.provenance(false, null));
     Document d = Xhtml.parse(HtmlReport.render(r));
     List<String> grid = all(d, "//" + el("ul") + "[@class='trials']/" + el("li")).stream().map(Xhtml::text).toList();
     assertEquals(4, grid.size(), grid.toString());

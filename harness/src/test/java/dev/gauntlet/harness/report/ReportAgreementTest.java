@@ -84,6 +84,11 @@ public class ReportAgreementTest {
   }
 
   static void agree(SuiteResult r, String verdict, List<String> failing) {
+    ReportSchema.assertValid(JsonReport.render(r));
+    // the gate decided once: its blockers are exactly the checks that say they block, in order
+    List<String> blocking = r.checks().stream().filter(dev.gauntlet.harness.run.CheckResult::blocks).map(dev.gauntlet.harness.run.CheckResult::id).toList();
+    assertEquals(blocking, r.verdict().blockers().stream().map(dev.gauntlet.harness.run.Verdict.Blocker::checkId).toList(), "verdict.blockers() vs checks' blocks()");
+    assertEquals(failing, blocking, "the scenario's stated blockers");
     Said html = fromHtml(HtmlReport.render(r));
     Said md = fromMarkdown(MarkdownSummary.render(r));
     Said junit = fromJUnit(JUnitXmlReport.render(r), r.suite());
@@ -111,9 +116,24 @@ public class ReportAgreementTest {
   }
 
   @Test
+  void theJUnitEntryPointGivesReplayInstructionsOnlyForBlockingChecks() {
+    dev.gauntlet.harness.run.CheckResult rob = ReportFixtures.richChecks().get(1); // required FAIL with a Replay note
+    dev.gauntlet.harness.run.CheckResult advisory = new dev.gauntlet.harness.run.CheckResult(rob.id(), rob.title(), rob.trial(), rob.description(),
+        false, rob.outcome(), rob.summary(), rob.conditions(), rob.findings(), rob.measurements(), rob.baselineMeasurements(), rob.evidence(),
+        rob.error(), null, rob.durationMillis());
+    var noise = ReportFixtures.richChecks().get(5); // ERROR: the gate fails
+    String blocking = dev.gauntlet.harness.junit.Gauntlet.failureMessage(SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "s", Gate.standard(),
+        List.of(rob, noise), ReportFixtures.provenance(false, null)), null);
+    assertTrue(blocking.contains("\n  robustness: ./gauntlet audit"), blocking);
+    String notBlocking = dev.gauntlet.harness.junit.Gauntlet.failureMessage(SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "s", Gate.standard(),
+        List.of(advisory, noise), ReportFixtures.provenance(false, null)), null);
+    assertTrue(!notBlocking.contains("robustness: ./gauntlet audit"), "an advisory FAIL does not stop promotion, so no replay: " + notBlocking);
+  }
+
+  @Test
   void advisoryFailureAloneDoesNotFailAnyFormat() {
     var cs = List.of(ReportFixtures.richChecks().get(0), ReportFixtures.richChecks().get(3)); // accuracy PASS, decay advisory FAIL
-    SuiteResult r = SuiteResult.decided(1, "advisory", Gate.standard(), cs, ReportFixtures.provenance(true, "x"));
+    SuiteResult r = SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "advisory", Gate.standard(), cs, ReportFixtures.provenance(true, "x"));
     agree(r, "PASSED", List.of());
     String xml = JUnitXmlReport.render(r);
     assertTrue(xml.contains("FAIL (does not stop promotion: advisory check): Accuracy for 2024-12 is 0.67"), "the advisory failure is still reported");

@@ -9,6 +9,7 @@ import dev.gauntlet.harness.model.Artifact;
 import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Finding;
 import dev.gauntlet.harness.run.Gate;
+import dev.gauntlet.harness.run.DeterminismProbe;
 import dev.gauntlet.harness.run.Provenance;
 import dev.gauntlet.harness.run.SuiteResult;
 import dev.gauntlet.harness.metric.MetricId;
@@ -130,7 +131,9 @@ public final class ReportFixtures {
     return new Provenance("0.1.0-test", "17.0.15 (Test JDK)", "Linux 6", "amd64", 2, "2", 4242L, "candidate-mlp",
         new Artifact("model.zip", "a".repeat(64), 4801), baseline ? "champion-logit" : null, baseline ? new Artifact("baseline.zip", "b".repeat(64), 1157) : null,
         new DataSource("data/lending.csv", "c".repeat(64), 479776, List.of("note about " + HOSTILE)), null, new Artifact("schema.yaml", "d".repeat(64), 1129),
-        "suite.yaml", "name: rich\nseed: 4242\nchecks:\n  - id: robustness # " + HOSTILE + "\n", command, 1800, "2026-01-02T03:04:05Z", 98_760);
+        "suite.yaml", "name: rich\nseed: 4242\nchecks:\n  - id: robustness # " + HOSTILE + "\n", command, 1800,
+        List.of(new DeterminismProbe("candidate", "candidate-mlp", true, "deterministic", 64, 0, -1, "the same predictions twice on the first 64 rows")),
+        "2026-01-02T03:04:05Z", 98_760);
   }
 
   /** Every evidence kind and every outcome. */

@@ -82,7 +82,8 @@ class ReportLimitsTest {
   void aHugeCheckStaysSmallAndCountsWhatItLeftOut() {
     List<CheckResult> cs = new ArrayList<>();
     cs.add(huge());
-    SuiteResult r = SuiteResult.decided(1, "big", Gate.standard(), cs, ReportFixtures.provenance(false, null));
+    SuiteResult r = SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "big", Gate.standard(), cs, ReportFixtures.provenance(false, null));
+    ReportSchema.assertValid(JsonReport.render(r));
     String html = HtmlReport.render(r);
     int bytes = html.getBytes(StandardCharsets.UTF_8).length;
     assertTrue(bytes < 600_000, "report.html is " + bytes + " bytes");
@@ -122,7 +123,8 @@ class ReportLimitsTest {
       cs.add(new CheckResult("c" + i, "Check " + i, Trial.DRIFT, "d", true, o, "", List.of("x <= 1"),
           List.of(Finding.of("x <= 1", null, o, "X is judged " + o + ".", 1, Double.NaN)), List.of(), List.of(), List.of(), null, null, 1));
     }
-    SuiteResult r = SuiteResult.decided(1, "many", Gate.standard(), cs, ReportFixtures.provenance(false, null));
+    SuiteResult r = SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "many", Gate.standard(), cs, ReportFixtures.provenance(false, null));
+    ReportSchema.assertValid(JsonReport.render(r));
     String md = MarkdownSummary.render(r);
     List<String> rows = md.lines().filter(l -> l.startsWith("| Check ")).toList();
     assertEquals(50, rows.size());

@@ -136,15 +136,62 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--markdown", description = "Prints every check type's parameters and metrics as Markdown (the README's check reference).")
+    boolean markdown;
+
     @Override
     public Integer call() {
       java.io.PrintWriter out = spec.commandLine().getOut();
-      for (CheckType t : new SuiteLoader().checkTypes().values()) {
-        out.printf(Locale.ROOT, "%-32s %s%n", t.name(), t.description());
+      if (markdown) {
+        out.print(checksMarkdown(new SuiteLoader().checkTypes()));
+      } else {
+        for (CheckType t : new SuiteLoader().checkTypes().values()) {
+          out.printf(Locale.ROOT, "%-32s %s%n", t.name(), t.description());
+        }
       }
       out.flush();
       return 0;
     }
+  }
+
+  /**
+   * The reference of the check types, generated from their declarations ({@link CheckType#params()},
+   * {@link CheckType#metrics()}): one section per type with its parameters and its metrics. A type
+   * whose metrics are not declared yet says so.
+   */
+  public static String checksMarkdown(java.util.Map<String, CheckType> types) {
+    StringBuilder b = new StringBuilder();
+    for (CheckType t : types.values()) {
+      b.append("#### `").append(t.name()).append("`\n\n").append(cell(t.description())).append("\n\n");
+      if (t.params().isEmpty()) {
+        b.append("Parameters: none declared.\n\n");
+      } else {
+        b.append("| parameter | type | default | meaning |\n|---|---|---|---|\n");
+        for (dev.gauntlet.harness.metric.ParamDecl p : t.params()) {
+          b.append("| `").append(cell(p.name())).append("` | ").append(cell(p.type())).append(" | ")
+              .append(p.defaultValue() == null ? "" : "`" + cell(p.defaultValue()) + "`").append(" | ").append(cell(p.description())).append(" |\n");
+        }
+        b.append("\n");
+      }
+      dev.gauntlet.harness.metric.MetricSet ms = t.metrics();
+      if (ms == null) {
+        b.append("Metrics: metrics not declared yet.\n\n");
+        continue;
+      }
+      b.append("| metric | subject | better | interval | meaning |\n|---|---|---|---|---|\n");
+      for (dev.gauntlet.harness.metric.MetricDecl d : ms.all()) {
+        String subj = d.subjectPatterns();
+        b.append("| `").append(cell(d.name())).append("` | ").append(subj.startsWith("(") ? cell(subj) : "`" + cell(subj) + "`").append(" | ")
+            .append(d.direction().name().toLowerCase(Locale.ROOT).replace('_', ' ')).append(" | ").append(d.interval() ? "yes" : "no")
+            .append(" | ").append(cell(d.description())).append(" |\n");
+      }
+      b.append("\n");
+    }
+    return b.toString();
+  }
+
+  private static String cell(String s) {
+    return s.replace("|", "\\|").replace("\n", " ");
   }
 
   /**

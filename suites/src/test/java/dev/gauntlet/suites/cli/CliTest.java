@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gauntlet.harness.junit.Gauntlet;
 import dev.gauntlet.harness.report.JsonReport;
+import dev.gauntlet.harness.report.ReportSchema;
 import dev.gauntlet.suites.Demo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -79,7 +80,8 @@ class CliTest {
     JsonNode json = JsonReport.mapper().readTree(out.resolve("report.json").toFile());
     boolean passed = json.get("verdict").get("passed").asBoolean();
     assertEquals(passed ? 0 : 1, r.code());
-    assertEquals(1, json.get("schemaVersion").asInt());
+    assertEquals(dev.gauntlet.harness.run.SuiteResult.SCHEMA_VERSION, json.get("schemaVersion").asInt());
+    ReportSchema.assertValid(out);
     assertTrue(r.out().contains(passed ? "PASSED" : "FAILED"), r.out());
     assertTrue(r.out().contains("report.html"), r.out());
     assertTrue(r.err().contains("[1/"), "progress is shown: " + r.err());
@@ -92,6 +94,7 @@ class CliTest {
     cli("audit", "--suite", suite.toString(), "--out", a.toString(), "--seed", "7", "--quiet");
     cli("audit", "--suite", suite.toString(), "--out", b.toString(), "--seed", "7", "--quiet");
     assertEquals(stripVolatile(a.resolve("report.json")), stripVolatile(b.resolve("report.json")));
+    ReportSchema.assertValid(a);
     JsonNode json = JsonReport.mapper().readTree(a.resolve("report.json").toFile());
     assertEquals(7, json.get("provenance").get("seed").asLong());
   }
@@ -125,6 +128,7 @@ class CliTest {
     Path out = work.resolve("out");
     Run r = cli("audit", "--suite", s.toString(), "--out", out.toString(), "--quiet");
     assertTrue(r.code() == 0 || r.code() == 1, r.err());
+    ReportSchema.assertValid(out);
     String html = Files.readString(out.resolve("report.html"));
     assertFalse(html.contains("<script>"), "no raw script tag in the report");
     assertTrue(html.contains("&lt;script&gt;alert(2)&lt;/script&gt;"), "the condition's string appears escaped");
@@ -229,6 +233,34 @@ class CliTest {
   }
 
   @Test
+  void anUnknownMetricIsExit2AtItsPlaceBeforeTheDataIsRead() throws Exception {
+    Files.writeString(work.resolve("t.schema.yaml"), dev.gauntlet.harness.run.RunFixtures.SCHEMA_YAML);
+    Path s = work.resolve("typo.yaml");
+    Files.writeString(s, """
+        name: typo
+        model: {type: dl4j, path: no-such-model.zip}
+        data: {path: no-such-data.csv, schema: t.schema.yaml}
+        checks:
+          - type: performance
+            conditions:
+              - {metric: acuracy, atLeast: 0.8}
+          - id: sliced
+            type: performance
+            conditions:
+              - {metric: accuracy, subject: sex=F, atLeast: 0.8}
+        """);
+    Run r = cli("audit", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--quiet");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("typo.yaml:7:") && r.err().contains("Did you mean 'accuracy'?") && r.err().contains("balanced_accuracy"), r.err());
+    assertFalse(r.err().contains("no-such-data.csv") || r.err().contains("no-such-model.zip"), "the metric error wins: " + r.err());
+    assertFalse(Files.exists(work.resolve("out")));
+    Files.writeString(s, Files.readString(s).replace("acuracy", "accuracy"));
+    r = cli("audit", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--quiet");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("typo.yaml:11:") && r.err().contains("sex=F"), "the wrong subject shape, at its node: " + r.err());
+  }
+
+  @Test
   void unknownCheckTypeListsTheKnownOnes() throws Exception {
     String text = Files.readString(suite).replace("type: performance", "type: perfomance");
     Run r = auditBad("suite.yaml", text);
@@ -286,11 +318,13 @@ class CliTest {
     // the demo's gate fails (see the README); the assertion message must carry every reason of the verdict
     Path small = variant("suite.yaml", onlyChecks(Files.readString(suite), "holdout-accuracy", "perturbation-counterfactual-sex", "fairness-slices"));
     AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> Gauntlet.assertPasses(small, work));
+    ReportSchema.assertValid(work.resolve("lending-demo"));
     JsonNode verdict = JsonReport.mapper().readTree(work.resolve("lending-demo").resolve("report.json").toFile()).get("verdict");
     assertFalse(verdict.get("passed").asBoolean());
-    assertTrue(verdict.get("reasons").size() > 0);
-    for (JsonNode reason : verdict.get("reasons")) {
-      assertTrue(e.getMessage().contains(reason.asText()), "message lacks '" + reason.asText() + "': " + e.getMessage());
+    assertTrue(verdict.get("blockers").size() > 0);
+    for (JsonNode b : verdict.get("blockers")) {
+      String line = b.get("title").asText() + " [" + b.get("checkId").asText() + "]: " + b.get("reason").asText();
+      assertTrue(e.getMessage().contains(line), "message lacks '" + line + "': " + e.getMessage());
     }
     assertTrue(e.getMessage().contains("report.html"), e.getMessage());
     // the demo's counterfactual property fails: its replay instructions travel with the failure

@@ -34,6 +34,7 @@ class OnnxFixtureAuditTest {
     // The fixture model learned the injected disparity against sex=F: the gate must fail (1), not error (2/3).
     assertEquals(1, r.code(), r.err());
     String json = Files.readString(out.resolve("report.json"));
+    dev.gauntlet.harness.report.ReportSchema.assertValid(json);
     assertTrue(json.contains("[ONNX Runtime; gradients: SameDiff, exact]"), "the report says which gradient the ONNX model used");
     assertTrue(json.contains("gradients: central finite differences through ONNX Runtime, 18 queries per row"), "and the baseline's, with its query cost");
     assertTrue(!json.contains("\"outcome\" : \"ERROR\""), "no check may error on an ONNX model");

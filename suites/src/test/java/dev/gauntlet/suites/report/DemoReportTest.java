@@ -59,6 +59,7 @@ class DemoReportTest {
 
   @Test
   void everyFormatAndTheExitCodeCarryTheSameVerdictAndFailingChecks() throws Exception {
+    dev.gauntlet.harness.report.ReportSchema.assertValid(read("report.json"));
     JsonNode json = JsonReport.mapper().readTree(read("report.json"));
     String verdict = json.path("verdict").path("passed").asBoolean() ? "PASSED" : "FAILED";
     assertEquals(verdict.equals("PASSED") ? 0 : 1, exit, "exit code and verdict");
