@@ -162,7 +162,7 @@ class AdversarialSuiteTest {
     assertTrue(e.getMessage().contains("Did you mean 'robust_accuracy'"), e.getMessage());
     // and a subject of the wrong shape (a bare column where eps is expected) at load too
     java.nio.file.Files.writeString(suite, java.nio.file.Files.readString(suite)
-        .replace("{metric: robust_acuracy, subject: \"eps=0.05\"", "{metric: robust_accuracy_gap, subject: \"sex\""));
+        .replace("{metric: robust_acuracy, subject: \"eps=0.05\"", "{metric: robust_accuracy_gap, subject: \"eps=0.05\""));
     UsageException shape = assertThrows(UsageException.class,
         () -> new SuiteLoader().load(suite, java.util.OptionalLong.empty(), s -> {}));
     assertTrue(shape.getMessage().contains("suite.yaml:9:") && shape.getMessage().contains("robust_accuracy_gap"), shape.getMessage());
