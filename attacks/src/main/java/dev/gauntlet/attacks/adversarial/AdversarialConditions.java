@@ -1,6 +1,7 @@
 package dev.gauntlet.attacks.adversarial;
 
 import dev.gauntlet.harness.check.MetricCondition;
+import dev.gauntlet.harness.metric.Subject;
 
 /**
  * The usual conditions on adversarial checks, for Java suites (YAML writes the same as
@@ -11,12 +12,12 @@ public final class AdversarialConditions {
 
   /** Robust accuracy at {@code eps} at least {@code min}. */
   public static MetricCondition robustAccuracyAtLeast(double eps, double min) {
-    return MetricCondition.atLeast("robust_accuracy", min).forSubject(AdversarialEvidence.epsSubject(eps));
+    return MetricCondition.atLeast("robust_accuracy", min).forSubject(Subject.eps(eps));
   }
 
   /** Robust accuracy at {@code eps} no more than {@code drop} below the baseline model's. */
   public static MetricCondition robustAccuracyMaxDrop(double eps, double drop) {
-    return MetricCondition.maxDrop("robust_accuracy", drop).forSubject(AdversarialEvidence.epsSubject(eps));
+    return MetricCondition.maxDrop("robust_accuracy", drop).forSubject(Subject.eps(eps));
   }
 
   /** The median minimal flipping epsilon at least {@code min}. */
@@ -24,13 +25,13 @@ public final class AdversarialConditions {
     return MetricCondition.atLeast("median_min_flip_eps", min);
   }
 
-  /** No protected group much easier to flip: lowest group median over highest at least {@code min}. */
+  /** No group of {@code column} much easier to flip: lowest group median over highest (subject {@code feature=<column>}) at least {@code min}. */
   public static MetricCondition groupFlipRatioAtLeast(String column, double min) {
-    return MetricCondition.atLeast("min_flip_eps_group_ratio", min).forSubject(column);
+    return MetricCondition.atLeast("min_flip_eps_group_ratio", min).forSubject(Subject.feature(column));
   }
 
   /** The subject of per-epsilon measurements, e.g. {@code eps=0.05}. */
-  public static String epsSubject(double eps) {
-    return AdversarialEvidence.epsSubject(eps);
+  public static Subject epsSubject(double eps) {
+    return Subject.eps(eps);
   }
 }

@@ -9,7 +9,6 @@ import dev.gauntlet.harness.data.Encoder;
 import dev.gauntlet.harness.data.Encoding;
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +27,30 @@ final class AdversarialEvidence {
   record Example(int row, double eps, double[] adversarial, int cleanDecision, int adversarialDecision, double[] adversarialProbabilities,
       boolean success) {}
 
-  /** {@code eps=0.05}: the subject of per-epsilon measurements, as written in YAML. */
-  static String epsSubject(double eps) {
-    return "eps=" + BigDecimal.valueOf(eps).stripTrailingZeros().toPlainString();
+  /**
+   * Why a trial at {@code eps} is vacuous, or null when it is not: when the ball around every
+   * attacked row holds no valid point but the row itself (every mutable feature integer, binary or
+   * categorical and its smallest change larger than eps, or no feature mutable), the attack cannot
+   * change any input, and a robust accuracy equal to the clean one says nothing.
+   */
+  static String vacuous(AttackData d, boolean[] attacked, double eps, Norm norm) {
+    int tried = 0;
+    for (int i = 0; i < d.size(); i++) {
+      if (attacked == null || attacked[i]) {
+        tried++;
+        if (d.space.canMove(d.x0[i], eps, norm)) {
+          return null;
+        }
+      }
+    }
+    if (tried == 0) {
+      return null;
+    }
+    double smallest = d.space.smallestChange(norm);
+    return "nothing could be perturbed within eps " + fmt(eps) + " (" + norm.label() + "): "
+        + (Double.isInfinite(smallest) ? "no feature is mutable"
+            : "every mutable feature is integer, binary or categorical and its smallest change (" + fmt(smallest) + " in encoded units) does not fit in the ball")
+        + ", so the attack left all " + tried + " attacked rows unchanged";
   }
 
   static String fmt(double v) {

@@ -1,5 +1,6 @@
 package dev.gauntlet.attacks.adversarial;
 
+import dev.gauntlet.harness.metric.ParamException;
 import java.util.Objects;
 
 /**
@@ -24,27 +25,16 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
     if (kind == AttackKind.FGSM) {
       steps = 1;
     }
-    if (steps < 1 || steps > 10_000) {
-      throw new IllegalArgumentException("steps must be in [1, 10000], got " + steps);
-    }
-    if (!Double.isNaN(stepSize) && !(stepSize > 0 && stepSize <= 10)) {
-      throw new IllegalArgumentException("stepSize (a fraction of epsilon) must be in (0, 10], got " + stepSize);
-    }
-    if (restarts < 1 || restarts > 100) {
-      throw new IllegalArgumentException("restarts must be in [1, 100], got " + restarts);
-    }
-    if (restarts > 1 && kind != AttackKind.PGD) {
-      throw new IllegalArgumentException("restarts applies to pgd only (" + kind.label() + " has no random start), got " + restarts);
-    }
-    if (queryBudget < 1 || queryBudget > 1_000_000) {
-      throw new IllegalArgumentException("queryBudget must be in [1, 1000000], got " + queryBudget);
-    }
-    if (target != null && target.isBlank()) {
-      throw new IllegalArgumentException("target must name a class, got a blank string");
-    }
-    if (target != null && kind == AttackKind.NOISE) {
-      throw new IllegalArgumentException("the noise baseline cannot be targeted; remove target or use another attack");
-    }
+    ParamException.inRange("steps", steps, 1, 10_000);
+    ParamException.require(Double.isNaN(stepSize) || stepSize > 0 && stepSize <= 10, "stepSize",
+        "stepSize is a fraction of epsilon and must be in (0, 10], got " + stepSize);
+    ParamException.inRange("restarts", restarts, 1, 100);
+    ParamException.require(restarts == 1 || kind == AttackKind.PGD, "restarts",
+        "restarts applies to pgd only (" + kind.label() + " has no random start), got " + restarts);
+    ParamException.inRange("queryBudget", queryBudget, 1, 1_000_000);
+    ParamException.require(target == null || !target.isBlank(), "target", "target must name a class, got a blank string");
+    ParamException.require(target == null || kind != AttackKind.NOISE, "target",
+        "the noise baseline cannot be targeted; remove target or use another attack");
   }
 
   /** FGSM: one step of size epsilon. */

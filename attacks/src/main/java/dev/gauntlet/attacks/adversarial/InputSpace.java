@@ -157,6 +157,51 @@ public final class InputSpace {
   }
 
   /**
+   * The smallest change a valid perturbation can make to one mutable dimension, in the norm's units:
+   * 0 for a continuous dimension, its step for an integer or ordinal one, the cost of a category
+   * change (1 under L-infinity, sqrt 2 under L2) for a one-hot group; +inf when nothing is mutable.
+   */
+  public double smallestChange(Norm norm) {
+    double min = Double.POSITIVE_INFINITY;
+    for (int d = 0; d < width; d++) {
+      if (!mutable[d] || !(upper[d] > lower[d])) {
+        continue;
+      }
+      min = Math.min(min, group[d] >= 0 ? (norm == Norm.LINF ? 1 : Math.sqrt(2)) : step[d]);
+    }
+    return min;
+  }
+
+  /**
+   * Whether the {@code eps} ball around {@code x0} holds any valid point other than {@code x0}: some
+   * mutable continuous dimension with room in its range, a whole step of an integer dimension that
+   * fits in the ball and the range, or a category change that fits in the ball.
+   */
+  public boolean canMove(double[] x0, double eps, Norm norm) {
+    if (!(eps > 0)) {
+      return false;
+    }
+    double limit = eps * (1 + TOL) + TOL;
+    for (int d = 0; d < width; d++) {
+      if (!mutable[d]) {
+        continue;
+      }
+      if (group[d] >= 0) {
+        if ((norm == Norm.LINF ? 1 : Math.sqrt(2)) <= limit && x0[d] < 0.5) {
+          return true; // another category of the group to switch to
+        }
+      } else if (step[d] > 0) {
+        if (step[d] <= limit && (x0[d] + step[d] <= upper[d] + TOL || x0[d] - step[d] >= lower[d] - TOL)) {
+          return true;
+        }
+      } else if (x0[d] < upper[d] || x0[d] > lower[d]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Projects {@code x} in place to the valid point nearest in spirit to it: immutable dimensions
    * back to {@code x0}, into the {@code eps} ball around {@code x0}, into the range, then integer
    * and one-hot dimensions rounded as the class comment says. {@code x0} must itself be valid.

@@ -8,6 +8,15 @@ import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Measurement;
 import dev.gauntlet.harness.check.Trial;
 import dev.gauntlet.harness.data.ColumnSpec;
+import dev.gauntlet.harness.metric.Direction;
+import dev.gauntlet.harness.metric.Interval;
+import dev.gauntlet.harness.metric.MetricDecl;
+import dev.gauntlet.harness.metric.MetricSet;
+import dev.gauntlet.harness.metric.ParamDecl;
+import dev.gauntlet.harness.metric.ParamException;
+import dev.gauntlet.harness.metric.Subject;
+import dev.gauntlet.harness.metric.Subject.Dim;
+import dev.gauntlet.harness.metric.SubjectShape;
 import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.stats.Intervals;
 import java.util.ArrayList;
@@ -24,8 +33,14 @@ import java.util.Set;
  * <p>Measurements: {@code median_min_flip_eps} (capped at {@code maxEps}: a value of
  * {@code maxEps} means at least that), {@code q10_min_flip_eps}, {@code flip_rate} (rows flipped
  * within {@code maxEps}); per group {@code group_median_min_flip_eps} (subject {@code sex=F}) and
- * {@code min_flip_eps_group_ratio} (subject {@code sex}: lowest group median over highest; 1 means
- * equally hard to flip). No labels are needed: the reference is the clean decision.
+ * {@code min_flip_eps_group_ratio} (subject {@code feature=sex}: the group column, since the ratio is
+ * about all its groups; lowest group median over highest; 1 means equally hard to flip). No labels
+ * are needed: the reference is the clean decision. {@code flip_rate} has a Wilson interval at
+ * {@code confidence}.
+ *
+ * <p>A vacuous search is never a pass: when the ball of radius {@code maxEps} around every row
+ * holds no valid point but the row (e.g. every mutable feature integer or binary and maxEps below
+ * one step), every measurement is INCONCLUSIVE ("nothing could be perturbed within eps").
  *
  * @param attack the attack searched with (an iterative one is best; a targeted attack searches the
  *     smallest radius that reaches the target)
@@ -37,25 +52,56 @@ import java.util.Set;
  * @param fragileRows how many of the most fragile rows the evidence lists
  * @param export a CSV file name in the output directory for the minimal examples, or null
  * @param imageShape {width, height} when inputs are images, or null to detect square images
+ * @param confidence the level of the Wilson interval of {@code flip_rate}, in [0.5, 0.999]
  */
 public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, int maxRows, List<String> groups, int minGroupSize,
-    int fragileRows, String export, int[] imageShape) implements Check<CheckValue> {
+    int fragileRows, String export, int[] imageShape, double confidence) implements Check<CheckValue> {
 
+  /** The metrics, published with the {@code adversarial.min-flip} type. */
+  public static final MetricSet METRICS = MetricSet.of(
+      MetricDecl.of("median_min_flip_eps", Direction.HIGHER_IS_BETTER, "median minimal flipping epsilon (capped at maxEps: maxEps means at least)"),
+      MetricDecl.of("q10_min_flip_eps", Direction.HIGHER_IS_BETTER, "10% quantile of the minimal flipping epsilon (capped at maxEps)"),
+      MetricDecl.of("flip_rate", Direction.LOWER_IS_BETTER, "share of rows flipped within maxEps").withInterval(),
+      MetricDecl.of("group_median_min_flip_eps", Direction.HIGHER_IS_BETTER, "median minimal flipping epsilon of one group")
+          .about(SubjectShape.of(Dim.SLICE)),
+      MetricDecl.of("min_flip_eps_group_ratio", Direction.HIGHER_IS_BETTER,
+          "lowest over highest group median of a group column (subject feature=<column>); 1 means equally hard to flip")
+          .about(SubjectShape.of(Dim.FEATURE)));
+
+  /** The parameters, published with the {@code adversarial.min-flip} type. */
+  public static final List<ParamDecl> PARAMS = params();
+
+  private static List<ParamDecl> params() {
+    List<ParamDecl> ps = new ArrayList<>(CheckOptions.attack());
+    ps.add(ParamDecl.of("maxEps", "positive number", "1.0", "the largest radius tried"));
+    ps.add(ParamDecl.of("searchSteps", "integer in [1, 30]", "8", "binary search halvings"));
+    ps.addAll(CheckOptions.common(500));
+    return List.copyOf(ps);
+  }
+
+  /** Validates the parameters; the one validator for Java and YAML. */
   public MinFlipCheck {
     java.util.Objects.requireNonNull(attack, "attack");
     groups = groups == null ? List.of() : List.copyOf(groups);
-    if (!(maxEps > 0) || Double.isInfinite(maxEps)) {
-      throw new IllegalArgumentException("maxEps must be a positive finite number, got " + maxEps);
-    }
-    if (searchSteps < 1 || searchSteps > 30) {
-      throw new IllegalArgumentException("searchSteps must be in [1, 30], got " + searchSteps);
-    }
-    CheckOptions.validate(maxRows, minGroupSize, fragileRows, export, imageShape);
+    ParamException.require(maxEps > 0 && !Double.isInfinite(maxEps), "maxEps", "maxEps must be a positive finite number, got " + maxEps);
+    ParamException.inRange("searchSteps", searchSteps, 1, 30);
+    CheckOptions.validate(maxRows, minGroupSize, fragileRows, export, imageShape, confidence);
+  }
+
+  /** The search with 95% intervals. */
+  public MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, int maxRows, List<String> groups, int minGroupSize,
+      int fragileRows, String export, int[] imageShape) {
+    this(attack, maxEps, searchSteps, maxRows, groups, minGroupSize, fragileRows, export, imageShape, 0.95);
   }
 
   /** The search with defaults: 8 halvings, 500 rows, protected groups of at least 30, 10 fragile rows. */
   public static MinFlipCheck of(AttackSpec attack, double maxEps) {
-    return new MinFlipCheck(attack, maxEps, 8, 500, List.of(), 30, 10, null, null);
+    return new MinFlipCheck(attack, maxEps, 8, 500, List.of(), 30, 10, null, null, 0.95);
+  }
+
+  @Override
+  public MetricSet metrics() {
+    return METRICS;
   }
 
   @Override
@@ -131,11 +177,34 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
     return new Search(hi, ex, dec, prob, r.attacked());
   }
 
+  /**
+   * What the search found, before any judgement: the sampled data, the per-row search and why the
+   * search is vacuous (null when some row could be perturbed within maxEps).
+   */
+  record Analysis(AttackData data, Search search, String vacuous) {}
+
   @Override
   public CheckValue run(CheckContext ctx) {
+    return report(ctx, analyse(ctx));
+  }
+
+  /** Searches the minimal flipping radius of every sampled row. */
+  Analysis analyse(CheckContext ctx) {
     AttackData d = AttackData.prepare(ctx, maxRows, false);
-    int n = d.size();
     Search s = search(d.attacker, attack, d.x0, d.decisions, maxEps, searchSteps, ctx.seed(), ctx::progress);
+    return new Analysis(d, s, AdversarialEvidence.vacuous(d, s.attacked(), maxEps, attack.norm()));
+  }
+
+  private static Measurement value(String metric, Subject subject, double v, long n, String vacuous) {
+    return vacuous != null ? Measurement.inconclusive(metric, subject, v, n, vacuous) : Measurement.of(metric, subject, v, n);
+  }
+
+  /** Turns an analysis into measurements, evidence and a summary. */
+  CheckValue report(CheckContext ctx, Analysis an) {
+    AttackData d = an.data();
+    Search s = an.search();
+    String vacuous = an.vacuous();
+    int n = d.size();
     double[] minEps = s.minEps();
     List<Measurement> ms = new ArrayList<>();
     int flipped = 0;
@@ -144,10 +213,11 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
     }
     double median = quantile(minEps, 0.5);
     double q10 = quantile(minEps, 0.1);
-    ms.add(Measurement.of("median_min_flip_eps", "", Math.min(median, maxEps), n));
-    ms.add(Measurement.of("q10_min_flip_eps", "", Math.min(q10, maxEps), n));
-    double[] ci = Intervals.wilson(flipped, n, 0.95);
-    ms.add(Measurement.withInterval("flip_rate", "", (double) flipped / n, ci[0], ci[1], n));
+    ms.add(value("median_min_flip_eps", Subject.all(), Math.min(median, maxEps), n, vacuous));
+    ms.add(value("q10_min_flip_eps", Subject.all(), Math.min(q10, maxEps), n, vacuous));
+    double[] ci = Intervals.wilson(flipped, n, confidence);
+    ms.add(vacuous != null ? Measurement.inconclusive("flip_rate", Subject.all(), (double) flipped / n, n, vacuous)
+        : Measurement.of("flip_rate", Subject.all(), (double) flipped / n, Interval.of(ci[0], ci[1], confidence, Interval.Method.WILSON), n));
     List<Evidence> ev = new ArrayList<>();
     List<Evidence.Series> series = new ArrayList<>();
     series.add(cdf("all rows", minEps, null));
@@ -158,7 +228,7 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
       double highest = Double.NEGATIVE_INFINITY;
       int levels = 0;
       for (int level = 0; level < cat.levels().size(); level++) {
-        String subject = c.name() + "=" + cat.levels().get(level);
+        Subject subject = Subject.slice(c.name(), cat.levels().get(level));
         boolean[] in = new boolean[n];
         List<Double> vals = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -175,21 +245,22 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
           ms.add(Measurement.inconclusive("group_median_min_flip_eps", subject, med, vals.size(),
               "only " + vals.size() + " sampled rows in " + subject + ", fewer than minGroupSize " + minGroupSize));
         } else {
-          ms.add(Measurement.of("group_median_min_flip_eps", subject, med, vals.size()));
+          ms.add(value("group_median_min_flip_eps", subject, med, vals.size(), vacuous));
           lowest = Math.min(lowest, med);
           highest = Math.max(highest, med);
           levels++;
         }
-        series.add(cdf(subject, minEps, in));
-        groupRows.add(List.of(subject, Integer.toString(vals.size()), AdversarialEvidence.fmt(med)));
+        series.add(cdf(subject.toString(), minEps, in));
+        groupRows.add(List.of(subject.toString(), Integer.toString(vals.size()), AdversarialEvidence.fmt(med)));
       }
+      Subject column = Subject.feature(c.name());
       if (levels < 2) {
-        ms.add(Measurement.inconclusive("min_flip_eps_group_ratio", c.name(), Double.NaN, levels,
+        ms.add(Measurement.inconclusive("min_flip_eps_group_ratio", column, Double.NaN, levels,
             "fewer than two groups of " + c.name() + " have at least " + minGroupSize + " sampled rows"));
       } else if (highest <= 0) {
-        ms.add(Measurement.inconclusive("min_flip_eps_group_ratio", c.name(), Double.NaN, n, "every group's median is 0"));
+        ms.add(Measurement.inconclusive("min_flip_eps_group_ratio", column, Double.NaN, n, "every group's median is 0"));
       } else {
-        ms.add(Measurement.of("min_flip_eps_group_ratio", c.name(), lowest / highest, n));
+        ms.add(value("min_flip_eps_group_ratio", column, lowest / highest, n, vacuous));
       }
     }
     ev.add(new Evidence.Chart("Share of rows flipped within epsilon (" + n + " rows)", Evidence.ChartKind.LINE,
@@ -230,7 +301,7 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
         ev.add(note);
       }
     }
-    String summary = "Median minimal flipping epsilon " + (median > maxEps ? "above " : "") + AdversarialEvidence.fmt(Math.min(median, maxEps))
+    String summary = vacuous != null ? "Inconclusive: " + vacuous + " (" + attack.shortName() + ", " + n + " rows)." : "Median minimal flipping epsilon " + (median > maxEps ? "above " : "") + AdversarialEvidence.fmt(Math.min(median, maxEps))
         + " (" + attack.shortName() + ", " + n + " rows); " + flipped + " of " + n + " rows flipped within " + AdversarialEvidence.fmt(maxEps) + ".";
     return new CheckValue(ms, ev, summary);
   }

@@ -8,6 +8,15 @@ import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Measurement;
 import dev.gauntlet.harness.check.Trial;
 import dev.gauntlet.harness.data.ColumnSpec;
+import dev.gauntlet.harness.metric.Direction;
+import dev.gauntlet.harness.metric.Interval;
+import dev.gauntlet.harness.metric.MetricDecl;
+import dev.gauntlet.harness.metric.MetricSet;
+import dev.gauntlet.harness.metric.ParamDecl;
+import dev.gauntlet.harness.metric.ParamException;
+import dev.gauntlet.harness.metric.Subject;
+import dev.gauntlet.harness.metric.Subject.Dim;
+import dev.gauntlet.harness.metric.SubjectShape;
 import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.stats.Intervals;
 import java.util.ArrayList;
@@ -16,79 +25,128 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Robust accuracy against epsilon: the share of sampled rows that the model classifies correctly
  * and still classifies correctly after the attack, for each epsilon of a sweep (the robustness
  * curve), with the attack's success rate and perturbation sizes, the same for comparison attacks
- * (e.g. FGSM and the noise baseline), and robust accuracy per protected group.
+ * (e.g. FGSM and the noise baseline), and robust accuracy per group.
  *
- * <p>Measurements: {@code clean_accuracy}; per epsilon (subject {@code eps=0.05}):
+ * <p>Measurements ({@link #METRICS}): {@code clean_accuracy}; per epsilon (subject {@code eps=0.05}):
  * {@code robust_accuracy}, {@code attack_success_rate} (broken rows among the correctly classified
  * rows attacked), {@code mean_perturbation} and {@code max_perturbation} (norm of the successful
- * perturbations); per comparison attack {@code robust_accuracy_<kind>_<norm>}; per group
- * {@code group_clean_accuracy} (subject {@code sex=F}), {@code group_robust_accuracy} (subject
- * {@code sex=F eps=0.05}) and {@code robust_accuracy_gap} (subject {@code sex eps=0.05}: highest minus
- * lowest group). Groups smaller than {@code minGroupSize} are inconclusive.
+ * perturbations); per comparison attack {@code attack_robust_accuracy} (subject
+ * {@code attack=fgsm-linf&eps=0.05}); per group {@code group_clean_accuracy} (subject {@code sex=F}),
+ * {@code group_robust_accuracy} (subject {@code sex=F&eps=0.05}) and {@code robust_accuracy_gap}
+ * (subject {@code feature=sex&eps=0.05}: highest minus lowest group of the column). Groups smaller
+ * than {@code minGroupSize} are inconclusive. Intervals are Wilson intervals at {@code confidence}.
+ *
+ * <p>A vacuous trial is never a pass: at an epsilon whose ball holds no valid point but the clean
+ * row for every attacked row (e.g. every mutable feature integer or binary and eps below one
+ * step), every per-epsilon measurement is INCONCLUSIVE ("nothing could be perturbed within eps").
  *
  * @param attack the attack that conditions judge
  * @param compare further attacks drawn on the same curve (e.g. FGSM, noise)
- * @param epsilons the sweep, each positive, in encoded units of the attack's norm
+ * @param epsilons the sweep, each positive, increasing, in encoded units of the attack's norm
  * @param maxRows rows attacked at most (a seeded sample when the data has more)
  * @param groups group columns (empty: every categorical protected attribute)
  * @param minGroupSize groups with fewer sampled rows are inconclusive
  * @param fragileRows how many fragile rows the evidence lists
  * @param export a CSV file name in the output directory for the adversarial examples, or null
  * @param imageShape {width, height} when inputs are images, or null to detect square images
+ * @param confidence the level of every Wilson interval, in [0.5, 0.999]
  */
 public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, double[] epsilons, int maxRows, List<String> groups,
-    int minGroupSize, int fragileRows, String export, int[] imageShape) implements Check<CheckValue> {
+    int minGroupSize, int fragileRows, String export, int[] imageShape, double confidence) implements Check<CheckValue> {
 
+  private static final SubjectShape EPS = SubjectShape.of(Dim.EPS);
+
+  /** The metrics, published with the {@code adversarial.robustness} type. */
+  public static final MetricSet METRICS = MetricSet.of(
+      MetricDecl.of("clean_accuracy", Direction.HIGHER_IS_BETTER, "accuracy on the sampled rows before any attack").withInterval(),
+      MetricDecl.of("robust_accuracy", Direction.HIGHER_IS_BETTER, "share of sampled rows classified correctly before and after the attack at eps")
+          .withInterval().about(EPS),
+      MetricDecl.of("attack_success_rate", Direction.LOWER_IS_BETTER, "share of the attacked (correctly classified) rows whose decision the attack broke")
+          .withInterval().about(EPS),
+      MetricDecl.of("mean_perturbation", Direction.NEUTRAL, "mean norm of the successful perturbations at eps (encoded units)").about(EPS),
+      MetricDecl.of("max_perturbation", Direction.NEUTRAL, "largest norm of the successful perturbations at eps (encoded units)").about(EPS),
+      MetricDecl.of("attack_robust_accuracy", Direction.HIGHER_IS_BETTER, "robust accuracy under a comparison attack (param compare)")
+          .withInterval().about(SubjectShape.of(Dim.ATTACK, Dim.EPS)),
+      MetricDecl.of("group_clean_accuracy", Direction.HIGHER_IS_BETTER, "clean accuracy of one group").withInterval().about(SubjectShape.of(Dim.SLICE)),
+      MetricDecl.of("group_robust_accuracy", Direction.HIGHER_IS_BETTER, "robust accuracy of one group at eps")
+          .withInterval().about(SubjectShape.of(Dim.SLICE, Dim.EPS)),
+      MetricDecl.of("robust_accuracy_gap", Direction.LOWER_IS_BETTER,
+          "highest minus lowest group robust accuracy of a group column (subject feature=<column>&eps=<number>)")
+          .about(SubjectShape.of(Dim.FEATURE, Dim.EPS)));
+
+  /** The parameters, published with the {@code adversarial.robustness} type. */
+  public static final List<ParamDecl> PARAMS = params();
+
+  private static List<ParamDecl> params() {
+    List<ParamDecl> ps = new ArrayList<>(CheckOptions.attack());
+    ps.add(ParamDecl.of("epsilons", "increasing list of positive numbers", "[0.01, 0.02, 0.05, 0.1, 0.2]", "the sweep, encoded units of the norm"));
+    ps.add(ParamDecl.of("compare", "list of attacks", "none", "further attacks on the curve (measured as attack_robust_accuracy)"));
+    ps.addAll(CheckOptions.common(1000));
+    return List.copyOf(ps);
+  }
+
+  /** Validates the parameters; the one validator for Java and YAML. */
   public RobustnessCheck {
-    java.util.Objects.requireNonNull(attack, "attack");
+    Objects.requireNonNull(attack, "attack");
     compare = compare == null ? List.of() : List.copyOf(compare);
     groups = groups == null ? List.of() : List.copyOf(groups);
-    if (epsilons == null || epsilons.length == 0) {
-      throw new IllegalArgumentException("epsilons must list at least one radius");
-    }
+    ParamException.require(epsilons != null && epsilons.length > 0, "epsilons", "epsilons must list at least one radius");
     epsilons = epsilons.clone();
     for (int i = 0; i < epsilons.length; i++) {
-      if (!(epsilons[i] > 0) || Double.isInfinite(epsilons[i])) {
-        throw new IllegalArgumentException("epsilons[" + i + "] must be a positive finite number, got " + epsilons[i]);
-      }
-      if (i > 0 && epsilons[i] <= epsilons[i - 1]) {
-        throw new IllegalArgumentException("epsilons must increase, but " + epsilons[i] + " follows " + epsilons[i - 1]);
-      }
+      ParamException.require(epsilons[i] > 0 && !Double.isInfinite(epsilons[i]), "epsilons",
+          "epsilons[" + i + "] must be a positive finite number, got " + epsilons[i]);
+      ParamException.require(i == 0 || epsilons[i] > epsilons[i - 1], "epsilons",
+          "epsilons must increase, but " + epsilons[i] + " follows " + (i == 0 ? 0 : epsilons[i - 1]));
     }
     Set<String> names = new HashSet<>();
     names.add(attack.shortName());
     for (AttackSpec c : compare) {
-      if (!names.add(c.shortName())) {
-        throw new IllegalArgumentException("attack " + c.shortName() + " is listed twice (attack and compare must differ)");
-      }
+      ParamException.require(names.add(c.shortName()), "compare", "attack " + c.shortName() + " is listed twice (attack and compare must differ)");
     }
-    CheckOptions.validate(maxRows, minGroupSize, fragileRows, export, imageShape);
+    CheckOptions.validate(maxRows, minGroupSize, fragileRows, export, imageShape, confidence);
+  }
+
+  /** The check with 95% intervals. */
+  public RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, double[] epsilons, int maxRows, List<String> groups,
+      int minGroupSize, int fragileRows, String export, int[] imageShape) {
+    this(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, 0.95);
   }
 
   /** The attack over a sweep of epsilons, with defaults: 1000 rows, protected groups of at least 30, 10 fragile rows. */
   public static RobustnessCheck of(AttackSpec attack, double... epsilons) {
-    return new RobustnessCheck(attack, List.of(), epsilons, 1000, List.of(), 30, 10, null, null);
+    return new RobustnessCheck(attack, List.of(), epsilons, 1000, List.of(), 30, 10, null, null, 0.95);
   }
 
   /** The same check with comparison attacks on its curve. */
   public RobustnessCheck comparedWith(AttackSpec... others) {
-    return new RobustnessCheck(attack, List.of(others), epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape);
+    return new RobustnessCheck(attack, List.of(others), epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, confidence);
   }
 
   /** The same check exporting its adversarial examples to a CSV file in the output directory. */
   public RobustnessCheck exportingTo(String file) {
-    return new RobustnessCheck(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, file, imageShape);
+    return new RobustnessCheck(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, file, imageShape, confidence);
   }
 
   /** The same check on at most {@code rows} rows. */
   public RobustnessCheck withMaxRows(int rows) {
-    return new RobustnessCheck(attack, compare, epsilons, rows, groups, minGroupSize, fragileRows, export, imageShape);
+    return new RobustnessCheck(attack, compare, epsilons, rows, groups, minGroupSize, fragileRows, export, imageShape, confidence);
+  }
+
+  /** The same check with intervals at another level. */
+  public RobustnessCheck withConfidence(double level) {
+    return new RobustnessCheck(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, level);
+  }
+
+  @Override
+  public MetricSet metrics() {
+    return METRICS;
   }
 
   @Override
@@ -121,11 +179,29 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
     return caps;
   }
 
-  /** Per attack and epsilon: the attack's result and which rows stayed correct. */
-  private record Sweep(AttackSpec spec, double eps, AttackResult result, boolean[] robust, int robustCount) {}
+  /**
+   * Per attack and epsilon: the attack's result, which rows stayed correct, and why the trial is
+   * vacuous (null when some attacked row could be perturbed).
+   */
+  record Sweep(AttackSpec spec, double eps, AttackResult result, boolean[] robust, int robustCount, String vacuous) {}
+
+  /**
+   * What the sweep found, before any judgement: the sampled data, which rows the model classified
+   * correctly, and one sweep per epsilon for the primary attack and for each comparison attack.
+   */
+  record Analysis(AttackData data, boolean[] correct, int correctCount, List<Sweep> primary, List<List<Sweep>> compared) {
+    int n() {
+      return data.size();
+    }
+  }
 
   @Override
   public CheckValue run(CheckContext ctx) {
+    return report(ctx, analyse(ctx));
+  }
+
+  /** Attacks the sampled rows at every epsilon with every attack. */
+  Analysis analyse(CheckContext ctx) {
     AttackData d = AttackData.prepare(ctx, maxRows, true);
     int n = d.size();
     boolean[] correct = new boolean[n];
@@ -134,22 +210,13 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
       correct[i] = d.decisions[i] == d.labels[i];
       correctCount += correct[i] ? 1 : 0;
     }
-    List<Measurement> ms = new ArrayList<>();
-    double[] ci = Intervals.wilson(correctCount, n, 0.95);
-    ms.add(Measurement.withInterval("clean_accuracy", "", (double) correctCount / n, ci[0], ci[1], n));
     List<AttackSpec> all = new ArrayList<>();
     all.add(attack);
     all.addAll(compare);
-    List<Evidence.Series> series = new ArrayList<>();
-    List<Evidence.Point> cleanPts = new ArrayList<>();
-    for (double e : epsilons) {
-      cleanPts.add(new Evidence.Point(null, e, (double) correctCount / n, ci[0], ci[1]));
-    }
-    series.add(new Evidence.Series("clean", cleanPts));
-    List<Sweep> primary = new ArrayList<>();
+    List<List<Sweep>> sweeps = new ArrayList<>();
     for (int a = 0; a < all.size(); a++) {
       AttackSpec spec = all.get(a);
-      List<Evidence.Point> pts = new ArrayList<>();
+      List<Sweep> curve = new ArrayList<>();
       for (int k = 0; k < epsilons.length; k++) {
         double e = epsilons[k];
         ctx.progress(spec.shortName() + " at eps " + AdversarialEvidence.fmt(e));
@@ -164,31 +231,65 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
           robust[i] = correct[i] && r.decisions()[i] == d.labels[i];
           rc += robust[i] ? 1 : 0;
         }
-        double[] rci = Intervals.wilson(rc, n, 0.95);
-        String subject = AdversarialEvidence.epsSubject(e);
-        pts.add(new Evidence.Point(null, e, (double) rc / n, rci[0], rci[1]));
+        curve.add(new Sweep(spec, e, r, robust, rc, AdversarialEvidence.vacuous(d, correct, e, spec.norm())));
+      }
+      sweeps.add(curve);
+    }
+    return new Analysis(d, correct, correctCount, sweeps.get(0), List.copyOf(sweeps.subList(1, sweeps.size())));
+  }
+
+  private Interval wilsonInterval(long k, long n) {
+    double[] ci = Intervals.wilson(k, n, confidence);
+    return Interval.of(ci[0], ci[1], confidence, Interval.Method.WILSON);
+  }
+
+  private Measurement rate(String metric, Subject subject, long k, long n, String inconclusive) {
+    return inconclusive != null ? Measurement.inconclusive(metric, subject, (double) k / n, n, inconclusive)
+        : Measurement.of(metric, subject, (double) k / n, wilsonInterval(k, n), n);
+  }
+
+  /** Turns an analysis into measurements, evidence and a summary. */
+  CheckValue report(CheckContext ctx, Analysis an) {
+    AttackData d = an.data();
+    int n = an.n();
+    List<Measurement> ms = new ArrayList<>();
+    Interval ci = wilsonInterval(an.correctCount(), n);
+    ms.add(Measurement.of("clean_accuracy", Subject.all(), (double) an.correctCount() / n, ci, n));
+    List<Evidence.Series> series = new ArrayList<>();
+    List<Evidence.Point> cleanPts = new ArrayList<>();
+    for (double e : epsilons) {
+      cleanPts.add(new Evidence.Point(null, e, (double) an.correctCount() / n, ci.lower(), ci.upper()));
+    }
+    series.add(new Evidence.Series("clean", cleanPts));
+    List<List<Sweep>> curves = new ArrayList<>();
+    curves.add(an.primary());
+    curves.addAll(an.compared());
+    for (int a = 0; a < curves.size(); a++) {
+      List<Evidence.Point> pts = new ArrayList<>();
+      for (Sweep s : curves.get(a)) {
+        Interval rci = wilsonInterval(s.robustCount(), n);
+        pts.add(new Evidence.Point(null, s.eps(), (double) s.robustCount() / n, rci.lower(), rci.upper()));
         if (a == 0) {
-          primary.add(new Sweep(spec, e, r, robust, rc));
-          measurePrimary(ms, subject, r, rc, n, rci);
+          measurePrimary(ms, s, n);
         } else {
-          ms.add(Measurement.withInterval("robust_accuracy_" + spec.kind().label() + "_" + spec.norm().label(), subject,
-              (double) rc / n, rci[0], rci[1], n));
+          ms.add(rate("attack_robust_accuracy", Subject.attack(s.spec().shortName()).with(Dim.EPS, s.eps()), s.robustCount(), n, s.vacuous()));
         }
       }
-      series.add(new Evidence.Series(spec.describe(), pts));
+      series.add(new Evidence.Series(curves.get(a).get(0).spec().describe(), pts));
     }
     List<Evidence> ev = new ArrayList<>();
-    StringBuilder alt = new StringBuilder("Robust accuracy by epsilon. Clean accuracy " + AdversarialEvidence.fmt((double) correctCount / n) + ".");
+    StringBuilder alt = new StringBuilder("Robust accuracy by epsilon. Clean accuracy " + AdversarialEvidence.fmt((double) an.correctCount() / n)
+        + " (" + ci.levelText() + " Wilson interval " + AdversarialEvidence.fmt(ci.lower()) + " to " + AdversarialEvidence.fmt(ci.upper()) + ").");
     for (Evidence.Series s : series.subList(1, series.size())) {
       alt.append(' ').append(s.name()).append(':');
       for (Evidence.Point p : s.points()) {
         alt.append(" eps ").append(AdversarialEvidence.fmt(p.x())).append(" -> ").append(AdversarialEvidence.fmt(p.y())).append(';');
       }
     }
-    ev.add(new Evidence.Chart("Robustness curve (" + n + " rows, " + attack.norm().label() + ")", Evidence.ChartKind.LINE,
-        "epsilon (" + attack.norm().label() + ", encoded units)", "accuracy", series, null, alt.toString()));
-    groups(ctx, d, correct, primary, ms, ev);
-    List<Example> fragile = fragile(d, primary);
+    ev.add(new Evidence.Chart("Robustness curve (" + n + " rows, " + attack.norm().label() + ", " + ci.levelText() + " Wilson intervals)",
+        Evidence.ChartKind.LINE, "epsilon (" + attack.norm().label() + ", encoded units)", "accuracy", series, null, alt.toString()));
+    groups(ctx, an, ms, ev);
+    List<Example> fragile = fragile(d, an.primary());
     if (!fragile.isEmpty()) {
       ev.add(AdversarialEvidence.fragileTable("Most fragile rows (flipped at the smallest epsilon, smallest change first)", d, ctx.encoder(),
           fragile, fragileRows, "epsilon"));
@@ -201,7 +302,7 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
     if (export != null) {
       // every attacked row at every epsilon, broken or not
       List<Example> exported = new ArrayList<>();
-      for (Sweep s : primary) {
+      for (Sweep s : an.primary()) {
         AttackResult r = s.result();
         for (int i = 0; i < n; i++) {
           if (r.attacked()[i]) {
@@ -214,28 +315,33 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
         ev.add(note);
       }
     }
+    List<Sweep> primary = an.primary();
     Sweep first = primary.get(0);
     Sweep last = primary.get(primary.size() - 1);
-    String summary = attack.describe() + " on " + n + " rows: accuracy " + AdversarialEvidence.fmt((double) correctCount / n)
+    String vacuous = primary.stream().map(Sweep::vacuous).filter(Objects::nonNull).findFirst().map(v -> " Inconclusive: " + v + ".").orElse("");
+    String summary = attack.describe() + " on " + n + " rows: accuracy " + AdversarialEvidence.fmt((double) an.correctCount() / n)
         + " clean, " + AdversarialEvidence.fmt((double) first.robustCount() / n) + " at eps " + AdversarialEvidence.fmt(first.eps())
         + (primary.size() > 1 ? ", " + AdversarialEvidence.fmt((double) last.robustCount() / n) + " at eps " + AdversarialEvidence.fmt(last.eps()) : "")
-        + ".";
+        + "." + vacuous;
     return new CheckValue(ms, ev, summary);
   }
 
-  private static void measurePrimary(List<Measurement> ms, String subject, AttackResult r, int rc, int n, double[] rci) {
-    ms.add(Measurement.withInterval("robust_accuracy", subject, (double) rc / n, rci[0], rci[1], n));
+  private void measurePrimary(List<Measurement> ms, Sweep s, int n) {
+    Subject subject = Subject.eps(s.eps());
+    AttackResult r = s.result();
+    String vacuous = s.vacuous();
+    ms.add(rate("robust_accuracy", subject, s.robustCount(), n, vacuous));
     int attacked = r.attackedCount();
     int broken = r.successCount();
     if (attacked == 0) {
       ms.add(Measurement.inconclusive("attack_success_rate", subject, Double.NaN, 0, "no row was attacked (none classified correctly)"));
     } else {
-      double[] sci = Intervals.wilson(broken, attacked, 0.95);
-      ms.add(Measurement.withInterval("attack_success_rate", subject, (double) broken / attacked, sci[0], sci[1], attacked));
+      ms.add(rate("attack_success_rate", subject, broken, attacked, vacuous));
     }
     if (broken == 0) {
-      ms.add(Measurement.inconclusive("mean_perturbation", subject, Double.NaN, 0, "no attack succeeded"));
-      ms.add(Measurement.inconclusive("max_perturbation", subject, Double.NaN, 0, "no attack succeeded"));
+      String why = vacuous != null ? vacuous : "no attack succeeded";
+      ms.add(Measurement.inconclusive("mean_perturbation", subject, Double.NaN, 0, why));
+      ms.add(Measurement.inconclusive("max_perturbation", subject, Double.NaN, 0, why));
     } else {
       double sum = 0;
       double max = 0;
@@ -250,7 +356,9 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
     }
   }
 
-  private void groups(CheckContext ctx, AttackData d, boolean[] correct, List<Sweep> primary, List<Measurement> ms, List<Evidence> ev) {
+  private void groups(CheckContext ctx, Analysis an, List<Measurement> ms, List<Evidence> ev) {
+    AttackData d = an.data();
+    List<Sweep> primary = an.primary();
     List<ColumnSpec> cols = AttackData.groupColumns(ctx, groups);
     if (cols.isEmpty()) {
       return;
@@ -264,23 +372,22 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
       var cat = d.table.categorical(c.name());
       double[][] robustByLevel = new double[cat.levels().size()][];
       for (int level = 0; level < cat.levels().size(); level++) {
-        String subject = c.name() + "=" + cat.levels().get(level);
+        Subject subject = Subject.slice(c.name(), cat.levels().get(level));
         int size = 0;
         int ok = 0;
         for (int i = 0; i < d.size(); i++) {
           if (cat.codes()[i] == level) {
             size++;
-            ok += correct[i] ? 1 : 0;
+            ok += an.correct()[i] ? 1 : 0;
           }
         }
         if (size == 0) {
           continue;
         }
-        List<String> row = new ArrayList<>(List.of(subject, Integer.toString(size), AdversarialEvidence.fmt((double) ok / size)));
+        List<String> row = new ArrayList<>(List.of(subject.toString(), Integer.toString(size), AdversarialEvidence.fmt((double) ok / size)));
         boolean small = size < minGroupSize;
-        String why = "only " + size + " sampled rows in " + subject + ", fewer than minGroupSize " + minGroupSize;
-        ms.add(small ? Measurement.inconclusive("group_clean_accuracy", subject, (double) ok / size, size, why)
-            : wilson("group_clean_accuracy", subject, ok, size));
+        String why = small ? "only " + size + " sampled rows in " + subject + ", fewer than minGroupSize " + minGroupSize : null;
+        ms.add(rate("group_clean_accuracy", subject, ok, size, why));
         robustByLevel[level] = small ? null : new double[primary.size()];
         for (int k = 0; k < primary.size(); k++) {
           Sweep s = primary.get(k);
@@ -290,9 +397,7 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
               rob++;
             }
           }
-          String sub = subject + " " + AdversarialEvidence.epsSubject(s.eps());
-          ms.add(small ? Measurement.inconclusive("group_robust_accuracy", sub, (double) rob / size, size, why)
-              : wilson("group_robust_accuracy", sub, rob, size));
+          ms.add(rate("group_robust_accuracy", subject.with(Dim.EPS, s.eps()), rob, size, why != null ? why : s.vacuous()));
           if (!small) {
             robustByLevel[level][k] = (double) rob / size;
           }
@@ -311,18 +416,15 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
             levels++;
           }
         }
-        String sub = c.name() + " " + AdversarialEvidence.epsSubject(primary.get(k).eps());
+        Subject sub = Subject.feature(c.name()).with(Dim.EPS, primary.get(k).eps());
+        String vacuous = primary.get(k).vacuous();
         ms.add(levels < 2 ? Measurement.inconclusive("robust_accuracy_gap", sub, Double.NaN, levels,
             "fewer than two groups of " + c.name() + " have at least " + minGroupSize + " sampled rows")
+            : vacuous != null ? Measurement.inconclusive("robust_accuracy_gap", sub, hi - lo, d.size(), vacuous)
             : Measurement.of("robust_accuracy_gap", sub, hi - lo, d.size()));
       }
     }
     ev.add(new Evidence.Table("Robust accuracy by group (" + attack.shortName() + ")", header, rows));
-  }
-
-  private static Measurement wilson(String metric, String subject, int k, int n) {
-    double[] ci = Intervals.wilson(k, n, 0.95);
-    return Measurement.withInterval(metric, subject, (double) k / n, ci[0], ci[1], n);
   }
 
   /** Rows broken at the smallest epsilon that broke any, smallest perturbation first. */

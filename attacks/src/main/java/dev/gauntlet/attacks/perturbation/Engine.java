@@ -8,6 +8,8 @@ import dev.gauntlet.harness.check.Evidence;
 import dev.gauntlet.harness.check.Measurement;
 import dev.gauntlet.harness.check.MetricCondition;
 import dev.gauntlet.harness.data.ColumnSpec;
+import dev.gauntlet.harness.metric.Interval;
+import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.model.Models;
 import dev.gauntlet.harness.stats.Intervals;
 import java.util.ArrayList;
@@ -138,7 +140,20 @@ final class Engine {
     return out;
   }
 
+  /**
+   * What the cases found, before any judgement: how many ran, changed the input and failed, the
+   * score changes, the first failing cases (indexes, and as generated for the evidence), the
+   * shrunk counterexamples and, for a counterfactual property, failures per starting group.
+   */
+  record Analysis(long seed, int ran, int changed, int failures, List<Integer> failing, List<Counterexample> counterexamples, double meanAbs,
+      double maxAbs, Map<Subject, long[]> byGroup, List<String[]> failingRows) {}
+
   PerturbationResult run() {
+    return report(analyse());
+  }
+
+  /** Generates, scores and counts every case, then shrinks the first failing ones. */
+  Analysis analyse() {
     long seed = property.seed() != null ? property.seed() : ctx.seed();
     int first = property.replayCase() != null ? property.replayCase() : 0;
     int end = property.replayCase() != null ? first + 1 : property.cases();
@@ -151,7 +166,7 @@ final class Engine {
     List<Integer> failingShown = new ArrayList<>();
     Map<String, Integer> firstOfIdentity = new LinkedHashMap<>();
     List<Integer> firstFailing = new ArrayList<>();
-    Map<String, long[]> byGroup = new LinkedHashMap<>();
+    Map<Subject, long[]> byGroup = new LinkedHashMap<>();
     List<String[]> failingRows = new ArrayList<>();
     for (int start = first; start < end; start += CHUNK) {
       int stop = Math.min(end, start + CHUNK);
@@ -172,7 +187,7 @@ final class Engine {
         maxAbs = Math.max(maxAbs, delta);
         String id = failure(c, s.before()[j], s.after()[j]);
         if (swapped != null) {
-          String g = swapped.name() + "=" + swapped.column().categories().get(space.category(c.before(), swapped));
+          Subject g = Subject.slice(swapped.name(), swapped.column().categories().get(space.category(c.before(), swapped)));
           long[] t = byGroup.computeIfAbsent(g, k -> new long[2]);
           t[1]++;
           if (id != null) {
@@ -195,9 +210,19 @@ final class Engine {
         }
       }
     }
-    // Shrink one case of each distinct failure first, then further failing cases in index order.
+    List<Counterexample> counterexamples = counterexamples(seed, firstOfIdentity.values(), firstFailing, failingShown);
+    return new Analysis(seed, ran, changed, failures, failingShown, counterexamples, sumAbs / Math.max(ran, 1), maxAbs, byGroup, failingRows);
+  }
+
+  /**
+   * Shrinks one case of each distinct failure first, then further failing cases in index order.
+   * Several cases often shrink to the same minimal case: each minimal case is kept once, trying at
+   * most two failing cases beyond the number to show.
+   */
+  private List<Counterexample> counterexamples(long seed, java.util.Collection<Integer> firstOfIdentity, List<Integer> firstFailing,
+      List<Integer> failingShown) {
     Set<Integer> toShrink = new LinkedHashSet<>();
-    for (int idx : firstOfIdentity.values()) {
+    for (int idx : firstOfIdentity) {
       if (toShrink.size() < property.shrink()) {
         toShrink.add(idx);
       }
@@ -207,8 +232,6 @@ final class Engine {
         toShrink.add(idx);
       }
     }
-    // Several cases often shrink to the same minimal case: show each minimal case once, trying at
-    // most two failing cases beyond the number to show.
     List<Integer> candidates = new ArrayList<>(toShrink.stream().sorted().toList());
     for (int idx : failingShown) {
       if (candidates.size() >= property.shrink() + 2) {
@@ -232,7 +255,7 @@ final class Engine {
       }
     }
     counterexamples.sort(java.util.Comparator.comparingInt(Counterexample::caseIndex));
-    return result(seed, ran, changed, failures, failingShown, counterexamples, sumAbs / Math.max(ran, 1), maxAbs, byGroup, failingRows);
+    return counterexamples;
   }
 
   /** Replays case {@code index} of {@code seed} and shrinks it. */
@@ -308,27 +331,38 @@ final class Engine {
         || p instanceof Perturbation.Brightness || p instanceof Perturbation.Shift);
   }
 
-  private PerturbationResult result(long seed, int ran, int changed, int failures, List<Integer> failing, List<Counterexample> cxs,
-      double meanAbs, double maxAbs, Map<String, long[]> byGroup, List<String[]> failingRows) {
+  /** Turns an analysis into measurements (all about the whole data but failure_rate_from), evidence and a summary. */
+  private PerturbationResult report(Analysis a) {
+    long seed = a.seed();
+    int ran = a.ran();
+    int changed = a.changed();
+    int failures = a.failures();
+    List<Integer> failing = a.failing();
+    List<Counterexample> cxs = a.counterexamples();
+    List<String[]> failingRows = a.failingRows();
     String name = property.name();
+    Subject all = Subject.all();
+    double level = property.confidence();
     List<Measurement> ms = new ArrayList<>();
     double rate = (double) failures / ran;
-    double[] ci = Intervals.wilson(failures, ran, property.confidence());
-    if (changed == 0) {
-      ms.add(Measurement.inconclusive("failure_rate", name, rate, ran,
-          "no case changed the model input (the perturbations were no-ops on every row), so the property was not exercised"));
-    } else {
-      ms.add(Measurement.withInterval("failure_rate", name, rate, ci[0], ci[1], ran));
-    }
-    ms.add(Measurement.of("failures", name, failures, ran));
-    ms.add(Measurement.of("changed_rate", name, (double) changed / ran, ran));
-    ms.add(Measurement.of("mean_abs_score_change", name, meanAbs, ran));
-    ms.add(Measurement.of("max_abs_score_change", name, maxAbs, ran));
-    for (Map.Entry<String, long[]> g : byGroup.entrySet()) {
+    double[] ci = Intervals.wilson(failures, ran, level);
+    // A property that changed no input was not exercised: nothing it measured may pass.
+    String vacuous = changed > 0 ? null : "nothing could be perturbed: none of the " + ran + " cases changed the model input (the perturbations "
+        + "were no-ops on every row, e.g. noise rounded away on integer or binary features), so the property was not exercised";
+    ms.add(vacuous != null ? Measurement.inconclusive("failure_rate", all, rate, ran, vacuous)
+        : Measurement.of("failure_rate", all, rate, Interval.of(ci[0], ci[1], level, Interval.Method.WILSON), ran));
+    ms.add(vacuous != null ? Measurement.inconclusive("failures", all, failures, ran, vacuous) : Measurement.of("failures", all, failures, ran));
+    ms.add(Measurement.of("changed_rate", all, (double) changed / ran, ran));
+    ms.add(vacuous != null ? Measurement.inconclusive("mean_abs_score_change", all, a.meanAbs(), ran, vacuous)
+        : Measurement.of("mean_abs_score_change", all, a.meanAbs(), ran));
+    ms.add(vacuous != null ? Measurement.inconclusive("max_abs_score_change", all, a.maxAbs(), ran, vacuous)
+        : Measurement.of("max_abs_score_change", all, a.maxAbs(), ran));
+    for (Map.Entry<Subject, long[]> g : a.byGroup().entrySet()) {
       long f = g.getValue()[0];
       long n = g.getValue()[1];
-      double[] gi = Intervals.wilson(f, n, property.confidence());
-      ms.add(Measurement.withInterval("failure_rate_from", g.getKey(), (double) f / n, gi[0], gi[1], n));
+      double[] gi = Intervals.wilson(f, n, level);
+      ms.add(vacuous != null ? Measurement.inconclusive("failure_rate_from", g.getKey(), (double) f / n, n, vacuous)
+          : Measurement.of("failure_rate_from", g.getKey(), (double) f / n, Interval.of(gi[0], gi[1], level, Interval.Method.WILSON), n));
     }
 
     List<Evidence> ev = new ArrayList<>();
@@ -349,10 +383,10 @@ final class Engine {
     ev.add(new Evidence.Note("Replay", replayText(seed, failing)));
     String pct = MetricCondition.fmt(100 * rate) + "%";
     String summary = "Property '" + name + "' failed in " + failures + " of " + ran + " cases (" + pct + ", "
-        + Math.round(100 * property.confidence()) + "% Wilson interval " + MetricCondition.fmt(100 * ci[0]) + "% to "
+        + Interval.of(ci[0], ci[1], level, Interval.Method.WILSON).levelText() + " Wilson interval " + MetricCondition.fmt(100 * ci[0]) + "% to "
         + MetricCondition.fmt(100 * ci[1]) + "%) from seed " + seed + "."
         + (cxs.isEmpty() ? "" : " Shrunk counterexample: " + shortText(cxs.get(0)) + ".")
-        + (changed < ran ? " " + (ran - changed) + " case(s) left the input unchanged." : "");
+        + (vacuous != null ? " Inconclusive: " + vacuous + "." : changed < ran ? " " + (ran - changed) + " case(s) left the input unchanged." : "");
     return new PerturbationResult(property, seed, ran, changed, failures, failing, cxs, ms, ev, summary);
   }
 

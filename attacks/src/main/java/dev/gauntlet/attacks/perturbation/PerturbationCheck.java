@@ -3,7 +3,14 @@ package dev.gauntlet.attacks.perturbation;
 import dev.gauntlet.harness.check.Check;
 import dev.gauntlet.harness.check.CheckContext;
 import dev.gauntlet.harness.check.Trial;
+import dev.gauntlet.harness.metric.Direction;
+import dev.gauntlet.harness.metric.MetricDecl;
+import dev.gauntlet.harness.metric.MetricSet;
+import dev.gauntlet.harness.metric.ParamDecl;
+import dev.gauntlet.harness.metric.Subject.Dim;
+import dev.gauntlet.harness.metric.SubjectShape;
 import dev.gauntlet.harness.model.Capability;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -14,6 +21,34 @@ import java.util.Set;
  * Needs a model that can be run on new inputs ({@link Capability#PREDICT}).
  */
 public final class PerturbationCheck implements Check<PerturbationResult> {
+  /** The metrics, published with the {@code perturbation.property} type. */
+  public static final MetricSet METRICS = MetricSet.of(
+      MetricDecl.of("failure_rate", Direction.LOWER_IS_BETTER, "share of the generated cases that break the property").withInterval(),
+      MetricDecl.of("failures", Direction.LOWER_IS_BETTER, "number of failing cases"),
+      MetricDecl.of("changed_rate", Direction.NEUTRAL, "share of cases whose perturbation changed the model input at all"),
+      MetricDecl.of("mean_abs_score_change", Direction.LOWER_IS_BETTER, "mean absolute change of the compared score"),
+      MetricDecl.of("max_abs_score_change", Direction.LOWER_IS_BETTER, "largest absolute change of the compared score"),
+      MetricDecl.of("failure_rate_from", Direction.LOWER_IS_BETTER, "counterfactual: failure rate of the cases starting in one group")
+          .withInterval().about(SubjectShape.of(Dim.SLICE)));
+
+  /** The parameters, published with the {@code perturbation.property} type. */
+  public static final List<ParamDecl> PARAMS = List.of(
+      ParamDecl.of("kind", "invariance | tolerance | directional | counterfactual", "required", "what the property demands"),
+      ParamDecl.of("perturb", "list of noise | swap | protected | monotone | missing | imageNoise | brightness | shift", "required but for counterfactual",
+          "the perturbations applied in order to each case"),
+      ParamDecl.of("attribute", "a protected categorical feature", "none", "counterfactual: the attribute to swap"),
+      ParamDecl.of("tolerance", "number in (0, 1) (tolerance), [0, 1) (directional)", "required (tolerance), 0 (directional)",
+          "largest allowed score change, or allowed move against the direction"),
+      ParamDecl.of("direction", "up | down", "required (directional)", "the way the score must move"),
+      ParamDecl.of("rows", "data | synthetic", "data", "where each case's starting row comes from"),
+      ParamDecl.of("cases", "integer in [1, 10000000]", "1000", "generated cases"),
+      ParamDecl.of("shrink", "integer in [0, 100]", "3", "failing cases shrunk to minimal counterexamples"),
+      ParamDecl.of("maxShrinkSteps", "integer in [0, 100000]", "300", "batched model calls per shrunk counterexample"),
+      ParamDecl.of("seed", "integer", "derived from the suite seed and check id", "replay: overrides the derived seed"),
+      ParamDecl.of("replayCase", "integer in [0, cases - 1]", "none", "replay: run only this case"),
+      ParamDecl.of("name", "text", "derived from kind and perturbations", "the property's name in titles and sentences"),
+      ParamDecl.of("confidence", "number in [0.5, 0.999]", "0.95", "level of the Wilson intervals"));
+
   private final Property property;
 
   public PerturbationCheck(Property property) {
@@ -22,6 +57,11 @@ public final class PerturbationCheck implements Check<PerturbationResult> {
 
   public Property property() {
     return property;
+  }
+
+  @Override
+  public MetricSet metrics() {
+    return METRICS;
   }
 
   @Override

@@ -37,10 +37,22 @@ import java.util.Optional;
  *     maxShrinkSteps: 300        # batched model calls per shrunk counterexample
  *     seed: 123                   # replay: overrides the derived seed
  *     replayCase: 17              # replay: run only this case
- *     name: small noise           # subject of the measurements
+ *     name: small noise           # the property's name in titles and sentences
+ *     confidence: 0.95            # level of the Wilson intervals
  *   conditions:
  *     - {metric: failure_rate, atMost: 0.05}
  * }</pre>
+ *
+ * <p>Metrics ({@link PerturbationCheck#METRICS}), all about the whole data (no subject) but
+ * {@code failure_rate_from}: {@code failure_rate} (Wilson interval at {@code confidence}),
+ * {@code failures}, {@code changed_rate}, {@code mean_abs_score_change},
+ * {@code max_abs_score_change}; for counterfactual properties {@code failure_rate_from} per
+ * starting group of the swapped attribute (subject {@code sex=F}). A property whose cases never
+ * change the model input is INCONCLUSIVE ("nothing could be perturbed"), never a pass.
+ *
+ * <p>The binding reads values only; ranges are validated once, by {@link Property} (and each
+ * {@link Perturbation}), and reported at the YAML node. Checks that need the schema (feature
+ * columns, the protected attribute) are made here.
  */
 public final class PerturbationChecks implements CheckProvider {
 
@@ -49,13 +61,11 @@ public final class PerturbationChecks implements CheckProvider {
     return List.of(CheckType.of("perturbation.property",
         "a perturbation property (invariance, tolerance, directional, counterfactual) over generated cases, "
             + "failure rate with a Wilson interval, failing cases shrunk to minimal counterexamples",
-        (params, schema) -> new PerturbationCheck(parse(params, schema))));
+        PerturbationCheck.METRICS, PerturbationCheck.PARAMS, (params, schema) -> new PerturbationCheck(parse(params, schema))));
   }
 
-  /** Reads and validates a property's params against the schema; mistakes name the YAML node. */
+  /** Reads a property's params against the schema; {@link Property} validates the values. */
   static Property parse(ConfigNode params, Schema schema) {
-    params.allowOnly("kind", "perturb", "attribute", "tolerance", "direction", "rows", "cases", "shrink", "maxShrinkSteps", "seed",
-        "replayCase", "name", "confidence");
     PropertyKind kind = params.get("kind").asEnum(PropertyKind.class);
     List<Perturbation> ps = new ArrayList<>();
     Optional<ConfigNode> attr = params.opt("attribute");
@@ -80,50 +90,13 @@ public final class PerturbationChecks implements CheckProvider {
           ? "a counterfactual property needs 'attribute: <protected column>'"
           : "missing required key 'perturb' (a list such as [{noise: {scale: 0.1}}])");
     }
-    if (kind == PropertyKind.COUNTERFACTUAL && ps.stream().noneMatch(p -> p instanceof Perturbation.ProtectedSwap)) {
-      throw params.error("a counterfactual property needs 'attribute: <protected column>' to swap");
-    }
-    double tolerance = 0;
-    if (kind == PropertyKind.TOLERANCE) {
-      ConfigNode t = params.get("tolerance");
-      tolerance = t.require(t.asDouble(), v -> v > 0 && v < 1 ? null : "tolerance is the largest allowed score change, in (0, 1); got " + v);
-    } else if (kind == PropertyKind.DIRECTIONAL) {
-      tolerance = params.opt("tolerance").map(t -> t.require(t.asDouble(), v -> v >= 0 && v < 1 ? null : "tolerance must be in [0, 1); got " + v)).orElse(0.0);
-    } else if (params.has("tolerance")) {
-      throw params.get("tolerance").error("'tolerance' applies only to tolerance and directional properties");
-    }
-    Property.Direction direction = null;
-    if (kind == PropertyKind.DIRECTIONAL) {
-      direction = params.get("direction").asEnum(Property.Direction.class);
-    } else if (params.has("direction")) {
-      throw params.get("direction").error("'direction' applies only to directional properties");
-    }
+    Property.Direction direction = params.opt("direction").map(n -> n.asEnum(Property.Direction.class)).orElse(null);
     Property.Rows rows = params.opt("rows").map(n -> n.asEnum(Property.Rows.class)).orElse(Property.Rows.DATA);
-    int cases = intIn(params, "cases", 1000, 1, 10_000_000);
-    int shrink = intIn(params, "shrink", 3, 0, 100);
-    int steps = intIn(params, "maxShrinkSteps", 300, 0, 100_000);
     Long seed = params.opt("seed").map(ConfigNode::asLong).orElse(null);
-    Integer replay = params.opt("replayCase").isPresent() ? intIn(params, "replayCase", 0, 0, cases - 1) : null;
-    double confidence = params.opt("confidence").map(n -> n.require(n.asDouble(), v -> v > 0 && v < 1 ? null : "confidence must be in (0, 1); got " + v))
-        .orElse(0.95);
+    Integer replay = params.opt("replayCase").map(ConfigNode::asInt).orElse(null);
     String name = params.text("name", Property.defaultName(kind, ps));
-    try {
-      return new Property(name, kind, ps, cases, tolerance, direction, rows, shrink, steps, seed, replay, confidence);
-    } catch (IllegalArgumentException e) {
-      throw params.error(e.getMessage());
-    }
-  }
-
-  private static int intIn(ConfigNode params, String key, int dflt, int min, int max) {
-    Optional<ConfigNode> n = params.opt(key);
-    if (n.isEmpty()) {
-      return dflt;
-    }
-    int v = n.get().asInt();
-    if (v < min || v > max) {
-      throw n.get().error("'" + key + "' must be in [" + min + ", " + max + "], got " + v);
-    }
-    return v;
+    return new Property(name, kind, ps, params.integer("cases", 1000), params.dbl("tolerance", 0), direction, rows,
+        params.integer("shrink", 3), params.integer("maxShrinkSteps", 300), seed, replay, params.dbl("confidence", 0.95));
   }
 
   private static Perturbation perturbation(ConfigNode item, Schema schema, PropertyKind kind) {

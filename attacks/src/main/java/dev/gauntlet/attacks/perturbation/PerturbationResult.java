@@ -16,7 +16,7 @@ import java.util.List;
  * @param failures how many cases failed
  * @param failingCases the indexes of the first failing cases (at most 100), ascending
  * @param counterexamples the shrunk counterexamples, at most {@code property.shrink()}
- * @param measurements the numbers conditions judge ({@code failure_rate} with the property name as subject, ...)
+ * @param measurements the numbers conditions judge ({@code failure_rate} about the whole data, ...; see {@link PerturbationCheck#METRICS})
  * @param evidence tables of counterexamples and a replay note
  * @param summary one sentence
  */

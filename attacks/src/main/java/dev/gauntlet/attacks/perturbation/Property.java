@@ -1,5 +1,6 @@
 package dev.gauntlet.attacks.perturbation;
 
+import dev.gauntlet.harness.metric.ParamException;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,7 +17,7 @@ import java.util.Objects;
  * Property mono = Property.directional(Direction.UP, Perturbation.monotone(0.5));
  * }</pre>
  *
- * @param name the property's name, used as the subject of its measurements
+ * @param name the property's name, shown in the check's title and sentences (measurements are about the whole data)
  * @param kind what is demanded
  * @param perturbations applied in order to each case's row; at least one
  * @param cases how many cases to generate, in [1, 10,000,000]
@@ -60,58 +61,33 @@ public record Property(
     SYNTHETIC
   }
 
+  /** Validates the parameters; the one validator for Java and YAML ({@link ParamException} names the YAML key). */
   public Property {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("a property needs a name");
-    }
+    ParamException.require(name != null && !name.isBlank(), "name", "a property needs a name");
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(rows, "rows");
     perturbations = List.copyOf(perturbations);
-    if (perturbations.isEmpty()) {
-      throw new IllegalArgumentException("property '" + name + "' has no perturbation");
-    }
-    if (cases < 1 || cases > 10_000_000) {
-      throw new IllegalArgumentException("property '" + name + "': cases must be in [1, 10000000], got " + cases);
-    }
+    ParamException.require(!perturbations.isEmpty(), "perturb", "property '" + name + "' has no perturbation");
+    ParamException.inRange("cases", cases, 1, 10_000_000);
     switch (kind) {
-      case TOLERANCE -> {
-        if (!(tolerance > 0 && tolerance < 1)) {
-          throw new IllegalArgumentException("property '" + name + "': a tolerance property needs tolerance in (0, 1), got " + tolerance);
-        }
-      }
+      case TOLERANCE -> ParamException.require(tolerance > 0 && tolerance < 1, "tolerance",
+          "tolerance is the largest allowed score change and must be in (0, 1), got " + tolerance);
       case DIRECTIONAL -> {
-        if (direction == null) {
-          throw new IllegalArgumentException("property '" + name + "': a directional property needs a direction (up or down)");
-        }
-        if (!(tolerance >= 0 && tolerance < 1)) {
-          throw new IllegalArgumentException("property '" + name + "': tolerance must be in [0, 1), got " + tolerance);
-        }
+        ParamException.require(direction != null, "direction", "a directional property needs a direction (up or down)");
+        ParamException.require(tolerance >= 0 && tolerance < 1, "tolerance", "tolerance must be in [0, 1), got " + tolerance);
       }
-      case COUNTERFACTUAL -> {
-        if (perturbations.stream().noneMatch(p -> p instanceof Perturbation.ProtectedSwap)) {
-          throw new IllegalArgumentException("property '" + name + "': a counterfactual property needs a protected-attribute swap");
-        }
-      }
+      case COUNTERFACTUAL -> ParamException.require(perturbations.stream().anyMatch(p -> p instanceof Perturbation.ProtectedSwap), "attribute",
+          "a counterfactual property needs 'attribute: <protected column>' to swap");
       default -> { }
     }
-    if (kind != PropertyKind.DIRECTIONAL && direction != null) {
-      throw new IllegalArgumentException("property '" + name + "': direction applies only to directional properties");
-    }
-    if (kind != PropertyKind.TOLERANCE && kind != PropertyKind.DIRECTIONAL && tolerance != 0) {
-      throw new IllegalArgumentException("property '" + name + "': tolerance applies only to tolerance and directional properties");
-    }
-    if (shrink < 0 || shrink > 100) {
-      throw new IllegalArgumentException("property '" + name + "': shrink must be in [0, 100], got " + shrink);
-    }
-    if (maxShrinkSteps < 0) {
-      throw new IllegalArgumentException("property '" + name + "': maxShrinkSteps must be at least 0, got " + maxShrinkSteps);
-    }
-    if (replayCase != null && (replayCase < 0 || replayCase >= cases)) {
-      throw new IllegalArgumentException("property '" + name + "': replayCase must be in [0, " + (cases - 1) + "], got " + replayCase);
-    }
-    if (!(confidence > 0 && confidence < 1)) {
-      throw new IllegalArgumentException("property '" + name + "': confidence must be in (0, 1), got " + confidence);
-    }
+    ParamException.require(kind == PropertyKind.DIRECTIONAL || direction == null, "direction", "'direction' applies only to directional properties");
+    ParamException.require(kind == PropertyKind.TOLERANCE || kind == PropertyKind.DIRECTIONAL || tolerance == 0, "tolerance",
+        "'tolerance' applies only to tolerance and directional properties");
+    ParamException.inRange("shrink", shrink, 0, 100);
+    ParamException.inRange("maxShrinkSteps", maxShrinkSteps, 0, 100_000);
+    ParamException.require(replayCase == null || replayCase >= 0 && replayCase < cases, "replayCase",
+        "replayCase must be in [0, " + (cases - 1) + "], got " + replayCase);
+    ParamException.inRange("confidence", confidence, 0.5, 0.999);
   }
 
   private static final int CASES = 1000;

@@ -23,6 +23,7 @@ import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.CheckSpec;
 import dev.gauntlet.harness.run.Suite;
 import dev.gauntlet.harness.run.SuiteRunner;
+import dev.gauntlet.harness.metric.Subject;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -93,9 +94,9 @@ class AdversarialSuiteTest {
     assertTrue(r[0].error().contains("loss gradient") && r[0].error().contains("score-based"), r[0].error());
     assertEquals(Outcome.PASS, r[1].outcome(), () -> String.valueOf(r[1].error()) + r[1].findings());
     double sim = value(r[1], "robust_accuracy", "eps=0.6");
-    double noise = value(r[1], "robust_accuracy_noise_linf", "eps=0.6");
+    double noise = value(r[1], "attack_robust_accuracy", "attack=noise-linf&eps=0.6");
     assertTrue(sim < noise, "SimBA (" + sim + ") must beat uniform noise (" + noise + ") with the same query budget");
-    assertTrue(r[1].measurements().stream().anyMatch(m -> m.metric().equals("group_robust_accuracy") && m.subject().equals("region=north eps=0.6")));
+    assertTrue(r[1].measurements().stream().anyMatch(m -> m.metric().equals("group_robust_accuracy") && m.subject().equals(Subject.slice("region", "north").with(Subject.Dim.EPS, 0.6))));
 
     PrecomputedModel pre = PrecomputedModel.ofDecisions("vendor", "approved");
     CheckResult[] q = run(pre, data, simba);
@@ -112,7 +113,7 @@ class AdversarialSuiteTest {
     CheckValue v = check.run(new CheckContext(model, false, t, null, 3, 0.5, null, null, new CheckContext.Cache()));
     double median = ImageSetOrderingTest.value(v, "median_min_flip_eps", "");
     assertTrue(median > 0 && median <= 2, "median " + median);
-    double ratio = ImageSetOrderingTest.value(v, "min_flip_eps_group_ratio", "region");
+    double ratio = ImageSetOrderingTest.value(v, "min_flip_eps_group_ratio", "feature=region");
     assertTrue(ratio > 0 && ratio <= 1, "ratio " + ratio);
     Evidence.Table fragile = v.evidence().stream().filter(e -> e instanceof Evidence.Table tb && tb.title().startsWith("Most fragile"))
         .map(e -> (Evidence.Table) e).findFirst().orElseThrow();
@@ -124,7 +125,7 @@ class AdversarialSuiteTest {
   @Test
   void badParametersAreReportedAtTheirNode() {
     UsageException e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: pgd, epsilon: [0.1]}"));
-    assertTrue(e.getMessage().contains("unknown key 'epsilon'") && e.getMessage().contains("suite.yaml:1:"), e.getMessage());
+    assertTrue(e.getMessage().contains("no parameter 'epsilon'") && e.getMessage().contains("Did you mean 'epsilons'") && e.getMessage().contains("suite.yaml:1:"), e.getMessage());
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: cw}"));
     assertTrue(e.getMessage().contains("expected one of fgsm, bim, pgd, simba, noise"), e.getMessage());
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{target: maybe}"));
@@ -139,6 +140,44 @@ class AdversarialSuiteTest {
     assertTrue(e.getMessage().contains("plain file name"), e.getMessage());
   }
 
+  @Test
+  void aTypoInAnAttackMetricIsAUsageErrorAtItsLineAndColumnBeforeAnyDataIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Files.writeString(dir.resolve("loans.schema.yaml"), TabularFixture.SCHEMA);
+    java.nio.file.Path suite = dir.resolve("suite.yaml");
+    java.nio.file.Files.writeString(suite, """
+        name: typo
+        model: {type: precomputed, path: missing-predictions.csv}
+        data: {path: missing-data.csv, schema: loans.schema.yaml}
+        checks:
+          - id: robust
+            type: adversarial.robustness
+            params: {attack: fgsm, epsilons: [0.05]}
+            conditions:
+              - {metric: robust_acuracy, subject: "eps=0.05", atLeast: 0.7}
+        """);
+    UsageException e = assertThrows(UsageException.class,
+        () -> new SuiteLoader().load(suite, java.util.OptionalLong.empty(), s -> {}));
+    assertTrue(e.getMessage().contains("suite.yaml:9:"), e.getMessage());
+    assertTrue(e.getMessage().contains("Did you mean 'robust_accuracy'"), e.getMessage());
+    // and a subject of the wrong shape (a bare column where eps is expected) at load too
+    java.nio.file.Files.writeString(suite, java.nio.file.Files.readString(suite)
+        .replace("{metric: robust_acuracy, subject: \"eps=0.05\"", "{metric: robust_accuracy_gap, subject: \"eps=0.05\""));
+    UsageException shape = assertThrows(UsageException.class,
+        () -> new SuiteLoader().load(suite, java.util.OptionalLong.empty(), s -> {}));
+    assertTrue(shape.getMessage().contains("suite.yaml:9:") && shape.getMessage().contains("robust_accuracy_gap"), shape.getMessage());
+  }
+
+  @Test
+  void rangeMistakesAreReportedAtTheirYamlNodeByTheRecordsOwnValidator() {
+    dev.gauntlet.harness.metric.ParamException direct = assertThrows(dev.gauntlet.harness.metric.ParamException.class,
+        () -> new MinFlipCheck(AttackSpec.fgsm(Norm.LINF), 1.0, 31, 10, List.of(), 30, 10, null, null));
+    UsageException yaml = assertThrows(UsageException.class, () -> fromYaml("adversarial.min-flip", "{attack: fgsm,\n searchSteps: 31}"));
+    assertTrue(yaml.getMessage().contains("suite.yaml:2:") && yaml.getMessage().contains(direct.getMessage()), yaml.getMessage());
+    UsageException eps = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: fgsm,\n epsilons: [0.2, 0.1]}"));
+    assertTrue(eps.getMessage().contains("suite.yaml:2:") && eps.getMessage().contains("epsilons must increase"), eps.getMessage());
+  }
+
   private static CheckResult[] run(dev.gauntlet.harness.model.ModelUnderTest model, Table data, CheckSpec<?>... specs) {
     Suite.Builder b = Suite.builder("adv").seed(1).model(model).data(data);
     for (CheckSpec<?> s : specs) {
@@ -148,7 +187,7 @@ class AdversarialSuiteTest {
   }
 
   private static double value(CheckResult r, String metric, String subject) {
-    return r.measurements().stream().filter(m -> m.metric().equals(metric) && m.subject().equals(subject)).findFirst()
+    return r.measurements().stream().filter(m -> m.metric().equals(metric) && m.subject().equals(Subject.parse(subject))).findFirst()
         .orElseThrow(() -> new AssertionError("no " + metric + "[" + subject + "]")).value();
   }
 }

@@ -14,6 +14,7 @@ import dev.gauntlet.harness.data.TableLoader;
 import dev.gauntlet.harness.model.Dl4jModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.gauntlet.harness.metric.Subject;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -69,16 +70,16 @@ class ImageSetOrderingTest {
     assertTrue(clean > 0.85, "the MLP must learn the digits first; clean accuracy " + clean);
     double previous = clean;
     for (double e : eps) {
-      String s = AdversarialEvidence.epsSubject(e);
+      String s = Subject.eps(e).toString();
       double pgd = value(v, "robust_accuracy", s);
-      double fgsm = value(v, "robust_accuracy_fgsm_linf", s);
-      double noise = value(v, "robust_accuracy_noise_linf", s);
+      double fgsm = value(v, "attack_robust_accuracy", Subject.attack("fgsm-linf").with(Subject.Dim.EPS, e).toString());
+      double noise = value(v, "attack_robust_accuracy", Subject.attack("noise-linf").with(Subject.Dim.EPS, e).toString());
       assertTrue(noise >= fgsm && fgsm >= pgd, "at " + s + ": noise " + noise + " >= fgsm " + fgsm + " >= pgd " + pgd);
       assertTrue(pgd <= previous, "robust accuracy must not rise with epsilon: " + pgd + " after " + previous);
       previous = pgd;
     }
     assertTrue(value(v, "robust_accuracy", "eps=0.15") < clean - 0.3, "PGD at 0.15 must break many digits");
-    assertTrue(value(v, "robust_accuracy_noise_linf", "eps=0.15") > clean - 0.1, "noise at 0.15 barely hurts");
+    assertTrue(value(v, "attack_robust_accuracy", "attack=noise-linf&eps=0.15") > clean - 0.1, "noise at 0.15 barely hurts");
     Evidence.Images images = v.evidence().stream().filter(e -> e instanceof Evidence.Images).map(e -> (Evidence.Images) e).findFirst().orElseThrow();
     assertTrue(images.width() == 8 && images.height() == 8 && images.images().size() % 3 == 0 && !images.images().isEmpty());
     List<String> lines = Files.readAllLines(out.resolve("digits-adv.csv"));
@@ -89,7 +90,7 @@ class ImageSetOrderingTest {
 
   static double value(CheckValue v, String metric, String subject) {
     for (Measurement m : v.measurements()) {
-      if (m.metric().equals(metric) && m.subject().equals(subject)) {
+      if (m.metric().equals(metric) && m.subject().equals(Subject.parse(subject))) {
         return m.value();
       }
     }

@@ -34,6 +34,20 @@ final class TabularFixture {
   }
 
   static Table rows(int n, long seed) {
+    return rows(schema(), n, seed);
+  }
+
+  /**
+   * The fixture's schema with income and debt immutable: every mutable feature is then integer,
+   * ordinal, binary or categorical, so no perturbation below one whole step is valid.
+   */
+  static Schema discreteSchema() {
+    return SchemaLoader.parse(ConfigNode.parse("loans.yaml", SCHEMA
+        .replace("role: feature, range: [0, 200000]", "role: feature, mutable: false, range: [0, 200000]")
+        .replace("{name: debt, type: numeric, role: feature,", "{name: debt, type: numeric, role: feature, mutable: false,")));
+  }
+
+  static Table rows(Schema schema, int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     String[] header = {"id", "income", "debt", "age", "children", "sex", "region", "grade", "flag", "approved"};
     String[] regions = {"north", "south", "east", "west"};
@@ -51,7 +65,7 @@ final class TabularFixture {
           r.nextBoolean() ? "yes" : "no",
           r.nextBoolean() ? "yes" : "no"});
     }
-    return TableLoader.fromRows(schema(), header, rows, "fixture");
+    return TableLoader.fromRows(schema, header, rows, "fixture");
   }
 
   /**

@@ -42,7 +42,7 @@ class PropertyKindsTest {
     assertTrue(m.lower() <= truth && truth <= m.upper(), "true rate " + truth + " inside [" + m.lower() + ", " + m.upper() + "]");
     assertTrue(r.failures() > 0);
     List<Measurement> byGroup = r.measurements().stream().filter(q -> q.metric().equals("failure_rate_from")).toList();
-    assertEquals(List.of("group=a", "group=b"), byGroup.stream().map(Measurement::subject).sorted().toList());
+    assertEquals(List.of("group=a", "group=b"), byGroup.stream().map(q -> q.subject().toString()).sorted().toList());
     assertEquals(4000, byGroup.stream().mapToLong(Measurement::n).sum());
     for (Counterexample c : r.counterexamples()) {
       assertEquals(List.of("group"), c.changes().stream().map(Counterexample.Change::feature).toList());
@@ -104,6 +104,8 @@ class PropertyKindsTest {
     assertEquals(0, r.changed());
     Measurement m = measurement(r, "failure_rate");
     assertFalse(m.inconclusive() == null, "must be inconclusive");
+    assertTrue(m.inconclusive().startsWith("nothing could be perturbed"), m.inconclusive());
+    assertFalse(measurement(r, "max_abs_score_change").inconclusive() == null, "no score change proves nothing either");
   }
 
   private static Measurement measurement(PerturbationResult r, String metric) {
