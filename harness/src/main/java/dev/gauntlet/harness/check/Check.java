@@ -29,9 +29,7 @@ public interface Check<V extends Measured> {
    * against them when a suite loads or is built, and a measurement of an undeclared metric is an
    * ERROR of the check.
    */
-  default dev.gauntlet.harness.metric.MetricSet metrics() {
-    return null; // transitional: undeclared; every check type will declare its metrics
-  }
+  dev.gauntlet.harness.metric.MetricSet metrics();
 
   /** The capabilities the model must have. */
   Set<Capability> requires();

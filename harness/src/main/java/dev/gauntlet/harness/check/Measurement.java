@@ -47,27 +47,6 @@ public record Measurement(String metric, Subject subject, double value, Interval
     return new Measurement(metric, subject, value, null, n, Objects.requireNonNull(why));
   }
 
-  /**
-   * Transitional: a subject in one of the old free-text forms. Removed once every check builds
-   * typed subjects.
-   */
-  @Deprecated(forRemoval = true)
-  public static Measurement of(String metric, String subject, double value, long n) {
-    return new Measurement(metric, Subject.parseLegacy(subject), value, null, n, null);
-  }
-
-  /** Transitional; see {@link #of(String, String, double, long)}. The interval is labelled 95% Wilson. */
-  @Deprecated(forRemoval = true)
-  public static Measurement withInterval(String metric, String subject, double value, double lower, double upper, long n) {
-    return new Measurement(metric, Subject.parseLegacy(subject), value, Interval.of(lower, upper, 0.95, Interval.Method.WILSON), n, null);
-  }
-
-  /** Transitional; see {@link #of(String, String, double, long)}. */
-  @Deprecated(forRemoval = true)
-  public static Measurement inconclusive(String metric, String subject, double value, long n, String why) {
-    return new Measurement(metric, Subject.parseLegacy(subject), value, null, n, Objects.requireNonNull(why));
-  }
-
   public MetricId id() {
     return new MetricId(metric, subject);
   }

@@ -43,38 +43,6 @@ public interface CheckType {
     Check<?> create(ConfigNode params, Schema schema);
   }
 
-  /** Transitional: a type whose metrics are not declared yet (conditions are not validated at load). */
-  @Deprecated(forRemoval = true)
-  static CheckType of(String name, String description, Factory factory) {
-    Objects.requireNonNull(factory, "factory");
-    return new CheckType() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String description() {
-        return description;
-      }
-
-      @Override
-      public MetricSet metrics() {
-        return null;
-      }
-
-      @Override
-      public List<ParamDecl> params() {
-        return List.of();
-      }
-
-      @Override
-      public Check<?> create(ConfigNode params, Schema schema) {
-        return factory.create(params, schema);
-      }
-    };
-  }
-
   /** A check type from its name, description, declarations and the factory that makes it. */
   static CheckType of(String name, String description, MetricSet metrics, List<ParamDecl> params, Factory factory) {
     Objects.requireNonNull(name, "name");

@@ -267,26 +267,6 @@ public record Subject(List<Part> parts) {
     return new Subject(ps);
   }
 
-  /**
-   * Transitional: reads the old free-text subjects ({@code sex=F&region=north}, {@code sex=F eps=0.05},
-   * {@code 2024-12 g=A}): space-separated tokens, a bare token being a window label.
-   */
-  @Deprecated(forRemoval = true)
-  public static Subject parseLegacy(String text) {
-    if (text == null || text.isBlank()) {
-      return ALL;
-    }
-    try {
-      Subject s = ALL;
-      for (String tok : text.trim().split("\\s+")) {
-        s = tok.contains("=") ? s.and(parse(tok)) : s.with(Dim.WINDOW, tok);
-      }
-      return s;
-    } catch (IllegalArgumentException e) {
-      return slice("subject", text);
-    }
-  }
-
   private static Part part(String text, StringBuilder key, StringBuilder value, boolean inValue) {
     String k = key.toString().trim();
     if (!inValue || k.isEmpty()) {

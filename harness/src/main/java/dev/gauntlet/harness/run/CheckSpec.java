@@ -37,9 +37,7 @@ public record CheckSpec<V extends Measured>(String id, Check<V> check, List<Cond
    */
   public void validate(dev.gauntlet.harness.data.Schema schema) {
     dev.gauntlet.harness.metric.MetricSet ms = check.metrics();
-    if (ms == null) {
-      return; // transitional: a check that declares nothing yet
-    }
+    java.util.Objects.requireNonNull(ms, () -> "check '" + id + "' declares no metrics");
     for (Condition<? super V> c : conditions) {
       if (c instanceof dev.gauntlet.harness.check.MetricCondition mc) {
         try {

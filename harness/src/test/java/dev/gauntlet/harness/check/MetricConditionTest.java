@@ -32,10 +32,10 @@ class MetricConditionTest {
   @Test
   void bandJudgesEverySubjectAndUsesTheWholeIntervalWhenAsked() {
     Measured v = value(
-        Measurement.withInterval("di", "sex=F", 0.70, 0.60, 0.78, 500),
-        Measurement.withInterval("di", "sex=M", 1.00, 0.90, 1.10, 500),
-        Measurement.withInterval("di", "region=e", 0.85, 0.75, 0.95, 80),
-        Measurement.inconclusive("di", "region=w", 0.5, 12, "only 12 rows; the minimum is 30"));
+        Measurement.of("di", dev.gauntlet.harness.metric.Subject.slice("sex", "F"), 0.70, dev.gauntlet.harness.metric.Interval.of(0.60, 0.78, 0.95, dev.gauntlet.harness.metric.Interval.Method.WILSON), 500),
+        Measurement.of("di", dev.gauntlet.harness.metric.Subject.slice("sex", "M"), 1.00, dev.gauntlet.harness.metric.Interval.of(0.90, 1.10, 0.95, dev.gauntlet.harness.metric.Interval.Method.WILSON), 500),
+        Measurement.of("di", dev.gauntlet.harness.metric.Subject.slice("region", "e"), 0.85, dev.gauntlet.harness.metric.Interval.of(0.75, 0.95, 0.95, dev.gauntlet.harness.metric.Interval.Method.WILSON), 80),
+        Measurement.inconclusive("di", dev.gauntlet.harness.metric.Subject.slice("region", "w"), 0.5, 12, "only 12 rows; the minimum is 30"));
     List<Judgement> point = MetricCondition.between("di", 0.8, 1.25).judge(v, null);
     assertEquals(List.of(Outcome.FAIL, Outcome.PASS, Outcome.PASS, Outcome.INCONCLUSIVE), point.stream().map(Judgement::outcome).toList());
     List<Judgement> whole = MetricCondition.between("di", 0.8, 1.25).using(MetricCondition.IntervalRule.WHOLE_INTERVAL).judge(v, null);

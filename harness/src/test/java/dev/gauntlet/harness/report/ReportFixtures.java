@@ -35,9 +35,22 @@ public final class ReportFixtures {
 
   private ReportFixtures() {}
 
+  /** A fixture's subject: the canonical grammar, or one attribute {@code slice} holding free (hostile) text. */
+  static Subject subject(String text) {
+    try {
+      return Subject.parse(text);
+    } catch (IllegalArgumentException e) {
+      return Subject.slice("slice", text);
+    }
+  }
+
+  static dev.gauntlet.harness.metric.Interval wilson(double lo, double hi) {
+    return dev.gauntlet.harness.metric.Interval.of(lo, hi, 0.95, dev.gauntlet.harness.metric.Interval.Method.WILSON);
+  }
+
   static Finding finding(String condition, String subject, Outcome o, String sentence, double value, double baseline) {
     String metric = condition.split("[ \\[]")[0];
-    return Finding.of(condition, subject.isEmpty() ? MetricId.of(metric) : MetricId.of(metric, Subject.parseLegacy(subject)), o, sentence, value, baseline);
+    return Finding.of(condition, subject.isEmpty() ? MetricId.of(metric) : MetricId.of(metric, subject(subject)), o, sentence, value, baseline);
   }
 
   static CheckResult check(String id, String title, Trial trial, boolean required, List<Finding> findings, List<Measurement> ms,
@@ -142,34 +155,34 @@ public final class ReportFixtures {
     cs.add(check("accuracy", "Holdout performance", Trial.PERFORMANCE, true,
         List.of(finding("accuracy >= 0.75", "", Outcome.PASS, "Accuracy is 0.8 (95% CI 0.78 to 0.82), which meets the minimum 0.75.", 0.8, Double.NaN),
             finding("accuracy at most 0.1 below the baseline", "", Outcome.PASS, "Accuracy is 0.8 against the baseline's 0.85: a drop of 0.05, within the allowed 0.1.", 0.8, 0.85)),
-        List.of(Measurement.withInterval("accuracy", "", 0.8, 0.78, 0.82, 9600)), List.of(Measurement.withInterval("accuracy", "", 0.85, 0.83, 0.87, 9600)),
+        List.of(Measurement.of("accuracy", Subject.all(), 0.8, wilson(0.78, 0.82), 9600)), List.of(Measurement.of("accuracy", Subject.all(), 0.85, wilson(0.83, 0.87), 9600)),
         List.of(new Evidence.Table("Confusion matrix", List.of("true \\ predicted", "no", "yes"), List.of(List.of("no", "4754", "1358"), List.of("yes", "235", "3253")))),
         null, 1234));
     cs.add(check("robustness", "Robust accuracy (PGD)", Trial.ADVERSARIAL, true,
         List.of(finding("robust_accuracy >= 0.7", "eps=0.1", Outcome.FAIL, "Robust_accuracy for eps=0.1 is 0.61 (95% CI 0.58 to 0.64), which is below the minimum 0.7.", 0.61, Double.NaN),
             finding("robust_accuracy >= 0.7", "eps=0.05", Outcome.PASS, "Robust_accuracy for eps=0.05 is 0.74, which meets the minimum 0.7.", 0.74, Double.NaN)),
-        List.of(Measurement.withInterval("robust_accuracy", "eps=0.1", 0.61, 0.58, 0.64, 500), Measurement.withInterval("robust_accuracy", "eps=0.05", 0.74, 0.71, 0.77, 500)),
+        List.of(Measurement.of("robust_accuracy", Subject.eps(0.1), 0.61, wilson(0.58, 0.64), 500), Measurement.of("robust_accuracy", Subject.eps(0.05), 0.74, wilson(0.71, 0.77), 500)),
         List.of(), List.of(robustnessCurve(), images(), new Evidence.Note("Replay", "./gauntlet audit --suite suite.yaml --seed 4242 --only robustness")), null, 20_500));
     cs.add(check("slice-rates", "Selection-rate ratio by slice", Trial.FAIRNESS, true,
         List.of(finding("selection_rate_ratio within [0.8, 1.25]", "sex=F", Outcome.FAIL, "Selection_rate_ratio for sex=F is 0.62 (95% CI 0.55 to 0.7), which is outside the band [0.8, 1.25].", 0.62, Double.NaN),
             finding("selection_rate_ratio within [0.8, 1.25]", "region=south", Outcome.FAIL, "Selection_rate_ratio for region=south is 1.31, which is outside the band [0.8, 1.25].", 1.31, Double.NaN),
             finding("selection_rate_ratio within [0.8, 1.25]", HOSTILE, Outcome.PASS, "Selection_rate_ratio for " + HOSTILE + " is 1.02.", 1.02, Double.NaN)),
-        List.of(Measurement.withInterval("selection_rate_ratio", "sex=F", 0.62, 0.55, 0.70, 412), Measurement.withInterval("selection_rate_ratio", "region=south", 1.31, 1.20, 1.43, 250),
-            Measurement.of("selection_rate_ratio", HOSTILE, 1.02, 3)),
+        List.of(Measurement.of("selection_rate_ratio", Subject.slice("sex", "F"), 0.62, wilson(0.55, 0.70), 412), Measurement.of("selection_rate_ratio", Subject.slice("region", "south"), 1.31, wilson(1.20, 1.43), 250),
+            Measurement.of("selection_rate_ratio", subject(HOSTILE), 1.02, 3)),
         List.of(), List.of(sliceBars(), sliceTable()), null, 3_000));
     cs.add(check("decay", "Decay over time", Trial.DRIFT, false,
         List.of(finding("accuracy[2024-12] >= 0.75", "2024-12", Outcome.FAIL, "Accuracy for 2024-12 is 0.67, which is below the minimum 0.75.", 0.67, Double.NaN)),
-        List.of(Measurement.of("accuracy", "2024-12", 0.67, 400)), List.of(), List.of(decay()), null, 700));
+        List.of(Measurement.of("accuracy", Subject.window("2024-12"), 0.67, 400)), List.of(), List.of(decay()), null, 700));
     cs.add(check("drift-map", "Feature drift", Trial.DRIFT, true,
         List.of(finding("psi <= 0.25 (warn above 0.1)", "income", Outcome.WARN, "Psi for income is 0.22, which is above the warning level 0.1.", 0.22, Double.NaN),
             finding("psi <= 0.25 (warn above 0.1)", "age", Outcome.PASS, "Psi for age is 0.03, which is within the maximum 0.25.", 0.03, Double.NaN)),
-        List.of(Measurement.of("psi", "income", 0.22, 800), Measurement.of("psi", "age", 0.03, 800)), List.of(), List.of(driftMap()), null, 900));
+        List.of(Measurement.of("psi", Subject.feature("income"), 0.22, 800), Measurement.of("psi", Subject.feature("age"), 0.03, 800)), List.of(), List.of(driftMap()), null, 900));
     cs.add(check("flip-noise", "Small noise must not flip decisions", Trial.PERTURBATION, true,
         List.of(finding("the check must run", "", Outcome.ERROR, "The check could not run: the model has no gradients.", Double.NaN, Double.NaN)),
         List.of(), List.of(), List.of(), "the model has no gradients", 12));
     cs.add(check("small-slices", "Tiny intersectional slices", Trial.FAIRNESS, true,
         List.of(finding("tpr_ratio within [0.8, 1.25]", "sex=F,region=west", Outcome.INCONCLUSIVE, "Tpr_ratio for sex=F,region=west cannot be judged: 12 rows, fewer than the minimum 30.", Double.NaN, Double.NaN)),
-        List.of(Measurement.inconclusive("tpr_ratio", "sex=F,region=west", Double.NaN, 12, "12 rows, fewer than the minimum 30")), List.of(), List.of(), null, 40));
+        List.of(Measurement.inconclusive("tpr_ratio", Subject.slice("sex", "F").and("region", "west"), Double.NaN, 12, "12 rows, fewer than the minimum 30")), List.of(), List.of(), null, 40));
     return cs;
   }
 
@@ -185,7 +198,7 @@ public final class ReportFixtures {
     cs.add(richChecks().get(0));
     cs.add(check("psi", "Feature drift", Trial.DRIFT, true,
         List.of(finding("psi <= 0.25", "income", Outcome.PASS, "Psi for income is 0.02, which is within the maximum 0.25.", 0.02, Double.NaN)),
-        List.of(Measurement.of("psi", "income", 0.02, 800)), List.of(), List.of(driftMap()), null, 10));
+        List.of(Measurement.of("psi", Subject.feature("income"), 0.02, 800)), List.of(), List.of(driftMap()), null, 10));
     return SuiteResult.decided(SuiteResult.SCHEMA_VERSION, "calm", Gate.standard(), cs, provenance(false, null));
   }
 }

@@ -35,7 +35,7 @@ class ReportLimitsTest {
     for (int i = 0; i < 2_000; i++) {
       Outcome o = i == 1_999 ? Outcome.FAIL : Outcome.PASS;
       findings.add(Finding.of("rate within [0.8, 1.25]", dev.gauntlet.harness.metric.MetricId.of("rate", dev.gauntlet.harness.metric.Subject.slice("slice", "" + i)), o, "Rate for slice=" + i + " is judged " + o + ".", 1.0, Double.NaN));
-      ms.add(Measurement.withInterval("rate", "slice=" + i, 1.0, 0.9, 1.1, 100));
+      ms.add(Measurement.of("rate", dev.gauntlet.harness.metric.Subject.slice("slice", "" + i), 1.0, ReportFixtures.wilson(0.9, 1.1), 100));
     }
     List<Evidence.Point> bars = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
