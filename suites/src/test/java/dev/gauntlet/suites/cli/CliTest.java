@@ -118,20 +118,14 @@ class CliTest {
     Path s = variant("lending.schema.yaml", schema);
     Files.writeString(work.resolve("lending.csv"), csv);
     Files.writeString(work.resolve("train.csv"), Files.readString(inputs.resolve("train.csv")).replace(",west,", ",<script>alert(1)</script>,"));
-    Files.writeString(work.resolve("suite.yaml"), onlyChecks(Files.readString(s), "holdout-accuracy", "fairness-slices") + """
-          - id: xss-probe
-            type: performance
-            required: false
-            conditions:
-              - {metric: "<script>alert(2)</script>", atLeast: 0.5}
-        """);
+    // A metric name cannot carry markup any more: conditions are validated against the declared metrics at load time.
+    Files.writeString(work.resolve("suite.yaml"), onlyChecks(Files.readString(s), "holdout-accuracy", "fairness-slices"));
     Path out = work.resolve("out");
     Run r = cli("audit", "--suite", s.toString(), "--out", out.toString(), "--quiet");
     assertTrue(r.code() == 0 || r.code() == 1, r.err());
     ReportSchema.assertValid(out);
     String html = Files.readString(out.resolve("report.html"));
     assertFalse(html.contains("<script>"), "no raw script tag in the report");
-    assertTrue(html.contains("&lt;script&gt;alert(2)&lt;/script&gt;"), "the condition's string appears escaped");
     assertTrue(html.contains("region=&lt;script&gt;alert(1)&lt;/script&gt;"), "the category value appears escaped in the slices");
   }
 
@@ -145,20 +139,26 @@ class CliTest {
     for (String f : List.of("lending.csv", "train.csv")) {
       Files.writeString(work.resolve(f), Files.readString(inputs.resolve(f)).replace(",west,", ",\"" + evil + "\","));
     }
-    Files.writeString(work.resolve("suite.yaml"), onlyChecks(Files.readString(s), "holdout-accuracy", "fairness-slices") + """
+    String base = onlyChecks(Files.readString(s), "holdout-accuracy", "fairness-slices");
+    // a metric name from config is refused at load (exit 2), and the refusal shows it escaped
+    Files.writeString(work.resolve("suite.yaml"), base + """
           - id: probe
             type: performance
             required: false
             conditions:
               - {metric: "m\\e[2J\\r\\u202Ex", atLeast: 0.5}
         """);
+    Run refused = cli("audit", "--suite", s.toString(), "--out", work.resolve("refused").toString());
+    assertEquals(2, refused.code(), refused.err());
+    assertFalse(refused.err().contains("\u001b") || refused.err().contains("\r") || refused.err().contains("\u202E"), refused.err());
+    assertTrue(refused.err().contains("m\\u001b[2J\\u000d\\u202ex"), "the refused metric is shown escaped: " + refused.err());
+    Files.writeString(work.resolve("suite.yaml"), base);
     Path out = work.resolve("out");
     Run r = cli("audit", "--suite", s.toString(), "--out", out.toString());
     assertTrue(r.code() == 0 || r.code() == 1, r.err());
     for (String console : List.of(r.out(), r.err())) {
       assertFalse(console.contains("\u001b") || console.contains("\r") || console.contains("\u202E"), "no raw escape on the console: " + console);
     }
-    assertTrue((r.out() + r.err()).contains("m\\u001b[2J\\u000d\\u202ex"), "the condition's metric is shown escaped: " + r.out());
     String md = Files.readString(out.resolve("summary.md"));
     assertFalse(md.contains("\u001b") || md.contains("\r") || md.contains("\u202E"), md);
     String html = Files.readString(out.resolve("report.html"));
@@ -302,7 +302,11 @@ class CliTest {
     String schema = Files.readString(inputs.resolve("lending.schema.yaml")).replace(
         "  - name: loan_amount\n    type: numeric\n    role: feature\n    range: [0, 500000]\n    encoding: {scale: standard, mean: 30000, std: 25000}",
         "  - name: loan_amount\n    type: numeric\n    role: ignore");
-    Run r = auditBad("lending.schema.yaml", schema);
+    // only the checks that do not name loan_amount: checks are validated against the schema before the model loads
+    Path sv = variant("lending.schema.yaml", schema);
+    Files.writeString(sv, onlyChecks(Files.readString(suite), "holdout-accuracy", "fairness-slices"));
+    Run r = cli("audit", "--suite", sv.toString(), "--out", work.resolve("out").toString(), "--quiet");
+    assertEquals(2, r.code(), "exit code; stderr: " + r.err());
     assertTrue(r.err().contains("takes inputs of width 9 but schema 'lending' encodes its features into 8 inputs"), r.err());
     assertTrue(r.err().contains("suite.yaml:"), "the message points at the model in the suite: " + r.err());
   }
