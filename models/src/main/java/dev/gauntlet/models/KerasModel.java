@@ -7,10 +7,7 @@ import dev.gauntlet.harness.model.Dl4jModel;
 import dev.gauntlet.harness.model.InputGradients;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -37,7 +34,6 @@ import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfig
  * rejected.
  */
 public final class KerasModel implements ModelUnderTest {
-  private static final byte[] HDF5_MAGIC = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
   private final Dl4jModel model;
   private final Artifact artifact;
 
@@ -49,21 +45,19 @@ public final class KerasModel implements ModelUnderTest {
   /**
    * Loads a Keras HDF5 file.
    *
-   * @throws UsageException for a missing, corrupt, truncated or non-HDF5 file, an unsupported
+   * <p>The file is first checked by {@link Hdf5Inspection}: it must be a regular file of at most 2
+   * GiB and 100k objects that names no other file (no external or user-defined links, no external
+   * storage, no virtual datasets, the default single-file driver).
+   *
+   * @throws UsageException for a missing, corrupt, truncated or non-HDF5 file, one that could make
+   *     HDF5 read another file (see above), an unsupported
    *     layer, or an output that is not a probability vector
    */
   public static KerasModel load(Path file, String name, OptionalInt schemaWidth) {
+    Path real = Hdf5Inspection.check(file);
     Artifact art = Artifact.of(file, "Keras model file");
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(HDF5_MAGIC.length);
-      if (!Arrays.equals(head, HDF5_MAGIC)) {
-        throw new UsageException(file + ": not an HDF5 file (it lacks the HDF5 signature); Gauntlet reads Keras models saved with model.save(\"model.h5\")");
-      }
-    } catch (IOException e) {
-      throw new UsageException(file + ": cannot read the Keras model file: " + e.getMessage(), e);
-    }
     Dl4jModel m;
-    String path = file.toAbsolutePath().toString();
+    String path = real.toString();
     try {
       try {
         m = Dl4jModel.of(withOutputLayer(KerasModelImport.importKerasSequentialModelAndWeights(path, false)), name);
