@@ -27,6 +27,9 @@ import java.util.Set;
  * builds the measurements and evidence.
  */
 final class Engine {
+  /** Fewer cases that changed the input than this (or than the cases run, if fewer) make the property INCONCLUSIVE. */
+  static final int MIN_CHANGED_CASES = 30;
+
   private static final int CHUNK = 4096;
   private static final int FAILING_SHOWN = 10;
 
@@ -344,14 +347,20 @@ final class Engine {
     Subject all = Subject.all();
     double level = property.confidence();
     List<Measurement> ms = new ArrayList<>();
-    double rate = (double) failures / ran;
-    double[] ci = Intervals.wilson(failures, ran, level);
-    // A property that changed no input was not exercised: nothing it measured may pass.
-    String vacuous = changed > 0 ? null : "nothing could be perturbed: none of the " + ran + " cases changed the model input (the perturbations "
-        + "were no-ops on every row, e.g. noise rounded away on integer or binary features), so the property was not exercised";
-    ms.add(vacuous != null ? Measurement.inconclusive("failure_rate", all, rate, ran, vacuous)
-        : Measurement.of("failure_rate", all, rate, Interval.of(ci[0], ci[1], level, Interval.Method.WILSON), ran));
-    ms.add(vacuous != null ? Measurement.inconclusive("failures", all, failures, ran, vacuous) : Measurement.of("failures", all, failures, ran));
+    // A case whose perturbation left the input unchanged cannot fail (same input, same score), so the
+    // failure rate is over the cases that changed the input: unchanged cases must not dilute it.
+    int denominator = Math.max(changed, 1);
+    double rate = (double) failures / denominator;
+    double[] ci = Intervals.wilson(failures, denominator, level);
+    int needed = Math.min(MIN_CHANGED_CASES, ran);
+    // A property that changed no input (or too few) was not exercised: nothing it measured may pass.
+    String vacuous = changed == 0 ? "nothing could be perturbed: none of the " + ran + " cases changed the model input (the perturbations "
+        + "were no-ops on every row, e.g. noise rounded away on integer or binary features), so the property was not exercised"
+        : changed < needed ? "only " + changed + " of " + ran + " cases changed the model input (at least " + needed + " are needed; the rest were "
+        + "no-ops, e.g. noise rounded away on integer or binary features), so the property was hardly exercised" : null;
+    ms.add(vacuous != null ? Measurement.inconclusive("failure_rate", all, rate, changed, vacuous)
+        : Measurement.of("failure_rate", all, rate, Interval.of(ci[0], ci[1], level, Interval.Method.WILSON), changed));
+    ms.add(vacuous != null ? Measurement.inconclusive("failures", all, failures, changed, vacuous) : Measurement.of("failures", all, failures, changed));
     ms.add(Measurement.of("changed_rate", all, (double) changed / ran, ran));
     ms.add(vacuous != null ? Measurement.inconclusive("mean_abs_score_change", all, a.meanAbs(), ran, vacuous)
         : Measurement.of("mean_abs_score_change", all, a.meanAbs(), ran));
@@ -382,11 +391,12 @@ final class Engine {
     }
     ev.add(new Evidence.Note("Replay", replayText(seed, failing)));
     String pct = MetricCondition.fmt(100 * rate) + "%";
-    String summary = "Property '" + name + "' failed in " + failures + " of " + ran + " cases (" + pct + ", "
+    String summary = "Property '" + name + "' failed in " + failures + " of " + changed + " cases that changed the input (" + pct + ", "
         + Interval.of(ci[0], ci[1], level, Interval.Method.WILSON).levelText() + " Wilson interval " + MetricCondition.fmt(100 * ci[0]) + "% to "
         + MetricCondition.fmt(100 * ci[1]) + "%) from seed " + seed + "."
         + (cxs.isEmpty() ? "" : " Shrunk counterexample: " + shortText(cxs.get(0)) + ".")
-        + (vacuous != null ? " Inconclusive: " + vacuous + "." : changed < ran ? " " + (ran - changed) + " case(s) left the input unchanged." : "");
+        + (vacuous != null ? " Inconclusive: " + vacuous + "." : changed < ran ? " " + (ran - changed) + " of " + ran
+        + " case(s) left the input unchanged and are not counted." : "");
     return new PerturbationResult(property, seed, ran, changed, failures, failing, cxs, ms, ev, summary);
   }
 

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class PerturbationCheck implements Check<PerturbationResult> {
   /** The metrics, published with the {@code perturbation.property} type. */
   public static final MetricSet METRICS = MetricSet.of(
-      MetricDecl.of("failure_rate", Direction.LOWER_IS_BETTER, "share of the generated cases that break the property").withInterval(),
+      MetricDecl.of("failure_rate", Direction.LOWER_IS_BETTER, "share of the generated cases that changed the input and break the property; INCONCLUSIVE when fewer than 30 cases (or all cases, if fewer were asked for) changed the input").withInterval(),
       MetricDecl.of("failures", Direction.LOWER_IS_BETTER, "number of failing cases"),
       MetricDecl.of("changed_rate", Direction.NEUTRAL, "share of cases whose perturbation changed the model input at all"),
       MetricDecl.of("mean_abs_score_change", Direction.LOWER_IS_BETTER, "mean absolute change of the compared score"),

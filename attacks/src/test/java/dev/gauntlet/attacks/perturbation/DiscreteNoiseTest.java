@@ -108,6 +108,34 @@ class DiscreteNoiseTest {
   }
 
   @Test
+  void aHandfulOfChangedCasesIsInconclusiveAndUnchangedCasesDoNotDiluteTheRate() {
+    // With age mutable too, 0.01 sd of age (about 0.12 years) rounds to another whole year in a few
+    // cases only: the property is hardly exercised, so it must not pass on the hundreds of no-ops.
+    String schema = SCHEMA.replace("integer: true, mutable: false, range: [18, 90]", "integer: true, range: [18, 90]");
+    Table base = data(200);
+    Table t = TableLoader.fromRows(SchemaLoader.parse(ConfigNode.parse("discrete.yaml", schema)),
+        new String[] {"id", "income", "age", "children", "flag", "approved"}, rows(base), "fixture");
+    PerturbationResult r = PropertyAssert.given(model(new Encoder(t.schema()).width()), t).seed(4).run(NOISE);
+    assertTrue(r.changed() > 0 && r.changed() < 30, "a few cases change: " + r.changed());
+    Measurement m = r.measurements().stream().filter(q -> q.metric().equals("failure_rate")).findFirst().orElseThrow();
+    assertNotNull(m.inconclusive(), "fewer than 30 changed cases is not a pass");
+    assertTrue(m.inconclusive().startsWith("only " + r.changed() + " of 500 cases changed the model input"), m.inconclusive());
+    assertEquals(r.changed(), m.n(), "the rate is over the cases that changed the input");
+    assertEquals((double) r.failures() / r.changed(), m.value());
+  }
+
+  private static List<String[]> rows(Table t) {
+    List<String[]> out = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(11);
+    for (int i = 0; i < t.rowCount(); i++) {
+      out.add(new String[] {"r" + i, String.format(java.util.Locale.ROOT, "%.2f", r.nextDouble(10_000, 150_000)),
+          Integer.toString(r.nextInt(18, 91)), Integer.toString(r.nextInt(0, 11)),
+          r.nextBoolean() ? "yes" : "no", r.nextBoolean() ? "yes" : "no"});
+    }
+    return out;
+  }
+
+  @Test
   void largerNoiseMovesTheIntegersAndTheSameCheckIsJudged() {
     // The control: noise of 1 sd does move the integers by whole steps, so the trial is real.
     Table t = data(200);
