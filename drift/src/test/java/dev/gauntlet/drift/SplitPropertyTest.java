@@ -54,6 +54,48 @@ class SplitPropertyTest {
   }
 
   @Test
+  void featureDriftIsTheSameOnEverySplit() throws Exception {
+    for (long seed = 1; seed <= 3; seed++) {
+      DriftData d = new DriftData(25 + (int) seed * 5, 0.6, seed);
+      FeatureDriftCheck monthly = new FeatureDriftCheck(new WindowSpec("date", WindowUnit.MONTH, 0, 12, WindowSpec.Origin.FIXED, 20), List.of(), 10,
+          0.05, dev.gauntlet.drift.stats.MultipleTesting.BH, Double.NaN, 3, true);
+      assertSplitIndependent(monthly, DriftData.context(d.table, null), seed);
+      FeatureDriftCheck rolling = new FeatureDriftCheck(new WindowSpec("date", WindowUnit.QUARTER, 0, 0, WindowSpec.Origin.ROLLING, 30),
+          List.of("x", "g"), 5, 0.1, dev.gauntlet.drift.stats.MultipleTesting.HOLM, Double.NaN, 2, true);
+      assertSplitIndependent(rolling, DriftData.context(d.secondYear(), d.firstYear()), seed);
+    }
+  }
+
+  @Test
+  void windowSamplesMergeAssociativelyAndCommutatively() throws IOException {
+    DriftData d = new DriftData(12, 0.3, 5);
+    Table t = d.table;
+    Predictions p = DriftData.context(t, null).predictions(t);
+    WindowSpec spec = new WindowSpec("date", WindowUnit.MONTH, 0, 4, WindowSpec.Origin.FIXED, 5);
+    List<FeatureDriftCheck.Watched> cols = List.of(new FeatureDriftCheck.Watched("x", true, List.of(), true),
+        new FeatureDriftCheck.Watched("g", false, List.of("A", "B"), true), new FeatureDriftCheck.Watched("prediction", false, List.of("no", "yes"), false));
+    Summarizer<WindowSamples> sz = WindowSamples.summarizer(spec, cols, true);
+    for (long seed = 1; seed <= 10; seed++) {
+      SplittableRandom r = new SplittableRandom(seed);
+      int n = t.rowCount();
+      int a = r.nextInt(0, n + 1);
+      int b = r.nextInt(a, n + 1);
+      WindowSamples x = sz.summarize(new Partition(t, p, 0, a));
+      WindowSamples y = sz.summarize(new Partition(t, p, a, b));
+      WindowSamples z = sz.summarize(new Partition(t, p, b, n));
+      assertArrayEquals(x.merge(y).merge(z).bytes(), x.merge(y.merge(z)).bytes());
+      assertArrayEquals(x.merge(z).bytes(), z.merge(x).bytes());
+      WindowSamples all = sz.summarize(Partition.of(t, p));
+      assertArrayEquals(all.bytes(), z.merge(y).merge(x).bytes());
+      assertArrayEquals(all.bytes(), WindowSamples.decode(new DataInputStream(new ByteArrayInputStream(all.bytes()))).bytes());
+      // The merged sample is the sorted column itself.
+      double[] sorted = t.numeric("x").clone();
+      java.util.Arrays.sort(sorted);
+      assertArrayEquals(sorted, all.values(0, Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+  }
+
+  @Test
   void windowCountsMergeAssociativelyAndCommutatively() throws IOException {
     for (long seed = 1; seed <= 10; seed++) {
       SplittableRandom r = new SplittableRandom(seed);

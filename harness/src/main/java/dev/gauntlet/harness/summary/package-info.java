@@ -31,7 +31,19 @@
  *       slice, 4 confusion counts, 2 exact sums for the Brier score, and per reliability bin a count,
  *       an exact sum and a positive count, per sweep threshold 2 counts; plus the score range and at
  *       most 51 distinct scores for the bins: constant in the row count.
+ *   <li>{@code drift.temporal} ({@code WindowCounts}, drift module): per calendar window present, 6
+ *       counts for all rows and for each level of each group column: {@code 8 + 48 (1 + levels)}
+ *       bytes per window, constant in the row count.
+ *   <li>{@code drift.features} ({@code WindowSamples}, drift module): per calendar window, a
+ *       {@code SortedCounts} per numeric column (16 bytes per distinct value) and a count per
+ *       category of each categorical column: grows with the distinct values, not the rows. The
+ *       statistics are computed on the expanded sorted sample of one window and its baseline at a
+ *       time (the KS, Wasserstein and PSI code is unchanged), so that step still holds two windows'
+ *       values.
  * </ul>
+ *
+ * <p>Not summarised: row-count windows ({@code window: rows}) of the drift checks, whose cut depends
+ * on the order of all rows; they are computed on the rows as before.
  *
  * @since 0.3
  */
