@@ -329,14 +329,17 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
         sigQ.add(q[i]);
       }
     }
-    // Candidates come shallow first: a refinement is folded into a kept slice it refines unless its rate is higher by more than effect.
+    // Candidates come shallow first: a refinement is folded into a kept slice it refines unless it has an extra effect of its own:
+    // a rate higher than the kept slice's by more than effect, with the lower end of its Wilson interval above the kept slice's rate.
     List<Integer> kept = new ArrayList<>();
     int[] folded = new int[sig.size()];
     for (int i = 0; i < sig.size(); i++) {
       SliceSearch.Candidate c = sig.get(i);
+      double lower = Intervals.wilson(c.bad(), c.size(), config.confidence())[0];
       Integer into = null;
       for (int k : kept) {
-        if (c.refines(sig.get(k)) && c.rate() - sig.get(k).rate() <= config.effect()) {
+        double parent = sig.get(k).rate();
+        if (c.refines(sig.get(k)) && !(c.rate() - parent > config.effect() && lower > parent)) {
           if (into == null || sig.get(k).score() > sig.get(into).score()) {
             into = k;
           }
