@@ -66,7 +66,11 @@ public final class SliceSearch {
    * The rows to search (only the rows the rate is defined on, e.g. the negatives for FPR) and which
    * of them are bad (an error, a false positive, ...).
    */
-  public record Problem(List<Feature> features, boolean[] bad) {
+  public record Problem(List<Feature> features, boolean[] bad, int[][][] index) {
+    public Problem(List<Feature> features, boolean[] bad) {
+      this(features, bad, new int[features.size()][][]);
+    }
+
     public Problem {
       features = List.copyOf(features);
       for (Feature f : features) {
@@ -78,6 +82,30 @@ public final class SliceSearch {
 
     public int rows() {
       return bad.length;
+    }
+
+    /** The rows of each level of feature {@code f} (built on first use). */
+    int[][] rowsOf(int f) {
+      synchronized (index) {
+        if (index[f] == null) {
+          Feature ft = features.get(f);
+          int[] cnt = new int[ft.radix()];
+          for (byte c : ft.codes()) {
+            cnt[c]++;
+          }
+          int[][] out = new int[ft.radix()][];
+          for (int l = 0; l < out.length; l++) {
+            out[l] = new int[cnt[l]];
+          }
+          int[] at = new int[ft.radix()];
+          byte[] codes = ft.codes();
+          for (int i = 0; i < codes.length; i++) {
+            out[codes[i]][at[codes[i]]++] = i;
+          }
+          index[f] = out;
+        }
+        return index[f];
+      }
     }
 
     public long badRows() {
@@ -305,6 +333,64 @@ public final class SliceSearch {
     return new int[][] {size, bad};
   }
 
+  /**
+   * Counts only the rows whose level of {@code fs[pos]} is one of {@code levels} (the candidates'):
+   * the cells of other levels stay empty and are never read.
+   */
+  static int[][] countRows(Problem pb, int[] fs, int pos, java.util.BitSet levels) {
+    int k = fs.length;
+    byte[][] c = new byte[k][];
+    int[] r = new int[k];
+    int cells = 1;
+    for (int j = 0; j < k; j++) {
+      Feature f = pb.features().get(fs[j]);
+      c[j] = f.codes();
+      r[j] = f.radix();
+      cells *= r[j];
+    }
+    int[] size = new int[cells];
+    int[] bad = new int[cells];
+    boolean[] b = pb.bad();
+    int[][] rows = pb.rowsOf(fs[pos]);
+    for (int l = levels.nextSetBit(0); l >= 0; l = levels.nextSetBit(l + 1)) {
+      for (int i : rows[l]) {
+        int cell = 0;
+        for (int j = 0; j < k; j++) {
+          cell = cell * r[j] + c[j][i];
+        }
+        size[cell]++;
+        if (b[i]) {
+          bad[cell]++;
+        }
+      }
+    }
+    return new int[][] {size, bad};
+  }
+
+  /** A group's counts: over the rows of the candidates' levels of its most selective feature when they are under half the rows, else all rows. */
+  static int[][] countFor(Problem pb, int[] fs, List<Node> group) {
+    int bestPos = -1;
+    long bestRows = pb.rows() / 2;
+    java.util.BitSet best = null;
+    for (int j = 0; j < fs.length; j++) {
+      java.util.BitSet ls = new java.util.BitSet();
+      for (Node c : group) {
+        ls.set(c.ls[j]);
+      }
+      long rows = 0;
+      int[][] byLevel = pb.rowsOf(fs[j]);
+      for (int l = ls.nextSetBit(0); l >= 0; l = ls.nextSetBit(l + 1)) {
+        rows += byLevel[l].length;
+      }
+      if (rows < bestRows) {
+        bestRows = rows;
+        bestPos = j;
+        best = ls;
+      }
+    }
+    return bestPos < 0 ? count(pb, fs) : countRows(pb, fs, bestPos, best);
+  }
+
   static int cell(Problem pb, int[] fs, int[] ls) {
     int cell = 0;
     for (int j = 0; j < fs.length; j++) {
@@ -474,7 +560,7 @@ public final class SliceSearch {
       IntStream.range(0, groups.size()).parallel().forEach(g -> {
         List<Node> group = groups.get(g);
         int[] fs = group.get(0).fs;
-        int[][] cnt = count(pb, fs);
+        int[][] cnt = countFor(pb, fs, group);
         List<Candidate> out = new ArrayList<>();
         List<Node> op = new ArrayList<>();
         for (Node c : group) {
