@@ -85,6 +85,19 @@ class DiscoveryCheckTest {
   }
 
   @Test
+  void runsInASuiteBuiltInJava() {
+    Synth.Data d = Synth.make(7, 3000, 0.15, 0.5, new int[] {1, 3}, new int[] {0, 2});
+    dev.gauntlet.harness.run.Suite suite = dev.gauntlet.harness.run.Suite.builder("java-discovery").model(PrecomputedModel.ofDecisions("pred", "pred"))
+        .data(d.table()).check(dev.gauntlet.harness.run.CheckSpec.of("discover", new SliceDiscoveryCheck(DiscoveryConfig.defaults(), Synth.schema()),
+            dev.gauntlet.harness.check.MetricCondition.atMost("slices_found", 0)))
+        .build();
+    dev.gauntlet.harness.run.SuiteResult r = new dev.gauntlet.harness.run.SuiteRunner(null, null, "test").run(suite);
+    dev.gauntlet.harness.run.CheckResult c = r.checks().stream().filter(x -> x.id().equals("discover")).findFirst().orElseThrow();
+    assertEquals(dev.gauntlet.harness.check.Outcome.FAIL, c.outcome(), c.error() + " " + c.summary());
+    assertTrue(c.measurements().stream().anyMatch(m -> m.metric().equals("effect") && m.subject().equals(Subject.slice("f1", "a").and("f3", "c"))));
+  }
+
+  @Test
   void numericColumnsAreBinnedAtQuantilesAsFairnessBandsThem() {
     double[] v = new double[100];
     for (int i = 0; i < v.length; i++) {
