@@ -173,6 +173,14 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
   }
 
   @Override
+  public void validateData(Table data) {
+    if (config.minSize() > data.rowCount()) {
+      throw new ParamException("minSize", "minSize " + config.minSize() + " is above the " + data.rowCount() + " rows of the data; give at most "
+          + data.rowCount());
+    }
+  }
+
+  @Override
   public Discovery run(CheckContext ctx) {
     Table data = ctx.data();
     ColumnSpec label = ctx.label();

@@ -108,6 +108,7 @@ public final class SuiteLoader {
     }
     // Checks and conditions first: a typo in a metric name is exit 2 before any data or model is read.
     List<CheckSpec<?>> checks = new ArrayList<>();
+    List<ConfigNode> paramNodes = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     List<ConfigNode> items = root.get("checks").asList();
     if (items.isEmpty()) {
@@ -119,6 +120,7 @@ public final class SuiteLoader {
         throw c.error("two checks have id '" + spec.id() + "'; ids must be unique");
       }
       checks.add(spec);
+      paramNodes.add(c.opt("params").orElse(c));
     }
     java.time.Duration limit = Suite.DEFAULT_CHECK_TIME_LIMIT;
     Optional<ConfigNode> limits = root.opt("limits");
@@ -139,6 +141,14 @@ public final class SuiteLoader {
       refNode.get().allowOnly("path");
       say.accept("Loading reference data " + refNode.get().text("path"));
       reference = loadTable(refNode.get().get("path"), base, schema, delimiter);
+    }
+    // Parameters that depend on the data (e.g. a minimum size above the row count): exit 2 at the parameter.
+    for (int i = 0; i < checks.size(); i++) {
+      try {
+        checks.get(i).check().validateData(data);
+      } catch (dev.gauntlet.harness.metric.ParamException e) {
+        throw paramNodes.get(i).opt(e.param()).orElse(paramNodes.get(i)).error(e.getMessage());
+      }
     }
     say.accept("Loading model");
     ModelUnderTest model = loadModel(root.get("model"), base, schema);

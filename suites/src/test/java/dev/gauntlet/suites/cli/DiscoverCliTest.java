@@ -1,6 +1,7 @@
 package dev.gauntlet.suites.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gauntlet.suites.Demo;
@@ -61,5 +62,10 @@ class DiscoverCliTest {
     r = CliTest.cli("discover", "--suite", s.toString());
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("suite.yaml:" + line + ":") && r.err().contains("minSize 1000000 is above the 9600 rows"), r.err());
+    // audit too: parameters that depend on the data are checked when the data is loaded, before any check runs
+    r = CliTest.cli("audit", "--suite", s.toString(), "--out", work.resolve("out2").toString(), "--quiet");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("suite.yaml:" + line + ":") && r.err().contains("minSize 1000000 is above the 9600 rows"), r.err());
+    assertFalse(Files.exists(work.resolve("out2").resolve("report.json")), "no report for bad input");
   }
 }
