@@ -36,12 +36,18 @@ public final class ParquetWriter {
 
   private static void copy(Path csv, Schema schema, Path out, List<String> extra, String partitionBy) {
     List<String> cols = new ArrayList<>();
+    StringBuilder missing = new StringBuilder();
+    for (String m : schema.missing()) {
+      missing.append(missing.length() == 0 ? "" : ", ").append(Duck.str(m));
+    }
     for (ColumnSpec c : schema.columns()) {
       String id = Duck.ident(c.name());
+      String v = missing.length() == 0 ? id : "(CASE WHEN trim(" + id + ") IN (" + missing + ") THEN NULL ELSE " + id + " END)"; // missing tokens -> NULL
       cols.add(switch (c.type()) {
-        case NUMERIC -> "CAST(" + id + " AS DOUBLE) AS " + id;
-        case TIMESTAMP -> "CAST(" + id + " AS " + (c.format() == null ? "TIMESTAMP" : "VARCHAR") + ") AS " + id;
-        default -> id;
+        case NUMERIC -> "CAST(" + v + " AS DOUBLE) AS " + id;
+        case TIMESTAMP -> "CAST(" + v + " AS " + (c.format() == null ? "TIMESTAMP" : "VARCHAR") + ") AS " + id;
+        case TEXT -> id;
+        default -> v + " AS " + id;
       });
     }
     try (Connection c = Duck.open(); Statement st = c.createStatement()) {
@@ -49,11 +55,11 @@ public final class ParquetWriter {
       // a timestamp column whose values are all dates is written as DATE
       for (ColumnSpec spec : schema.columns()) {
         if (spec.type() == dev.gauntlet.harness.data.ColumnType.TIMESTAMP && spec.format() == null) {
-          var rs = st.executeQuery("SELECT bool_and(length(" + Duck.ident(spec.name()) + ") = 10) FROM " + src);
+          var rs = st.executeQuery("SELECT coalesce(bool_and(length(trim(" + Duck.ident(spec.name()) + ")) = 10 OR trim(" + Duck.ident(spec.name()) + ") = ''), true) FROM " + src);
           rs.next();
           if (rs.getBoolean(1)) {
             int i = schema.columns().indexOf(spec);
-            cols.set(i, "CAST(" + Duck.ident(spec.name()) + " AS DATE) AS " + Duck.ident(spec.name()));
+            cols.set(i, cols.get(i).replace(" AS TIMESTAMP)", " AS DATE)"));
           }
         }
       }
