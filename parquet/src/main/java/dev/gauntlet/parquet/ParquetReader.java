@@ -108,18 +108,38 @@ public final class ParquetReader implements DataReader {
       if (total == 0) {
         throw new UsageException(name + ": the Parquet data has no rows");
       }
-      String sql = "SELECT " + String.join(", ", exprs) + ", filename, file_row_number FROM " + scan
+      // the file of each row only when there are several (a per-row string costs as much as a column)
+      String sql = "SELECT " + String.join(", ", exprs) + ", " + (folder ? "filename" : "NULL") + ", file_row_number FROM " + scan
           + (where == null ? "" : " WHERE " + where) + (folder ? " ORDER BY filename, file_row_number" : "");
+      currentFile = name;
       String[] header = schema.columns().stream().map(ColumnSpec::name).toArray(String[]::new);
       b.header(header);
       int n = header.length;
+      // typed getters where the value is a number (about twice as fast as DuckDB's VARCHAR casts)
+      int[] kind = new int[n];
+      for (int i = 0; i < n; i++) {
+        String e = exprs.get(i);
+        kind[i] = e.endsWith(" AS DOUBLE)") ? 1 : e.endsWith(" AS BIGINT)") ? 2 : 0;
+      }
       try (ResultSet rs = st.executeQuery(sql)) {
         String[] cells = new String[n];
         while (rs.next()) {
           for (int i = 0; i < n; i++) {
-            cells[i] = rs.getString(i + 1);
+            switch (kind[i]) {
+              case 1 -> {
+                double d = rs.getDouble(i + 1);
+                cells[i] = rs.wasNull() ? null : Double.toString(d);
+              }
+              case 2 -> {
+                long v = rs.getLong(i + 1);
+                cells[i] = rs.wasNull() ? null : Long.toString(v);
+              }
+              default -> cells[i] = rs.getString(i + 1);
+            }
           }
-          currentFile = rs.getString(n + 1);
+          if (folder) {
+            currentFile = rs.getString(n + 1);
+          }
           long row = rs.getLong(n + 2);
           b.row(cells.clone(), (int) Math.min(row, Integer.MAX_VALUE));
         }
@@ -161,7 +181,7 @@ public final class ParquetReader implements DataReader {
     switch (type) {
       case NUMERIC -> {
         if (integer || floating) {
-          return "CAST(" + col + " AS DOUBLE)";
+          return "CAST(" + col + " AS DOUBLE)"; // read with getDouble, rendered by Double.toString: exact
         }
       }
       case CATEGORICAL, BINARY -> {
@@ -181,7 +201,7 @@ public final class ParquetReader implements DataReader {
       case TIMESTAMP -> {
         if (date) {
           b.timeFormat(spec.name(), TimeFormat.of(TimeFormat.EPOCH_SECONDS));
-          return "CAST(CAST(floor(epoch(" + (u.contains("TIME ZONE") ? col : "CAST(" + col + " AS TIMESTAMP)") + ")) AS BIGINT) AS VARCHAR)";
+          return "CAST(floor(epoch(" + (u.contains("TIME ZONE") ? col : "CAST(" + col + " AS TIMESTAMP)") + ")) AS BIGINT)";
         }
         String f = spec.format();
         if (integer && f != null && (f.startsWith("epoch-") || f.equals("yyyy"))) {
