@@ -127,7 +127,14 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return audit(() -> suite, opts, "./gauntlet audit --suite " + suite + opts.asArguments(), spec);
+      return audit(() -> {
+        // a project fixture (fixtures/parquet) generates its inputs on first use, like the demo
+        Path dir = suite.toAbsolutePath().getParent();
+        if (dir != null) {
+          dev.gauntlet.fixtures.ParquetFixture.materializeIfMarked(dir, m -> log(printStream(spec.commandLine().getErr()), opts.quiet, m));
+        }
+        return suite;
+      }, opts, "./gauntlet audit --suite " + suite + opts.asArguments(), spec);
     }
   }
 
