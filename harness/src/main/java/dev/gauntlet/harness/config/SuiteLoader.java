@@ -76,7 +76,8 @@ public final class SuiteLoader {
     Consumer<String> say = progress == null ? s -> {} : progress;
     String text = ConfigNode.readText(file, "suite file");
     ConfigNode root = ConfigNode.parse(file.toString(), text);
-    root.allowOnly("name", "seed", "model", "baseline", "data", "reference", "decision", "gate", "limits", "checks");
+    // history and alerts are read by the CLI (module history), not by the run itself
+    root.allowOnly("name", "seed", "model", "baseline", "data", "reference", "decision", "gate", "limits", "checks", "history", "alerts");
     Path base = file.toAbsolutePath().getParent();
     String name = root.text("name");
     if (!Suite.isValidName(name)) {
@@ -229,6 +230,25 @@ public final class SuiteLoader {
     List<Condition<? super Measured>> conds = new ArrayList<>();
     dev.gauntlet.harness.metric.MetricSet declared = check.metrics() != null ? check.metrics() : t.metrics();
     for (ConfigNode n : condNodes) {
+      if (TrendConditions.isTrend(n)) {
+        dev.gauntlet.harness.check.TrendCondition tc = TrendConditions.parse(n);
+        if (declared != null) {
+          try {
+            tc.validate(declared, type);
+          } catch (IllegalArgumentException e) {
+            throw n.get("metric").error(e.getMessage());
+          }
+          if (tc.subject() != null) {
+            try {
+              dev.gauntlet.harness.metric.SubjectCheck.against(tc.subject(), schema);
+            } catch (IllegalArgumentException e) {
+              throw n.get("subject").error(e.getMessage());
+            }
+          }
+        }
+        conds.add(tc);
+        continue;
+      }
       MetricCondition mc = condition(n);
       if (declared != null) {
         try {
