@@ -306,6 +306,7 @@ public final class Main implements Callable<Integer> {
       SuiteResult r = new SuiteRunner(m -> log(err, opts.quiet, m), staging.folder(), command).run(suite, rec.history());
       String reportPath = dir.toAbsolutePath().normalize().resolve("report.html").toString();
       Long runId = rec.record(r, reportPath);
+      r = dev.gauntlet.history.TrendEvidence.attach(r, suite, rec.history());
       staging.commit(r);
       out.println();
       out.println(Text.forConsole(r.verdict().status() + "  " + r.verdict().summary()));

@@ -104,6 +104,9 @@ class HistoryCliTest {
     Run second = audit(s);
     assertEquals(1, second.code(), second.out() + second.err());
     assertTrue(second.out().contains("against 0.9 of the last promoted run (#1"), second.out());
+    String html = Files.readString(work.resolve("out/report.html"));
+    assertTrue(html.contains("Trend of accuracy across the recorded runs"), "the report draws the trend of a metric under a trend condition");
+    assertTrue(html.contains("#1 (promoted) 0.9, this run 0.8"), "with its text alternative");
 
     Run refused = cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "2");
     assertEquals(2, refused.code());
