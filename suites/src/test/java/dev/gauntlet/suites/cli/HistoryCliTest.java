@@ -203,4 +203,25 @@ class HistoryCliTest {
     assertTrue(r.out().contains("no history store is configured"), r.out());
     assertFalse(Files.exists(work.resolve("gauntlet-history.db")));
   }
+
+  @Test
+  void postgresByUrlRecordsAndListsTheRun() throws Exception {
+    String pg = System.getenv("GAUNTLET_TEST_PG_URL");
+    org.junit.jupiter.api.Assumptions.assumeTrue(pg != null && !pg.isBlank(),
+        "GAUNTLET_TEST_PG_URL is not set: no PostgreSQL server for the history tests (.ci/run starts one); skipped");
+    Path s = suite("");
+    Files.writeString(s, Files.readString(s).replace("name: trend-suite", "name: pg-" + java.util.UUID.randomUUID().toString().substring(0, 8)));
+    data(20);
+    Run r = audit(s, "--history", pg);
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertFalse(r.out().contains("password=gauntlet") || r.err().contains("password=gauntlet"), "the password is masked");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("History: run #(\\d+) in jdbc:postgresql:").matcher(r.out());
+    assertTrue(m.find(), r.out());
+    Run json = cli("history", "--suite", s.toString(), "--history", pg, "--json");
+    assertEquals(0, json.code(), json.err());
+    JsonNode runs = new ObjectMapper().readTree(json.out()).get("runs");
+    assertEquals(1, runs.size());
+    assertEquals(Long.parseLong(m.group(1)), runs.get(0).get("id").asLong());
+    assertFalse(Files.exists(work.resolve("gauntlet-history.db")), "no SQLite file when the URL names PostgreSQL");
+  }
 }
