@@ -96,6 +96,8 @@ final class JdbcHistoryStore implements HistoryStore {
     if (dialect == Dialect.SQLITE) {
       p.setProperty("busy_timeout", Long.toString(busyTimeoutMillis));
       p.setProperty("foreign_keys", "true");
+      // take the write lock when a transaction begins, so two runs writing at once queue (busy_timeout) instead of deadlocking
+      p.setProperty("transaction_mode", "IMMEDIATE");
     } else if (!url.contains("connectTimeout=")) {
       p.setProperty("connectTimeout", "10");
     }
@@ -123,6 +125,10 @@ final class JdbcHistoryStore implements HistoryStore {
     try (Connection c = connect()) {
       c.setAutoCommit(false);
       try (Statement st = c.createStatement()) {
+        if (dialect == Dialect.POSTGRESQL) {
+          // CI runners sharing one database may open it at the same moment: one migrates, the others wait
+          st.execute("SELECT pg_advisory_xact_lock(7243118)");
+        }
         st.execute("CREATE TABLE IF NOT EXISTS gauntlet_schema_version (version INTEGER PRIMARY KEY, applied_at VARCHAR(40) NOT NULL, description VARCHAR(200) NOT NULL)");
         int have = 0;
         try (ResultSet rs = st.executeQuery("SELECT MAX(version) FROM gauntlet_schema_version")) {

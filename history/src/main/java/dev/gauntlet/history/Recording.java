@@ -1,6 +1,5 @@
 package dev.gauntlet.history;
 
-import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.config.ConfigNode;
 import dev.gauntlet.harness.history.History;
 import dev.gauntlet.harness.run.SuiteResult;
@@ -149,7 +148,12 @@ public final class Recording {
     if (!r.suite().equals(suiteName)) {
       throw new IllegalStateException("recording a run of '" + r.suite() + "' in the history opened for '" + suiteName + "'");
     }
-    return store.record(RunRecord.of(r, ENGINE, "audit", reportPath)).id();
+    try {
+      return store.record(RunRecord.of(r, ENGINE, "audit", reportPath)).id();
+    } catch (HistoryException e) {
+      throw new HistoryException(e.getMessage() + " The audit ran (" + r.verdict().status() + ") but its report was not published either,"
+          + " so the history and the reports never disagree; fix the database and run it again.", e);
+    }
   }
 
   /**
@@ -180,10 +184,5 @@ public final class Recording {
 
   private static String redactUrl(URI u) {
     return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "") + (u.getPath() == null ? "" : u.getPath());
-  }
-
-  /** A usage error for the history commands. */
-  static UsageException usage(String m) {
-    return new UsageException(m);
   }
 }

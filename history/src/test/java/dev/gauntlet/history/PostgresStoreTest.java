@@ -38,4 +38,25 @@ class PostgresStoreTest extends StoreContract {
     assertTrue(e.getMessage().contains("cannot be reached") && e.getMessage().contains("password=***") && !e.getMessage().contains("secret"),
         e.getMessage());
   }
+
+  @Test
+  void runnersOpeningAFreshDatabaseAtOnceMigrateItOnce() throws Exception {
+    String schema = "gauntlet_t" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    try (var c = DriverManager.getConnection(URL); var st = c.createStatement()) {
+      st.execute("CREATE SCHEMA " + schema);
+    }
+    String fresh = URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    try {
+      StoreContract.openAtOnce(fresh, 4);
+      try (var c = DriverManager.getConnection(fresh); var st = c.createStatement();
+          var rs = st.executeQuery("SELECT COUNT(*) FROM gauntlet_schema_version")) {
+        rs.next();
+        org.junit.jupiter.api.Assertions.assertEquals(1, rs.getInt(1));
+      }
+    } finally {
+      try (var c = DriverManager.getConnection(URL); var st = c.createStatement()) {
+        st.execute("DROP SCHEMA " + schema + " CASCADE");
+      }
+    }
+  }
 }

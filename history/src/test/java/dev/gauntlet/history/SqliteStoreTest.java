@@ -37,6 +37,25 @@ class SqliteStoreTest extends StoreContract {
   }
 
   @Test
+  void runsOpeningAFreshFileAtOnceMigrateItOnceAndRecordSideBySide() throws Exception {
+    openAtOnce(url(), 4);
+    String suite = suite();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        fs.add(pool.submit(() -> HistoryStore.open(url()).record(sample(suite, "2026-01-01T00:00:00Z", "PASSED", 0.9))));
+      }
+      for (java.util.concurrent.Future<?> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(4, HistoryStore.open(url()).runs(suite, 10).size());
+  }
+
+  @Test
   void aFileThatIsNotADatabaseIsRefused() throws Exception {
     Path f = dir.resolve("notes.db");
     Files.writeString(f, "this is not a database, it is a text file with enough bytes to have a header ............................");

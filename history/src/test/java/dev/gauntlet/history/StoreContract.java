@@ -89,6 +89,28 @@ abstract class StoreContract {
     assertEquals(1, s.record(sample(suite, "2026-01-02T03:04:05Z", "PASSED", 0.9)).measurements().size() / 5);
   }
 
+  /** Opens the store from {@code n} threads at once; fails on the first failure. */
+  static void openAtOnce(String url, int n) throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    try {
+      List<java.util.concurrent.Future<?>> fs = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        fs.add(pool.submit(() -> {
+          go.await();
+          HistoryStore.open(url).close();
+          return null;
+        }));
+      }
+      go.countDown();
+      for (java.util.concurrent.Future<?> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   static long count(JdbcHistoryStore s, String table) throws SQLException {
     try (Connection c = s.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
       rs.next();
