@@ -184,6 +184,10 @@ public final class Main implements Callable<Integer> {
       if (s.historyUrl() == null) {
         throw new dev.gauntlet.harness.UsageException("history is off for suite '" + name + "' (history.url: off or --history off); there is nothing to read");
       }
+      if (s.historyUrl().startsWith("jdbc:sqlite:") && !java.nio.file.Files.exists(Path.of(s.historyUrl().substring("jdbc:sqlite:".length()).split("\\?")[0]))) {
+        throw new dev.gauntlet.harness.UsageException("no history database at " + s.historyUrl().substring("jdbc:sqlite:".length())
+            + ": no run of suite '" + name + "' has been recorded there (audit writes it; give --out as for the audit, or --history URL)");
+      }
       return HistoryStore.open(s.historyUrl());
     }
   }

@@ -195,6 +195,16 @@ class HistoryCliTest {
   }
 
   @Test
+  void readingAHistoryThatWasNeverWrittenIsExit2AndCreatesNoFile() throws Exception {
+    Path s = suite("");
+    Run r = cli("history", "--suite", s.toString(), "--out", work.resolve("out").toString());
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("no history database at " + work.resolve("gauntlet-history.db")), r.err());
+    assertFalse(Files.exists(work.resolve("gauntlet-history.db")));
+    assertEquals(2, cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "1").code());
+  }
+
+  @Test
   void historyOffMakesATrendConditionAnErrorThatFailsTheGate() throws Exception {
     Path s = suite("");
     data(20);
