@@ -41,6 +41,9 @@ public interface HistoryStore extends AutoCloseable {
    */
   RunRecord promote(String suiteName, long runId);
 
+  /** The model of the last promoted run of a suite ({@code baseline: {from: history}}), or empty. */
+  java.util.Optional<dev.gauntlet.harness.history.PromotedModels.Promoted> lastPromoted(String suiteName);
+
   /** The database, for messages: the URL without credentials. */
   String describe();
 

@@ -31,7 +31,7 @@ final class JdbcHistoryStore implements HistoryStore {
   static final long DEFAULT_BUSY_TIMEOUT_MILLIS = Long.getLong("gauntlet.history.busyTimeoutMillis", 5000L);
 
   /** The schema this code writes; a database with a newer one is refused. */
-  static final int SCHEMA_VERSION = 1;
+  static final int SCHEMA_VERSION = 2;
 
   enum Dialect { SQLITE, POSTGRESQL }
 
@@ -141,14 +141,16 @@ final class JdbcHistoryStore implements HistoryStore {
           throw new HistoryException("history database " + describe() + " has schema version " + have + ", newer than this Gauntlet knows ("
               + SCHEMA_VERSION + "); upgrade Gauntlet or give another database with --history", null);
         }
-        if (have < 1) {
-          for (String ddl : v1()) {
+        List<List<String>> migrations = List.of(v1(), v2());
+        String[] what = {"runs, measurements, findings", "runs.model_path (baseline: {from: history})"};
+        for (int v = have + 1; v <= SCHEMA_VERSION; v++) {
+          for (String ddl : migrations.get(v - 1)) {
             st.execute(ddl);
           }
           try (PreparedStatement ps = c.prepareStatement("INSERT INTO gauntlet_schema_version (version, applied_at, description) VALUES (?, ?, ?)")) {
-            ps.setInt(1, 1);
+            ps.setInt(1, v);
             ps.setString(2, Instant.now().toString());
-            ps.setString(3, "runs, measurements, findings");
+            ps.setString(3, what[v - 1]);
             ps.executeUpdate();
           }
         }
@@ -181,6 +183,11 @@ final class JdbcHistoryStore implements HistoryStore {
             + " value DOUBLE PRECISION, baseline_value DOUBLE PRECISION, PRIMARY KEY (run_id, seq))");
   }
 
+  /** Version 2: the candidate model's path, so {@code baseline: {from: history}} can load the promoted model. */
+  private static List<String> v2() {
+    return List.of("ALTER TABLE gauntlet_runs ADD COLUMN model_path VARCHAR(4000)");
+  }
+
   private static void rollback(Connection c) {
     try {
       c.rollback();
@@ -195,14 +202,15 @@ final class JdbcHistoryStore implements HistoryStore {
       c.setAutoCommit(false);
       try {
         long id;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO gauntlet_runs (suite_name, suite_sha256, model_name, model_sha256,"
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO gauntlet_runs (suite_name, suite_sha256, model_name, model_sha256, model_path,"
             + " baseline_sha256, data_sha256, engine, kind, started_at, verdict, exit_code, harness_version, promoted, report_path)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
           int i = 1;
           ps.setString(i++, r.suiteName());
           ps.setString(i++, r.suiteSha256());
           ps.setString(i++, r.modelName());
           ps.setString(i++, r.modelSha256());
+          ps.setString(i++, r.modelPath());
           ps.setString(i++, r.baselineSha256());
           ps.setString(i++, r.dataSha256());
           ps.setString(i++, r.engine());
@@ -290,12 +298,12 @@ final class JdbcHistoryStore implements HistoryStore {
     return rs.wasNull() ? Double.NaN : v;
   }
 
-  private static final String RUN_COLUMNS = "id, suite_name, suite_sha256, model_name, model_sha256, baseline_sha256, data_sha256, engine, kind,"
+  private static final String RUN_COLUMNS = "id, suite_name, suite_sha256, model_name, model_sha256, model_path, baseline_sha256, data_sha256, engine, kind,"
       + " started_at, verdict, exit_code, harness_version, promoted, report_path";
 
   private static RunRecord runRow(ResultSet rs, List<RunRecord.MeasurementRow> ms, List<RunRecord.FindingRow> fs) throws SQLException {
     return new RunRecord(rs.getLong("id"), rs.getString("suite_name"), rs.getString("suite_sha256"), rs.getString("model_name"),
-        rs.getString("model_sha256"), rs.getString("baseline_sha256"), rs.getString("data_sha256"), rs.getString("engine"), rs.getString("kind"),
+        rs.getString("model_sha256"), rs.getString("model_path"), rs.getString("baseline_sha256"), rs.getString("data_sha256"), rs.getString("engine"), rs.getString("kind"),
         rs.getString("started_at"), rs.getString("verdict"), rs.getInt("exit_code"), rs.getString("harness_version"), rs.getInt("promoted") == 1,
         rs.getString("report_path"), ms, fs);
   }
@@ -316,7 +324,7 @@ final class JdbcHistoryStore implements HistoryStore {
       }
       List<RunRecord> withFindings = new ArrayList<>();
       for (RunRecord r : out) {
-        withFindings.add(new RunRecord(r.id(), r.suiteName(), r.suiteSha256(), r.modelName(), r.modelSha256(), r.baselineSha256(), r.dataSha256(),
+        withFindings.add(new RunRecord(r.id(), r.suiteName(), r.suiteSha256(), r.modelName(), r.modelSha256(), r.modelPath(), r.baselineSha256(), r.dataSha256(),
             r.engine(), r.kind(), r.startedAt(), r.verdict(), r.exitCode(), r.harnessVersion(), r.promoted(), r.reportPath(), List.of(),
             findings(c, r.id())));
       }
@@ -410,6 +418,20 @@ final class JdbcHistoryStore implements HistoryStore {
       return History.of(points);
     } catch (SQLException e) {
       throw fail("reading the history of suite '" + suiteName + "'", e);
+    }
+  }
+
+  @Override
+  public java.util.Optional<dev.gauntlet.harness.history.PromotedModels.Promoted> lastPromoted(String suiteName) {
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT id, model_path, model_sha256 FROM gauntlet_runs"
+        + " WHERE suite_name = ? AND promoted = 1 AND verdict = 'PASSED' ORDER BY started_at DESC, id DESC LIMIT 1")) {
+      ps.setString(1, suiteName);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? java.util.Optional.of(new dev.gauntlet.harness.history.PromotedModels.Promoted(rs.getLong(1), rs.getString(2), rs.getString(3)))
+            : java.util.Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw fail("reading the last promoted run of suite '" + suiteName + "'", e);
     }
   }
 

@@ -43,6 +43,23 @@ public final class Recording {
     return "jdbc:sqlite:" + (parent == null ? outDir.toAbsolutePath() : parent).resolve("gauntlet-history.db");
   }
 
+  /**
+   * The promoted models of the history these settings name, for {@code baseline: {from: history}}
+   * (read when the suite loads, before the run); history off is a usage error there.
+   */
+  public static dev.gauntlet.harness.history.PromotedModels promotedModels(Path suiteFile, java.util.function.Function<String, Path> outDirOf,
+      String historyOverride) {
+    return name -> {
+      Settings s = settings(suiteFile, outDirOf.apply(name), historyOverride, null);
+      if (s.historyUrl() == null) {
+        throw new HistoryException("baseline: {from: history} needs the run history, and history is off for suite '" + name + "'", null);
+      }
+      try (HistoryStore store = HistoryStore.open(s.historyUrl())) {
+        return store.lastPromoted(name);
+      }
+    };
+  }
+
   /** The suite's name, read from its file without loading data or models (for the history commands). */
   public static String suiteName(Path suiteFile) {
     return ConfigNode.load(suiteFile).text("name");

@@ -23,8 +23,9 @@ import java.util.Objects;
  * @param startedAt ISO-8601 UTC start time
  * @param verdict {@code PASSED} or {@code FAILED}
  * @param promoted whether the run was marked promoted
+ * @param modelPath the candidate model file's absolute path, or null (for {@code baseline: {from: history}})
  */
-public record RunRecord(Long id, String suiteName, String suiteSha256, String modelName, String modelSha256, String baselineSha256,
+public record RunRecord(Long id, String suiteName, String suiteSha256, String modelName, String modelSha256, String modelPath, String baselineSha256,
     String dataSha256, String engine, String kind, String startedAt, String verdict, int exitCode, String harnessVersion, boolean promoted,
     String reportPath, List<MeasurementRow> measurements, List<FindingRow> findings) {
 
@@ -78,7 +79,7 @@ public record RunRecord(Long id, String suiteName, String suiteSha256, String mo
       }
     }
     return new RunRecord(null, r.suite(), p.suiteText() == null ? null : sha256(p.suiteText()), p.modelName(),
-        p.model() == null ? null : p.model().sha256(), p.baseline() == null ? null : p.baseline().sha256(),
+        p.model() == null ? null : p.model().sha256(), p.model() == null ? null : absolute(p.model().path()), p.baseline() == null ? null : p.baseline().sha256(),
         p.data() == null ? null : p.data().sha256(), engine, kind, p.startedAt(), r.verdict().status(), r.verdict().exitCode(),
         p.harnessVersion(), false, reportPath, ms, fs);
   }
@@ -92,8 +93,12 @@ public record RunRecord(Long id, String suiteName, String suiteSha256, String mo
 
   /** The same record with its store id and promoted flag. */
   public RunRecord withId(long newId, boolean isPromoted) {
-    return new RunRecord(newId, suiteName, suiteSha256, modelName, modelSha256, baselineSha256, dataSha256, engine, kind, startedAt, verdict,
+    return new RunRecord(newId, suiteName, suiteSha256, modelName, modelSha256, modelPath, baselineSha256, dataSha256, engine, kind, startedAt, verdict,
         exitCode, harnessVersion, isPromoted, reportPath, measurements, findings);
+  }
+
+  private static String absolute(String path) {
+    return path == null ? null : java.nio.file.Path.of(path).toAbsolutePath().normalize().toString();
   }
 
   static String sha256(String text) {

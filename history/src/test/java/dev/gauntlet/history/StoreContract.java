@@ -40,7 +40,7 @@ abstract class StoreContract {
         new RunRecord.FindingRow("perf", "accuracy >= 0.8", "accuracy", "", "PASS", false, "Accuracy is " + accuracy + ".", accuracy, Double.NaN),
         new RunRecord.FindingRow("perf", "the check must run", null, null, "ERROR", true, "The check could not run: \u00e9 \"quoted\"", Double.NaN,
             Double.NaN));
-    return new RunRecord(null, suite, "ab".repeat(32), "lending-v2", "cd".repeat(32), null, "ef".repeat(32), "in-process", "audit", startedAt,
+    return new RunRecord(null, suite, "ab".repeat(32), "lending-v2", "cd".repeat(32), "/models/lending \"v2\".zip", null, "ef".repeat(32), "in-process", "audit", startedAt,
         verdict, "PASSED".equals(verdict) ? 0 : 1, "0.1.0-SNAPSHOT", false, "/tmp/out/report.html", ms, fs);
   }
 
@@ -64,7 +64,7 @@ abstract class StoreContract {
     try (HistoryStore s = HistoryStore.open(url()); Connection c = ((JdbcHistoryStore) s).connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT COUNT(*), MAX(version) FROM gauntlet_schema_version")) {
       assertTrue(rs.next());
-      assertEquals(1, rs.getInt(1));
+      assertEquals(JdbcHistoryStore.SCHEMA_VERSION, rs.getInt(1));
       assertEquals(JdbcHistoryStore.SCHEMA_VERSION, rs.getInt(2));
     } catch (SQLException e) {
       throw new AssertionError(e);
@@ -141,7 +141,9 @@ abstract class StoreContract {
       s.record(sample(suite, "2026-01-03T00:00:00Z", "FAILED", 0.80));
       s.record(sample(suite, "2026-01-02T00:00:00Z", "PASSED", 0.85));
       s.record(sample("other-" + suite, "2026-01-02T00:00:00Z", "PASSED", 0.10));
+      assertTrue(s.lastPromoted(suite).isEmpty());
       s.promote(suite, a);
+      assertEquals(new dev.gauntlet.harness.history.PromotedModels.Promoted(a, "/models/lending \"v2\".zip", "cd".repeat(32)), s.lastPromoted(suite).orElseThrow());
       History h = s.load(suite, 100);
       assertTrue(h.problem().isEmpty());
       List<HistoryPoint> acc = h.series("perf", "accuracy", Subject.all());

@@ -299,7 +299,9 @@ public final class Main implements Callable<Integer> {
     ReportWriter.Staging staging = opts.out == null ? null : ReportWriter.begin(opts.out);
     try {
       Path file = suiteFile.get();
-      Suite suite = new SuiteLoader().load(file, opts.seed == null ? OptionalLong.empty() : OptionalLong.of(opts.seed), m -> log(err, opts.quiet, m));
+      Suite suite = new SuiteLoader()
+          .withPromotedModels(Recording.promotedModels(file, name -> opts.out != null ? opts.out : Path.of("target", "gauntlet", name), opts.history))
+          .load(file, opts.seed == null ? OptionalLong.empty() : OptionalLong.of(opts.seed), m -> log(err, opts.quiet, m));
       Path dir = opts.out != null ? opts.out : Path.of("target", "gauntlet", suite.name());
       if (staging == null) {
         staging = ReportWriter.begin(dir);

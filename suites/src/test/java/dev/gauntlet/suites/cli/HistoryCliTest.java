@@ -234,4 +234,41 @@ class HistoryCliTest {
     assertEquals(Long.parseLong(m.group(1)), runs.get(0).get("id").asLong());
     assertFalse(Files.exists(work.resolve("gauntlet-history.db")), "no SQLite file when the URL names PostgreSQL");
   }
+
+  @Test
+  void baselineFromHistoryIsThePromotedRunsModelFileUnchanged() throws Exception {
+    for (String f : java.util.List.of("lending-logreg-tensor.onnx", "lending-mlp.onnx", "lending.schema.yaml", "eval.csv")) {
+      Files.copy(Path.of("../fixtures/onnx").resolve(f), work.resolve(f));
+    }
+    Path s = work.resolve("suite.yaml");
+    Files.writeString(s, """
+        name: onnx-history
+        model: {type: onnx, path: lending-logreg-tensor.onnx}
+        baseline: {from: history}
+        data: {path: eval.csv, schema: lending.schema.yaml}
+        checks:
+          - id: perf
+            type: performance
+            conditions:
+              - {metric: accuracy, atLeast: 0.5}
+              - {metric: accuracy, maxDrop: 0.01}
+        """);
+    String[] args = {"audit", "--suite", s.toString(), "--out", work.resolve("out").toString()};
+    Run first = cli(args);
+    assertEquals(0, first.code(), first.out() + first.err());
+    assertTrue(first.err().contains("No promoted run of suite 'onnx-history' yet: no baseline"), first.err());
+    assertEquals(0, cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "1").code());
+
+    Run second = cli(args);
+    assertEquals(0, second.code(), second.out() + second.err());
+    assertTrue(second.err().contains("Baseline: the model of the promoted run #1 (" + work.resolve("lending-logreg-tensor.onnx")), second.err());
+    JsonNode report = new ObjectMapper().readTree(work.resolve("out/report.json").toFile());
+    assertTrue(report.get("provenance").get("baselineName").asText().startsWith("promoted run #1"), report.get("provenance").toString());
+
+    // the promoted file is replaced: it is no longer the promoted model
+    Files.copy(work.resolve("lending-mlp.onnx"), work.resolve("lending-logreg-tensor.onnx"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Run changed = cli(args);
+    assertEquals(2, changed.code(), changed.out() + changed.err());
+    assertTrue(changed.err().contains("suite.yaml:3:") && changed.err().contains("has changed since that run"), changed.err());
+  }
 }
