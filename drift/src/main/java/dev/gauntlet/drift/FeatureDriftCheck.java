@@ -8,6 +8,7 @@ import dev.gauntlet.drift.stats.SortedSample;
 import dev.gauntlet.drift.window.Segment;
 import dev.gauntlet.drift.window.WindowPlan;
 import dev.gauntlet.drift.window.WindowSpec;
+import dev.gauntlet.drift.window.WindowUnit;
 import dev.gauntlet.harness.check.Check;
 import dev.gauntlet.harness.check.CheckContext;
 import dev.gauntlet.harness.check.CheckValue;
@@ -182,6 +183,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       }
       cols.add(new Watched(DECISION, false, ctx.label().categories(), false));
     }
+    Source source = source(ctx, plan, cols);
     Map<Segment, Map<String, SortedSample>> sortedCache = new IdentityHashMap<>();
     DoubleSorter sorter = new DoubleSorter();
     List<WindowDrift> out = new ArrayList<>();
@@ -195,7 +197,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       }
       List<ColumnDrift> results = new ArrayList<>();
       for (Watched col : cols) {
-        results.add(drift(ctx, col, base, w, sortedCache, sorter));
+        results.add(drift(source, cols.indexOf(col), col, base, w, sortedCache, sorter));
       }
       double[] q = correction.adjust(results.stream().mapToDouble(ColumnDrift::pValue).toArray());
       boolean[] drifted = new boolean[results.size()];
@@ -325,17 +327,77 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     return Subject.feature(col.name()).with(Dim.WINDOW, w.label());
   }
 
-  private ColumnDrift drift(CheckContext ctx, Watched col, Segment base, Segment w, Map<Segment, Map<String, SortedSample>> cache,
+  /** The values of a numeric column and the counts of a categorical one in a segment. */
+  interface Source {
+    double[] numeric(int c, Watched col, Segment s);
+
+    long[] counts(int c, Watched col, Segment s);
+  }
+
+  /**
+   * Where the samples come from: for calendar windows the merged {@link WindowSamples} of the
+   * evaluation data (and of the reference table), summarised by the context's engine, so every
+   * statistic is the same on any split of the rows; for row-count windows, whose cut depends on the
+   * order of all rows, the rows themselves.
+   */
+  private Source source(CheckContext ctx, WindowPlan plan, List<Watched> cols) {
+    if (spec.unit() == WindowUnit.ROWS) {
+      return new Source() {
+        @Override
+        public double[] numeric(int c, Watched col, Segment s) {
+          return FeatureDriftCheck.numeric(ctx, col, s);
+        }
+
+        @Override
+        public long[] counts(int c, Watched col, Segment s) {
+          return FeatureDriftCheck.counts(ctx, col, s);
+        }
+      };
+    }
+    Table data = ctx.data();
+    WindowSamples samples = ctx.engine().summarize(data, predictions ? ctx.predictions(data) : null, WindowSamples.summarizer(spec, cols, true));
+    Table refTable = plan.reference().table();
+    WindowSamples refSamples = refTable == data ? null
+        : ctx.engine().summarize(refTable, predictions ? ctx.predictions(refTable) : null, WindowSamples.summarizer(spec, cols, false));
+    long firstKey = keyOf(plan.windows().get(0));
+    return new Source() {
+      private long[] range(Segment s) {
+        if (s == plan.reference()) {
+          return refSamples != null ? new long[] {Long.MIN_VALUE, Long.MAX_VALUE} : new long[] {Long.MIN_VALUE, firstKey - 1};
+        }
+        long key = keyOf(s);
+        return new long[] {key, key};
+      }
+
+      @Override
+      public double[] numeric(int c, Watched col, Segment s) {
+        long[] r = range(s);
+        return (s == plan.reference() && refSamples != null ? refSamples : samples).values(c, r[0], r[1]);
+      }
+
+      @Override
+      public long[] counts(int c, Watched col, Segment s) {
+        long[] r = range(s);
+        return (s == plan.reference() && refSamples != null ? refSamples : samples).counts(c, col.levels().size(), r[0], r[1]);
+      }
+    };
+  }
+
+  private long keyOf(Segment w) {
+    return spec.unit().key(w.table().timestamps(spec.time())[w.rows()[0]]);
+  }
+
+  private ColumnDrift drift(Source source, int c, Watched col, Segment base, Segment w, Map<Segment, Map<String, SortedSample>> cache,
       DoubleSorter sorter) {
     if (col.numeric()) {
       SortedSample ref = cache.computeIfAbsent(base, k -> new java.util.HashMap<>())
-          .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(numeric(ctx, col, base), col.name() + " in " + base.label(), sorter));
+          .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(source.numeric(c, col, base), col.name() + " in " + base.label(), sorter));
       SortedSample cur = cache.computeIfAbsent(w, k -> new java.util.HashMap<>())
-          .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(numeric(ctx, col, w), col.name() + " in " + w.label(), sorter));
+          .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(source.numeric(c, col, w), col.name() + " in " + w.label(), sorter));
       return ColumnDrift.numeric(col.name(), ref, cur, bins);
     }
-    long[] rc = counts(ctx, col, base);
-    long[] cc = counts(ctx, col, w);
+    long[] rc = source.counts(c, col, base);
+    long[] cc = source.counts(c, col, w);
     return ColumnDrift.categorical(col.name(), false, col.levels(), rc, cc, base.size());
   }
 

@@ -134,12 +134,59 @@ public record TemporalHoldoutCheck(WindowSpec spec, List<String> groups, double 
     return present(ctx, analyse(ctx));
   }
 
+  /** The rates of a segment's rows, overall (slot 0) or of one level of one group column (slot 1 + offset + level). */
+  @FunctionalInterface
+  interface RateSource {
+    Rates of(Segment s, int slot);
+  }
+
+  /**
+   * Where the rates come from: for calendar windows the merged {@link WindowCounts} of the
+   * evaluation data (and of the reference table), summarised by the context's engine, so that
+   * every count is the same on any split of the rows; for row-count windows, whose cut depends on
+   * the order of all rows, the rows themselves.
+   */
+  RateSource rates(CheckContext ctx, WindowPlan plan) {
+    int[] levels = groups.stream().mapToInt(g -> ctx.schema().column(g).categories().size()).toArray();
+    int[] offset = new int[levels.length];
+    for (int g = 1; g < levels.length; g++) {
+      offset[g] = offset[g - 1] + levels[g - 1];
+    }
+    int positive = ctx.label().positiveIndex();
+    if (spec.unit() == WindowUnit.ROWS) {
+      return (seg, slot) -> {
+        if (slot == 0) {
+          return rates(ctx, seg, seg.rows());
+        }
+        int g = 0;
+        while (g + 1 < levels.length && 1 + offset[g + 1] <= slot) {
+          g++;
+        }
+        return rates(ctx, seg, rowsOf(seg, groups.get(g), slot - 1 - offset[g]));
+      };
+    }
+    Table data = ctx.data();
+    WindowCounts counts = ctx.engine().summarize(data, ctx.predictions(data), WindowCounts.summarizer(spec, groups, levels, positive, true));
+    Table refTable = plan.reference().table();
+    WindowCounts refCounts = refTable == data ? null
+        : ctx.engine().summarize(refTable, ctx.predictions(refTable), WindowCounts.summarizer(spec, groups, levels, positive, false));
+    long firstKey = keyOf(plan.windows().get(0));
+    return (seg, slot) -> {
+      if (seg == plan.reference()) {
+        return refCounts != null ? refCounts.total(slot) : counts.rates(Long.MIN_VALUE, firstKey - 1, slot);
+      }
+      long key = keyOf(seg);
+      return counts.rates(key, key, slot);
+    };
+  }
+
   /** Cuts the data, measures each window and group, and fits the decay trend. */
   Analysis analyse(CheckContext ctx) {
     WindowPlan plan = WindowPlan.of(ctx.data(), ctx.reference(), spec);
     ctx.progress("temporal holdout: " + plan.windows().size() + " windows");
     Segment ref = plan.reference();
-    Rates refRates = rates(ctx, ref, ref.rows());
+    RateSource source = rates(ctx, plan);
+    Rates refRates = source.of(ref, 0);
     if (refRates.n() < spec.minRows()) {
       throw new dev.gauntlet.harness.UsageException("the reference period has " + refRates.n() + " rows, fewer than minRows " + spec.minRows()
           + "; it cannot anchor the decay curve");
@@ -147,28 +194,30 @@ public record TemporalHoldoutCheck(WindowSpec spec, List<String> groups, double 
     List<WindowResult> windows = new ArrayList<>();
     List<WindowResult> usable = new ArrayList<>();
     for (Segment w : plan.windows()) {
-      WindowResult r = new WindowResult(w, rates(ctx, w, w.rows()));
+      WindowResult r = new WindowResult(w, source.of(w, 0));
       windows.add(r);
       if (r.rates().n() >= spec.minRows()) {
         usable.add(r);
       }
     }
     List<GroupDecay> decays = new ArrayList<>();
+    int slot = 1;
     for (String g : groups) {
       List<String> levels = ctx.schema().column(g).categories();
       List<Rates> refByLevel = new ArrayList<>();
       for (int lv = 0; lv < levels.size(); lv++) {
-        refByLevel.add(rates(ctx, ref, rowsOf(ref, g, lv)));
+        refByLevel.add(source.of(ref, slot + lv));
       }
       List<List<Rates>> byWindow = new ArrayList<>();
       for (Segment w : plan.windows()) {
         List<Rates> rs = new ArrayList<>();
         for (int lv = 0; lv < levels.size(); lv++) {
-          rs.add(rates(ctx, w, rowsOf(w, g, lv)));
+          rs.add(source.of(w, slot + lv));
         }
         byWindow.add(rs);
       }
       decays.add(new GroupDecay(g, levels, refByLevel, byWindow));
+      slot += levels.size();
     }
     RetrainEstimate est = null;
     if (usable.size() >= 3) {

@@ -6,6 +6,9 @@ import dev.gauntlet.harness.config.ConfigNode;
 import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.data.ColumnType;
 import dev.gauntlet.harness.data.Schema;
+import dev.gauntlet.fairness.discover.DiscoveryConfig;
+import dev.gauntlet.fairness.discover.SliceDiscoveryCheck;
+import dev.gauntlet.fairness.discover.Target;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -15,7 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Publishes the fairness trial's YAML check type {@code fairness.slices}.
+ * Publishes the fairness trial's YAML check types {@code fairness.slices} and {@code slices.discover}
+ * (see {@link SliceDiscoveryCheck}).
  *
  * <pre>
  * - id: fairness
@@ -41,7 +45,38 @@ public final class FairnessChecks implements CheckProvider {
     return List.of(CheckType.of("fairness.slices",
         "per-slice and overall rates (selection, TPR, FPR, FNR, precision, accuracy, calibration) and disparities against a reference slice"
             + " (disparate impact, FPR and FNR differences, ...), with intervals at the configured level and multiple-testing control",
-        SliceCheck.METRICS, SliceCheck.PARAMS, (params, schema) -> new SliceCheck(parse(params, schema))));
+        SliceCheck.METRICS, SliceCheck.PARAMS, (params, schema) -> new SliceCheck(parse(params, schema))),
+        CheckType.of("slices.discover",
+            "searches every conjunction of up to depth feature values or quantile bins (exact pruned SliceLine enumeration) for slices whose"
+                + " error, FPR, FNR, denial or selection rate is above the whole's by more than an effect size, with Wilson intervals,"
+                + " Benjamini-Hochberg control over the whole lattice, and the YAML that pins each slice",
+            SliceDiscoveryCheck.METRICS, SliceDiscoveryCheck.PARAMS, FairnessChecks::discovery));
+  }
+
+  /**
+   * Reads the {@code params:} of {@code slices.discover}; {@link DiscoveryConfig} and {@link
+   * SliceDiscoveryCheck} validate the values (their {@link dev.gauntlet.harness.metric.ParamException}
+   * is reported at the parameter's node).
+   */
+  static SliceDiscoveryCheck discovery(ConfigNode params, Schema schema) {
+    DiscoveryConfig d = DiscoveryConfig.defaults();
+    List<String> columns = List.of();
+    if (params.has("columns")) {
+      ConfigNode c = params.get("columns");
+      columns = c.isScalar() ? List.of(c.asText()) : c.asStringList();
+    }
+    Target target = d.target();
+    if (params.has("target")) {
+      String t = params.text("target");
+      target = Target.of(t);
+      if (target == null) {
+        throw new dev.gauntlet.harness.metric.ParamException("target", "unknown target '" + t + "'; targets: error, fpr, fnr, denial, selection");
+      }
+    }
+    DiscoveryConfig config = new DiscoveryConfig(columns, target, params.integer("depth", d.depth()), params.integer("minSize", d.minSize()),
+        params.integer("bins", d.bins()), params.dbl("effect", d.effect()), params.dbl("fdr", d.fdr()), params.dbl("alpha", d.alpha()),
+        params.dbl("confidence", d.confidence()), params.integer("top", d.top()), params.dbl("threshold", Double.NaN));
+    return new SliceDiscoveryCheck(config, schema, params.opt("minSize").orElse(params));
   }
 
   /**

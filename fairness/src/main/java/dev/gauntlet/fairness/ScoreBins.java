@@ -27,30 +27,14 @@ final class ScoreBins {
   }
 
   static ScoreBins of(double[] scores, boolean probabilities) {
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    double[] distinct = new double[MAX_DISTINCT_THRESHOLDS + 1];
-    int k = 0;
-    for (double s : scores) {
-      min = Math.min(min, s);
-      max = Math.max(max, s);
-      if (k <= MAX_DISTINCT_THRESHOLDS) {
-        boolean seen = false;
-        for (int j = 0; j < k; j++) {
-          if (distinct[j] == s) {
-            seen = true;
-            break;
-          }
-        }
-        if (!seen) {
-          distinct[k++] = s;
-        }
-      }
-    }
-    double[] values = k <= MAX_DISTINCT_THRESHOLDS ? Arrays.copyOf(distinct, k) : null;
-    if (values != null) {
-      Arrays.sort(values);
-    }
+    return of(ScoreRange.of(scores, 0, scores.length), probabilities);
+  }
+
+  /** The bins of the scores summarised (and merged) in {@code range}. */
+  static ScoreBins of(ScoreRange range, boolean probabilities) {
+    double min = range.min();
+    double max = range.max();
+    double[] values = range.values();
     double[] thresholds;
     if (values != null) {
       thresholds = values;

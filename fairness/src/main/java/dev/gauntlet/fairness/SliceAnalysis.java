@@ -9,6 +9,7 @@ import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.metric.Interval;
 import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.model.Predictions;
+import dev.gauntlet.harness.summary.Partition;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -99,9 +100,16 @@ final class SliceAnalysis {
     }
     boolean probabilities = scores != null && p.scoresAreProbabilities();
     Slices slices = Slices.of(t, cfg);
-    ScoreBins bins = scores == null ? null : ScoreBins.of(scores, probabilities);
-    SliceCounts counts = SliceCounts.count(slices, positive, decided, scores, probabilities,
-        bins == null ? null : bins.reliabilityEdges(), bins == null ? null : bins.thresholds());
+    // Two mergeable passes over the partitions of the rows: the score range for the bins, then the counts.
+    Rows whole = new Rows(slices, positive, decided, scores);
+    ScoreBins bins = scores == null ? null
+        : ScoreBins.of(ctx.engine().summarize(t, p, part -> ScoreRange.of(rows(part, t, whole).scores(), part.from(), part.to())), probabilities);
+    double[] edges = bins == null ? null : bins.reliabilityEdges();
+    double[] thresholds = bins == null ? null : bins.thresholds();
+    SliceCounts counts = ctx.engine().summarize(t, p, part -> {
+      Rows r = rows(part, t, whole);
+      return SliceCounts.countRange(r.slices(), r.positive(), r.decided(), r.scores(), probabilities, edges, thresholds, part.from(), part.to());
+    });
 
     List<SlicingResult> results = new ArrayList<>();
     SplittableRandom rng = ctx.random();
@@ -117,6 +125,25 @@ final class SliceAnalysis {
 
     SliceReport report = new SliceReport(cfg, slices, counts, results, tests, q, probabilities, bins, threshold, oneClass);
     return report.value();
+  }
+
+  /** What counting needs per row of one table: slice codes, positive labels and decisions, scores (or null). */
+  private record Rows(Slices slices, boolean[] positive, boolean[] decided, double[] scores) {}
+
+  /** The rows of a partition: those of the analysed table itself when the partition is a range of it, else its own. */
+  private Rows rows(Partition part, Table analysed, Rows whole) {
+    if (part.data() == analysed) {
+      return whole;
+    }
+    Table t = part.data();
+    Predictions p = part.predictions();
+    int pos = ctx.label().positiveIndex();
+    int[] y = t.labels();
+    boolean[] positive = new boolean[y.length];
+    for (int i = 0; i < y.length; i++) {
+      positive[i] = y[i] == pos;
+    }
+    return new Rows(Slices.of(t, cfg), positive, SliceCheck.decisions(p, ctx.label(), cfg.threshold()), p.scores());
   }
 
   /**

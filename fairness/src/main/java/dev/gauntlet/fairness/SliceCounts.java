@@ -1,32 +1,41 @@
 package dev.gauntlet.fairness;
 
+import dev.gauntlet.harness.summary.ExactSum;
+import dev.gauntlet.harness.summary.Summary;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * The sufficient statistics of every slicing, gathered in one pass over the rows: the confusion
  * cells per slice ({@code [tn, fp, fn, tp]} at {@code 4 * slice}), and when scores exist the
  * squared-error sums for the Brier score, a reliability histogram per score bin and a histogram of
- * scores per label over the threshold sweep (single attributes only). Rows are counted in fixed
- * chunks in parallel and merged in chunk order, so the sums are the same on any machine.
+ * scores per label over the threshold sweep (single attributes only). A mergeable summary: each
+ * partition of the rows is counted apart ({@link SliceSummarizer}) and the partitions merge exactly
+ * (counts are longs, sums of scores and squared errors are {@link ExactSum}s), so every number is
+ * the same however the rows were split, on any engine.
+ *
+ * <p>Memory, constant in the row count: per slicing and slice 4 counts and 2 exact sums; per single
+ * attribute's slice and reliability bin a count, an exact sum and a positive count; per slice and
+ * sweep threshold 2 counts.
  */
-final class SliceCounts {
-  static final int CHUNK = 1 << 20;
+final class SliceCounts implements Summary<SliceCounts> {
 
   /** Confusion cells per slicing. */
   final long[][] cells;
   /** Sum of (score - label)^2 per slicing and slice, or null without probability scores. */
-  final double[][] sse;
+  final ExactSum[][] sse;
   /** Sum of (score - label)^4 per slicing and slice, for the Brier score's standard error. */
-  final double[][] sse2;
+  final ExactSum[][] sse2;
   /** Reliability per single slicing: [slice][bin] count, sum of scores, positives, or null. */
   final long[][][] binCount;
-  final double[][][] binScore;
+  final ExactSum[][][] binScore;
   final long[][][] binPositive;
   /** Threshold sweep per single slicing: [slice][label][k] rows with k thresholds at or below the score. */
   final long[][][][] sweep;
 
-  private SliceCounts(long[][] cells, double[][] sse, double[][] sse2, long[][][] binCount, double[][][] binScore,
+  private SliceCounts(long[][] cells, ExactSum[][] sse, ExactSum[][] sse2, long[][][] binCount, ExactSum[][][] binScore,
       long[][][] binPositive, long[][][][] sweep) {
     this.cells = cells;
     this.sse = sse;
@@ -38,6 +47,8 @@ final class SliceCounts {
   }
 
   /**
+   * The counts of rows {@code [from, to)}.
+   *
    * @param positive per row, whether the label is the positive class
    * @param decided per row, whether the decision is positive
    * @param scores the positive-class scores, or null
@@ -45,30 +56,15 @@ final class SliceCounts {
    * @param binEdges the lower edges of the reliability bins after the first (ascending), or null
    * @param thresholds the sweep thresholds (ascending), or null
    */
-  static SliceCounts count(Slices slices, boolean[] positive, boolean[] decided, double[] scores, boolean probabilities,
-      double[] binEdges, double[] thresholds) {
-    int n = positive.length;
-    int chunks = (n + CHUNK - 1) / CHUNK;
-    SliceCounts[] parts = IntStream.range(0, Math.max(chunks, 1)).parallel()
-        .mapToObj(c -> countRange(slices, positive, decided, scores, probabilities, binEdges, thresholds,
-            c * CHUNK, (int) Math.min(n, (long) (c + 1) * CHUNK)))
-        .toArray(SliceCounts[]::new);
-    SliceCounts total = parts[0];
-    for (int c = 1; c < parts.length; c++) {
-      total.add(parts[c]);
-    }
-    return total;
-  }
-
-  private static SliceCounts countRange(Slices slices, boolean[] positive, boolean[] decided, double[] scores, boolean probabilities,
+  static SliceCounts countRange(Slices slices, boolean[] positive, boolean[] decided, double[] scores, boolean probabilities,
       double[] binEdges, double[] thresholds, int from, int to) {
     List<Slices.Slicing> ss = slices.slicings;
     int m = ss.size();
     long[][] cells = new long[m][];
-    double[][] sse = probabilities && scores != null ? new double[m][] : null;
-    double[][] sse2 = sse == null ? null : new double[m][];
+    ExactSum[][] sse = probabilities && scores != null ? new ExactSum[m][] : null;
+    ExactSum[][] sse2 = sse == null ? null : new ExactSum[m][];
     long[][][] binCount = binEdges == null ? null : new long[m][][];
-    double[][][] binScore = binEdges == null ? null : new double[m][][];
+    ExactSum[][][] binScore = binEdges == null ? null : new ExactSum[m][][];
     long[][][] binPositive = binEdges == null ? null : new long[m][][];
     long[][][][] sweep = thresholds == null ? null : new long[m][][][];
     int bins = binEdges == null ? 0 : binEdges.length + 1;
@@ -76,13 +72,16 @@ final class SliceCounts {
       int g = ss.get(s).groups();
       cells[s] = new long[4 * g];
       if (sse != null) {
-        sse[s] = new double[g];
-        sse2[s] = new double[g];
+        sse[s] = sums(g);
+        sse2[s] = sums(g);
       }
       if (ss.get(s).single()) {
         if (binCount != null) {
           binCount[s] = new long[g][bins];
-          binScore[s] = new double[g][bins];
+          binScore[s] = new ExactSum[g][];
+          for (int h = 0; h < g; h++) {
+            binScore[s][h] = sums(bins);
+          }
           binPositive[s] = new long[g][bins];
         }
         if (sweep != null) {
@@ -108,13 +107,13 @@ final class SliceCounts {
         }
         cells[s][4 * g + cell]++;
         if (sse != null) {
-          sse[s][g] += e;
-          sse2[s][g] += e * e;
+          sse[s][g].add(e);
+          sse2[s][g].add(e * e);
         }
         if (attrs.length == 1) {
           if (binCount != null) {
             binCount[s][g][bin]++;
-            binScore[s][g][bin] += sc;
+            binScore[s][g][bin].add(sc);
             binPositive[s][g][bin] += y;
           }
           if (sweep != null) {
@@ -141,39 +140,194 @@ final class SliceCounts {
     return lo;
   }
 
-  private void add(SliceCounts o) {
+  private static ExactSum[] sums(int n) {
+    ExactSum[] out = new ExactSum[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = new ExactSum();
+    }
+    return out;
+  }
+
+  /** A new summary of the rows of both (built for the same slicings, bins and thresholds). */
+  @Override
+  public SliceCounts merge(SliceCounts o) {
+    if (o.cells.length != cells.length || (o.sse == null) != (sse == null) || (o.binCount == null) != (binCount == null)
+        || (o.sweep == null) != (sweep == null)) {
+      throw new IllegalArgumentException("slice counts of different slicings, scores or bins do not merge");
+    }
+    int m = cells.length;
+    long[][] c = new long[m][];
+    ExactSum[][] e = sse == null ? null : new ExactSum[m][];
+    ExactSum[][] e2 = sse == null ? null : new ExactSum[m][];
+    long[][][] bc = binCount == null ? null : new long[m][][];
+    ExactSum[][][] bs = binCount == null ? null : new ExactSum[m][][];
+    long[][][] bp = binCount == null ? null : new long[m][][];
+    long[][][][] sw = sweep == null ? null : new long[m][][][];
+    for (int s = 0; s < m; s++) {
+      if (o.cells[s].length != cells[s].length) {
+        throw new IllegalArgumentException("slice counts of different slicings do not merge");
+      }
+      c[s] = add(cells[s], o.cells[s]);
+      if (e != null) {
+        e[s] = add(sse[s], o.sse[s]);
+        e2[s] = add(sse2[s], o.sse2[s]);
+      }
+      if (bc != null && binCount[s] != null) {
+        int g = binCount[s].length;
+        bc[s] = new long[g][];
+        bs[s] = new ExactSum[g][];
+        bp[s] = new long[g][];
+        for (int h = 0; h < g; h++) {
+          bc[s][h] = add(binCount[s][h], o.binCount[s][h]);
+          bs[s][h] = add(binScore[s][h], o.binScore[s][h]);
+          bp[s][h] = add(binPositive[s][h], o.binPositive[s][h]);
+        }
+      }
+      if (sw != null && sweep[s] != null) {
+        int g = sweep[s].length;
+        sw[s] = new long[g][2][];
+        for (int h = 0; h < g; h++) {
+          sw[s][h][0] = add(sweep[s][h][0], o.sweep[s][h][0]);
+          sw[s][h][1] = add(sweep[s][h][1], o.sweep[s][h][1]);
+        }
+      }
+    }
+    return new SliceCounts(c, e, e2, bc, bs, bp, sw);
+  }
+
+  private static long[] add(long[] a, long[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("slice counts of different shapes do not merge");
+    }
+    long[] out = a.clone();
+    for (int i = 0; i < a.length; i++) {
+      out[i] += b[i];
+    }
+    return out;
+  }
+
+  private static ExactSum[] add(ExactSum[] a, ExactSum[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("slice counts of different shapes do not merge");
+    }
+    ExactSum[] out = new ExactSum[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i].plus(b[i]);
+    }
+    return out;
+  }
+
+  @Override
+  public void encode(DataOutput out) throws IOException {
+    out.writeInt(cells.length);
+    out.writeBoolean(sse != null);
+    out.writeBoolean(binCount != null);
+    out.writeBoolean(sweep != null);
     for (int s = 0; s < cells.length; s++) {
-      add(cells[s], o.cells[s]);
+      writeLongs(out, cells[s]);
       if (sse != null) {
-        add(sse[s], o.sse[s]);
-        add(sse2[s], o.sse2[s]);
+        writeSums(out, sse[s]);
+        writeSums(out, sse2[s]);
       }
-      if (binCount != null && binCount[s] != null) {
-        for (int g = 0; g < binCount[s].length; g++) {
-          add(binCount[s][g], o.binCount[s][g]);
-          add(binScore[s][g], o.binScore[s][g]);
-          add(binPositive[s][g], o.binPositive[s][g]);
+      boolean bins = binCount != null && binCount[s] != null;
+      out.writeBoolean(bins);
+      if (bins) {
+        out.writeInt(binCount[s].length);
+        for (int h = 0; h < binCount[s].length; h++) {
+          writeLongs(out, binCount[s][h]);
+          writeSums(out, binScore[s][h]);
+          writeLongs(out, binPositive[s][h]);
         }
       }
-      if (sweep != null && sweep[s] != null) {
-        for (int g = 0; g < sweep[s].length; g++) {
-          add(sweep[s][g][0], o.sweep[s][g][0]);
-          add(sweep[s][g][1], o.sweep[s][g][1]);
+      boolean sw = sweep != null && sweep[s] != null;
+      out.writeBoolean(sw);
+      if (sw) {
+        out.writeInt(sweep[s].length);
+        for (int h = 0; h < sweep[s].length; h++) {
+          writeLongs(out, sweep[s][h][0]);
+          writeLongs(out, sweep[s][h][1]);
         }
       }
     }
   }
 
-  private static void add(long[] a, long[] b) {
-    for (int i = 0; i < a.length; i++) {
-      a[i] += b[i];
+  /** Reads what {@link #encode} wrote. */
+  static SliceCounts decode(DataInput in) throws IOException {
+    int m = bounded(in.readInt());
+    boolean hasSse = in.readBoolean();
+    boolean hasBins = in.readBoolean();
+    boolean hasSweep = in.readBoolean();
+    long[][] cells = new long[m][];
+    ExactSum[][] sse = hasSse ? new ExactSum[m][] : null;
+    ExactSum[][] sse2 = hasSse ? new ExactSum[m][] : null;
+    long[][][] binCount = hasBins ? new long[m][][] : null;
+    ExactSum[][][] binScore = hasBins ? new ExactSum[m][][] : null;
+    long[][][] binPositive = hasBins ? new long[m][][] : null;
+    long[][][][] sweep = hasSweep ? new long[m][][][] : null;
+    for (int s = 0; s < m; s++) {
+      cells[s] = readLongs(in);
+      if (hasSse) {
+        sse[s] = readSums(in);
+        sse2[s] = readSums(in);
+      }
+      if (in.readBoolean()) {
+        int g = bounded(in.readInt());
+        binCount[s] = new long[g][];
+        binScore[s] = new ExactSum[g][];
+        binPositive[s] = new long[g][];
+        for (int h = 0; h < g; h++) {
+          binCount[s][h] = readLongs(in);
+          binScore[s][h] = readSums(in);
+          binPositive[s][h] = readLongs(in);
+        }
+      }
+      if (in.readBoolean()) {
+        int g = bounded(in.readInt());
+        sweep[s] = new long[g][2][];
+        for (int h = 0; h < g; h++) {
+          sweep[s][h][0] = readLongs(in);
+          sweep[s][h][1] = readLongs(in);
+        }
+      }
+    }
+    return new SliceCounts(cells, sse, sse2, binCount, binScore, binPositive, sweep);
+  }
+
+  private static int bounded(int n) throws IOException {
+    if (n < 0 || n > 4_000_000) {
+      throw new IOException("slice counts: a length of " + n);
+    }
+    return n;
+  }
+
+  private static void writeLongs(DataOutput out, long[] a) throws IOException {
+    out.writeInt(a.length);
+    for (long v : a) {
+      out.writeLong(v);
     }
   }
 
-  private static void add(double[] a, double[] b) {
+  private static long[] readLongs(DataInput in) throws IOException {
+    long[] a = new long[bounded(in.readInt())];
     for (int i = 0; i < a.length; i++) {
-      a[i] += b[i];
+      a[i] = in.readLong();
     }
+    return a;
+  }
+
+  private static void writeSums(DataOutput out, ExactSum[] a) throws IOException {
+    out.writeInt(a.length);
+    for (ExactSum v : a) {
+      v.encode(out);
+    }
+  }
+
+  private static ExactSum[] readSums(DataInput in) throws IOException {
+    ExactSum[] a = new ExactSum[bounded(in.readInt())];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = ExactSum.decode(in);
+    }
+    return a;
   }
 
   /** Rows in slice {@code g} of one slicing's cells. */

@@ -6,6 +6,7 @@ import dev.gauntlet.harness.check.Measurement;
 import dev.gauntlet.harness.metric.Interval;
 import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.stats.Intervals;
+import dev.gauntlet.harness.summary.ExactSum;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -91,17 +92,19 @@ final class SliceReport {
   private void overall() {
     SliceAnalysis.SlicingResult first = results.get(0); // a single attribute: every row in exactly one slice
     long[] cells = new long[4];
-    double sse = 0;
-    double sse2 = 0;
+    ExactSum sseAll = new ExactSum();
+    ExactSum sse2All = new ExactSum();
     for (int g = 0; g < first.slicing().groups(); g++) {
       for (int c = 0; c < 4; c++) {
         cells[c] += first.cells()[4 * g + c];
       }
       if (counts.sse != null) {
-        sse += counts.sse[first.index()][g];
-        sse2 += counts.sse2[first.index()][g];
+        sseAll.addAll(counts.sse[first.index()][g]);
+        sse2All.addAll(counts.sse2[first.index()][g]);
       }
     }
+    double sse = sseAll.value();
+    double sse2 = sse2All.value();
     Subject all = Subject.all();
     long size = SliceCounts.size(cells, 0);
     add(Measurement.of("n", all, size, size));
@@ -114,12 +117,13 @@ final class SliceReport {
     if (counts.binScore != null && size > 0) {
       double e = 0;
       for (int b = 0; b < bins.bins(); b++) {
-        double score = 0;
+        ExactSum scoreAll = new ExactSum();
         long positive = 0;
         for (int g = 0; g < first.slicing().groups(); g++) {
-          score += counts.binScore[first.index()][g][b];
+          scoreAll.addAll(counts.binScore[first.index()][g][b]);
           positive += counts.binPositive[first.index()][g][b];
         }
+        double score = scoreAll.value();
         e += Math.abs(score - positive);
       }
       add(Measurement.of("calibration_error", all, e / size, size));
@@ -139,7 +143,7 @@ final class SliceReport {
       }
       if (counts.sse != null) {
         add(size == 0 ? Measurement.inconclusive("brier", subject, Double.NaN, 0, "slice " + subject + " is empty")
-            : brier(subject, size, counts.sse[s][g], counts.sse2[s][g], cfg.minSize()));
+            : brier(subject, size, counts.sse[s][g].value(), counts.sse2[s][g].value(), cfg.minSize()));
         if (sl.single()) {
           add(calibrationError(s, g, subject, size));
         }
@@ -208,7 +212,7 @@ final class SliceReport {
     }
     double e = 0;
     for (int b = 0; b < bins.bins(); b++) {
-      e += Math.abs(counts.binScore[s][g][b] - counts.binPositive[s][g][b]);
+      e += Math.abs(counts.binScore[s][g][b].value() - counts.binPositive[s][g][b]);
     }
     e /= size;
     if (size < cfg.minSize()) {
@@ -262,7 +266,7 @@ final class SliceReport {
         }
       }
       if (counts.sse != null) {
-        row.add(size == 0 ? "-" : fmt(counts.sse[r.index()][g] / size));
+        row.add(size == 0 ? "-" : fmt(counts.sse[r.index()][g].value() / size));
       }
       for (Disparity d : ds) {
         SliceAnalysis.Estimate e = g == r.reference() ? null : r.diff()[g][d.ordinal()];
@@ -376,7 +380,7 @@ final class SliceReport {
           row.add("-");
         } else {
           String obs = fmt((double) counts.binPositive[s][g][b] / n);
-          row.add((probabilities ? fmt(counts.binScore[s][g][b] / n) + " / " : "") + obs + " (" + n + ")");
+          row.add((probabilities ? fmt(counts.binScore[s][g][b].value() / n) + " / " : "") + obs + " (" + n + ")");
         }
       }
       rows.add(row);

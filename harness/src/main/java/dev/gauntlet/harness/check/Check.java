@@ -31,6 +31,15 @@ public interface Check<V extends Measured> {
    */
   dev.gauntlet.harness.metric.MetricSet metrics();
 
+  /**
+   * Checks the parameters against the evaluation data once it is loaded (e.g. a minimum slice size
+   * above the row count), before anything runs. Throws {@link
+   * dev.gauntlet.harness.metric.ParamException} naming the parameter: the YAML loader reports it at
+   * the parameter's node (exit 2), the Java builder as an {@link IllegalArgumentException}. The
+   * default accepts any data.
+   */
+  default void validateData(dev.gauntlet.harness.data.Table data) {}
+
   /** The capabilities the model must have. */
   Set<Capability> requires();
 

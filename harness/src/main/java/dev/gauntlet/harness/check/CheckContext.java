@@ -9,6 +9,8 @@ import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.model.Models;
 import dev.gauntlet.harness.model.Predictions;
+import dev.gauntlet.harness.summary.InProcessEngine;
+import dev.gauntlet.harness.summary.SummaryEngine;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -34,6 +36,7 @@ public final class CheckContext {
   private final Path outputDir;
   private final Map<Table, double[][]> encoded;
   private final Map<Table, Predictions> predictions;
+  private final SummaryEngine engine;
 
   /**
    * @param threshold the decision threshold on the positive class's probability (binary models)
@@ -54,6 +57,35 @@ public final class CheckContext {
     this.outputDir = outputDir;
     this.encoded = cache.encoded;
     this.predictions = cache.predictions;
+    this.engine = InProcessEngine.defaults();
+  }
+
+  private CheckContext(CheckContext c, SummaryEngine engine) {
+    this.model = c.model;
+    this.baseline = c.baseline;
+    this.data = c.data;
+    this.reference = c.reference;
+    this.encoder = c.encoder;
+    this.seed = c.seed;
+    this.threshold = c.threshold;
+    this.progress = c.progress;
+    this.outputDir = c.outputDir;
+    this.encoded = c.encoded;
+    this.predictions = c.predictions;
+    this.engine = Objects.requireNonNull(engine, "engine");
+  }
+
+  /** This context with another summary engine (the same model, data, seed and caches). */
+  public CheckContext withEngine(SummaryEngine engine) {
+    return new CheckContext(this, engine);
+  }
+
+  /**
+   * The engine that summarises the rows for checks computed from mergeable summaries: by default
+   * {@link InProcessEngine#defaults()}. Every engine gives the same summaries.
+   */
+  public SummaryEngine engine() {
+    return engine;
   }
 
   /** Per-model caches shared by the checks of one run. */

@@ -9,7 +9,9 @@ import dev.gauntlet.harness.data.Encoder;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.SchemaLoader;
 import dev.gauntlet.harness.data.Table;
-import dev.gauntlet.harness.data.TableLoader;
+import dev.gauntlet.harness.data.DataSources;
+import dev.gauntlet.harness.data.FilterException;
+import dev.gauntlet.harness.data.Selection;
 import dev.gauntlet.harness.model.Artifact;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.performance.PerformanceCheck;
@@ -93,7 +95,7 @@ public final class SuiteLoader {
     }
     long seed = seedOverride.isPresent() ? seedOverride.getAsLong() : root.lng("seed", 42);
 
-    ConfigNode dataNode = root.get("data").allowOnly("path", "schema", "delimiter");
+    ConfigNode dataNode = root.get("data").allowOnly("path", "schema", "delimiter", "format", "where", "from", "to");
     Path schemaPath = base.resolve(dataNode.text("schema"));
     Schema schema;
     try {
@@ -117,6 +119,7 @@ public final class SuiteLoader {
     }
     // Checks and conditions first: a typo in a metric name is exit 2 before any data or model is read.
     List<CheckSpec<?>> checks = new ArrayList<>();
+    List<ConfigNode> paramNodes = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     List<ConfigNode> items = root.get("checks").asList();
     if (items.isEmpty()) {
@@ -128,6 +131,7 @@ public final class SuiteLoader {
         throw c.error("two checks have id '" + spec.id() + "'; ids must be unique");
       }
       checks.add(spec);
+      paramNodes.add(c.opt("params").orElse(c));
     }
     java.time.Duration limit = Suite.DEFAULT_CHECK_TIME_LIMIT;
     Optional<ConfigNode> limits = root.opt("limits");
@@ -140,14 +144,28 @@ public final class SuiteLoader {
       limit = java.time.Duration.ofSeconds(secs);
     }
 
-    say.accept("Loading data " + dataNode.text("path"));
-    Table data = loadTable(dataNode.get("path"), base, schema, delimiter);
-    Table reference = null;
+    // Selections are bound before any data is read: a typo in a where expression is exit 2 at once.
+    Selection dataSel = selection(dataNode, schema);
     Optional<ConfigNode> refNode = root.opt("reference");
+    Selection refSel = null;
     if (refNode.isPresent()) {
-      refNode.get().allowOnly("path");
-      say.accept("Loading reference data " + refNode.get().text("path"));
-      reference = loadTable(refNode.get().get("path"), base, schema, delimiter);
+      refNode.get().allowOnly("path", "format", "where", "from", "to");
+      refSel = selection(refNode.get(), schema);
+    }
+    say.accept("Loading data " + dataNode.text("path") + (dataSel.isAll() ? "" : " (selecting rows)"));
+    Table data = loadTable(dataNode, base, schema, delimiter, dataSel);
+    Table reference = null;
+    if (refNode.isPresent()) {
+      say.accept("Loading reference data " + refNode.get().text("path") + (refSel.isAll() ? "" : " (selecting rows)"));
+      reference = loadTable(refNode.get(), base, schema, delimiter, refSel);
+    }
+    // Parameters that depend on the data (e.g. a minimum size above the row count): exit 2 at the parameter.
+    for (int i = 0; i < checks.size(); i++) {
+      try {
+        checks.get(i).check().validateData(data);
+      } catch (dev.gauntlet.harness.metric.ParamException e) {
+        throw paramNodes.get(i).opt(e.param()).orElse(paramNodes.get(i)).error(e.getMessage());
+      }
     }
     say.accept("Loading model");
     ModelUnderTest model = loadModel(root.get("model"), base, schema);
@@ -229,13 +247,37 @@ public final class SuiteLoader {
     }
   }
 
-  private static Table loadTable(ConfigNode pathNode, Path base, Schema schema, char delimiter) {
-    Path p = base.resolve(pathNode.asText());
+  /** The {@code where}/{@code from}/{@code to} of a data node, bound to the schema; errors at the node, with the offset in the expression. */
+  private static Selection selection(ConfigNode node, Schema schema) {
+    String where = node.opt("where").map(ConfigNode::asText).orElse(null);
+    String from = node.opt("from").map(ConfigNode::asText).orElse(null);
+    String to = node.opt("to").map(ConfigNode::asText).orElse(null);
     try {
-      return TableLoader.load(p, schema, delimiter);
+      return Selection.of(where, from, to, schema);
+    } catch (FilterException e) {
+      throw node.get("where").error(e.describe());
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      String key = m.startsWith("from: ") ? "from" : "to";
+      throw node.get(key).error(m.substring(key.length() + 2));
+    }
+  }
+
+  private static Table loadTable(ConfigNode node, Path base, Schema schema, char delimiter, Selection selection) {
+    ConfigNode pathNode = node.get("path");
+    Path p = base.resolve(pathNode.asText());
+    String format = node.has("format") ? node.text("format") : DataSources.defaultFormat(p);
+    if (node.has("format") && !DataSources.readers(delimiter).containsKey(format)) {
+      throw node.get("format").error("unknown data format '" + format + "'; known formats: " + String.join(", ", DataSources.readers(delimiter).keySet()));
+    }
+    try {
+      return DataSources.load(p, format, schema, delimiter, selection);
     } catch (UsageException e) {
-      if (e.getMessage().contains("data file not found")) {
+      if (e.getMessage().contains("data file not found") || e.getMessage().contains("unknown data format")) {
         throw pathNode.error(e.getMessage());
+      }
+      if (e.getMessage().contains("the selection") && e.getMessage().contains("kept 0 of")) {
+        throw node.get(node.has("where") ? "where" : node.has("from") ? "from" : "to").error(e.getMessage());
       }
       throw e;
     }

@@ -125,10 +125,14 @@ public final class SchemaLoader {
     }
     String format = c.opt("format").map(ConfigNode::asText).orElse(null);
     if (format != null) {
+      if (type != ColumnType.TIMESTAMP) {
+        throw c.get("format").error("'format' says how a timestamp is written; column '" + name + "' is " + type.name().toLowerCase());
+      }
       try {
-        java.time.format.DateTimeFormatter.ofPattern(format);
+        TimeFormat.of(format);
       } catch (IllegalArgumentException e) {
-        throw c.get("format").error("invalid date pattern '" + format + "': " + e.getMessage());
+        throw c.get("format").error("invalid time format '" + format + "': " + e.getMessage() + "; use a date pattern (yyyy, yyyy-MM, yyyy-MM-dd,"
+            + " dd/MM/yyyy HH:mm, ...) or epoch-seconds / epoch-millis");
       }
     }
     try {

@@ -26,7 +26,9 @@ import java.util.Set;
 /**
  * Predictive performance on the evaluation (holdout) data: accuracy with its Wilson interval,
  * balanced accuracy, and for binary models with scores the ROC AUC; the confusion matrix as
- * evidence. Works for runnable and precomputed models.
+ * evidence. Works for runnable and precomputed models. Computed from a {@link PerformanceSummary}
+ * (confusion counts and sorted score runs) merged by the context's engine, so every number is the
+ * same however the rows are partitioned.
  */
 public record PerformanceCheck(int minRows, double confidence) implements Check<CheckValue> {
 
@@ -80,18 +82,20 @@ public record PerformanceCheck(int minRows, double confidence) implements Check<
   @Override
   public CheckValue run(CheckContext ctx) {
     ColumnSpec label = ctx.label();
-    int[] y = ctx.data().labels();
     Predictions p = ctx.predictions(ctx.data());
     int k = label.categories().size();
+    PerformanceSummary sum = ctx.engine().summarize(ctx.data(), p, PerformanceSummary.summarizer(k, label.positiveIndex()));
     long[][] confusion = new long[k][k];
     long correct = 0;
-    for (int i = 0; i < y.length; i++) {
-      confusion[y[i]][p.decisions()[i]]++;
-      if (y[i] == p.decisions()[i]) {
-        correct++;
+    long rowsTotal = 0;
+    for (int c = 0; c < k; c++) {
+      for (int d = 0; d < k; d++) {
+        confusion[c][d] = sum.count(c, d);
+        rowsTotal += confusion[c][d];
       }
+      correct += confusion[c][c];
     }
-    int n = y.length;
+    int n = (int) rowsTotal;
     double acc = n == 0 ? Double.NaN : (double) correct / n;
     double recallSum = 0;
     int present = 0;
@@ -120,8 +124,8 @@ public record PerformanceCheck(int minRows, double confidence) implements Check<
     String bw = why != null ? why : classMissing;
     double bacc = present == 0 ? Double.NaN : recallSum / present;
     ms.add(bw != null ? Measurement.inconclusive("balanced_accuracy", all, bacc, n, bw) : Measurement.of("balanced_accuracy", all, bacc, n));
-    if (k == 2 && p.scores() != null) {
-      double auc = auc(p.scores(), y, label.positiveIndex());
+    if (sum.scores() != null) {
+      double auc = sum.auc();
       ms.add(bw != null || Double.isNaN(auc) ? Measurement.inconclusive("auc", all, auc, n, bw != null ? bw : "one class is absent")
           : Measurement.of("auc", all, auc, n));
     }

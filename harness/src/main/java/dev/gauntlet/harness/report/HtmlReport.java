@@ -211,9 +211,15 @@ public final class HtmlReport {
     List<String> notes = new ArrayList<>();
     if (p.data() != null) {
       notes.addAll(p.data().notes());
+      if (p.data().selection() != null) {
+        notes.add("Evaluation data: " + p.data().selection().describe());
+      }
     }
     if (p.reference() != null) {
       notes.addAll(p.reference().notes());
+      if (p.reference().selection() != null) {
+        notes.add("Reference data: " + p.reference().selection().describe());
+      }
     }
     for (dev.gauntlet.harness.run.DeterminismProbe d : p.determinism()) {
       if (!d.outcome().equals("deterministic")) {

@@ -76,6 +76,7 @@ public record Suite(
         throw new IllegalArgumentException("suite '" + name + "' has two checks with id '" + c.id() + "'");
       }
       c.validate(data.schema());
+      c.check().validateData(data);
     }
   }
 

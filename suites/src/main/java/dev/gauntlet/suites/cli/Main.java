@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gauntlet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Audits a machine-learning model before promotion: perturbation, adversarial, fairness and drift trials, one gate.",
-    subcommands = {Main.DemoCommand.class, Main.AuditCommand.class, Main.ChecksCommand.class, Main.HistoryCommand.class, Main.PromoteCommand.class},
+    subcommands = {Main.DemoCommand.class, Main.AuditCommand.class, Main.ChecksCommand.class, Main.DiscoverCommand.class, Main.HistoryCommand.class,
+        Main.PromoteCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the gate passed", "1:the gate failed", "2:bad usage, configuration, data or model", "3:internal error"})
 public final class Main implements Callable<Integer> {
@@ -138,7 +139,69 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      return audit(() -> suite, opts, "./gauntlet audit --suite " + suite + opts.asArguments(), spec);
+      return audit(() -> {
+        // a project fixture (fixtures/parquet) generates its inputs on first use, like the demo
+        Path dir = suite.toAbsolutePath().getParent();
+        if (dir != null) {
+          dev.gauntlet.fixtures.ParquetFixture.materializeIfMarked(dir, m -> log(printStream(spec.commandLine().getErr()), opts.quiet, m));
+        }
+        return suite;
+      }, opts, "./gauntlet audit --suite " + suite + opts.asArguments(), spec);
+    }
+  }
+
+  @Command(name = "discover", mixinStandardHelpOptions = true,
+      description = "Runs the suite's slices.discover checks (or one with the defaults when it has none) on the candidate and prints the"
+          + " YAML that pins each slice found, to paste under checks:.")
+  static final class DiscoverCommand implements Callable<Integer> {
+    @Option(names = "--suite", required = true, paramLabel = "FILE", description = "The suite file (YAML).")
+    Path suite;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed (default: the suite's).")
+    Long seed;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintStream err = printStream(spec.commandLine().getErr());
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      Suite s = new SuiteLoader().load(suite, seed == null ? OptionalLong.empty() : OptionalLong.of(seed), m -> log(err, false, m));
+      java.util.List<dev.gauntlet.harness.run.CheckSpec<?>> specs = new java.util.ArrayList<>();
+      for (dev.gauntlet.harness.run.CheckSpec<?> c : s.checks()) {
+        if (c.check() instanceof dev.gauntlet.fairness.discover.SliceDiscoveryCheck) {
+          specs.add(c);
+        }
+      }
+      java.util.List<dev.gauntlet.fairness.discover.SliceDiscoveryCheck> checks = new java.util.ArrayList<>();
+      java.util.List<String> ids = new java.util.ArrayList<>();
+      for (dev.gauntlet.harness.run.CheckSpec<?> c : specs) {
+        checks.add((dev.gauntlet.fairness.discover.SliceDiscoveryCheck) c.check());
+        ids.add(c.id());
+      }
+      if (checks.isEmpty()) {
+        log(err, false, "The suite has no slices.discover check; searching with the defaults (target: error, depth 3)");
+        checks.add(new dev.gauntlet.fairness.discover.SliceDiscoveryCheck(dev.gauntlet.fairness.discover.DiscoveryConfig.defaults(), s.data().schema()));
+        ids.add("slices.discover");
+      }
+      dev.gauntlet.harness.check.CheckContext.Cache cache = new dev.gauntlet.harness.check.CheckContext.Cache();
+      for (int i = 0; i < checks.size(); i++) {
+        dev.gauntlet.harness.check.CheckContext ctx = new dev.gauntlet.harness.check.CheckContext(s.model(), false, s.data(), s.reference(),
+            s.seed(), s.threshold(), m -> log(err, false, m), null, cache);
+        dev.gauntlet.fairness.discover.SliceDiscoveryCheck.Discovery v = checks.get(i).run(ctx);
+        out.println(Text.forConsole("# " + ids.get(i) + ": " + v.summary()));
+        for (dev.gauntlet.fairness.discover.SliceDiscoveryCheck.Slice sl : v.slices().subList(0, Math.min(v.slices().size(), checks.get(i).config().top()))) {
+          out.println(Text.forConsole(String.format(Locale.ROOT, "#   %-40s n=%-7d %s %.3f [%.3f, %.3f]  effect +%.3f  q %.2g", sl.subject(), sl.size(),
+              v.target().metric(), sl.rate(), sl.interval().lower(), sl.interval().upper(), sl.effect(), sl.q())));
+        }
+        if (!v.yaml().isEmpty()) {
+          out.println("# Paste under checks: to judge the next candidate on these slices:");
+          v.yaml().lines().forEach(l -> out.println(Text.forConsole(l)));
+        }
+      }
+      out.flush();
+      return 0;
     }
   }
 

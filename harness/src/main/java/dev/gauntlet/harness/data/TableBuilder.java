@@ -1,0 +1,330 @@
+package dev.gauntlet.harness.data;
+
+import dev.gauntlet.harness.UsageException;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Assembles a {@link Table} from records of text under a {@link Schema}, validating every cell the
+ * way the README's "Schema file" section says (strict numbers, ranges, categories, missing values,
+ * timestamps), and applying a {@link Selection}. One validator for every source: the CSV reader
+ * feeds it lines, the Parquet reader feeds it the typed values rendered exactly (a double as
+ * {@link Double#toString}, which round-trips bit for bit; a timestamp as epoch seconds).
+ */
+public final class TableBuilder {
+/** Turns a problem at a record position and a 1-based file column into an exception naming the place. */
+@FunctionalInterface
+public interface Locator {
+  UsageException at(int position, int column, String message);
+}
+
+  private final Schema schema;
+  private final String file;
+  private final Selection selection;
+  private final Locator locator;
+  private int[] selIndex; // selection slot -> spec index
+  private final Object[] selValues;
+  private long seen;
+  private final List<ColumnSpec> specs;
+  private int[] index;
+  private int width;
+  private double[][] nums;
+  private int[][] codes;
+  private long[][] times;
+  private String[][] texts;
+  private Map<String, Integer>[] levelIndex;
+  private TimeFormat[] formats;
+  private final Map<String, TimeFormat> timeOverrides = new HashMap<>();
+  private int rows;
+  private int[] lines = new int[1024]; // row -> line of the file where its record starts
+  private final List<String> notes = new ArrayList<>();
+  private int[] duplicateOf; // spec -> other header index that must hold equal values, or -1
+
+  /**
+   * @param file the source's name, for messages
+   * @param selection the rows to keep ({@link Selection#ALL} for every row)
+   * @param locator how to name a record's place in messages (CSV: file:line:column)
+   */
+  public TableBuilder(Schema schema, String file, Selection selection, Locator locator) {
+    this.schema = schema;
+    this.file = file;
+    this.specs = schema.columns();
+    this.selection = selection == null ? Selection.ALL : selection;
+    this.locator = locator;
+    this.selValues = new Object[this.selection.columns().size()];
+  }
+
+  /** A CSV-style builder: messages at {@code file:line:column}. */
+  public static TableBuilder csv(Schema schema, String file, Selection selection) {
+    return new TableBuilder(schema, file, selection, (line, col, msg) -> UsageException.at(file, line, col, msg));
+  }
+
+  /** Reads the cells of a timestamp column in the given form instead of the schema's (e.g. epoch seconds from a typed source); call before {@link #header}. */
+  public TableBuilder timeFormat(String column, TimeFormat format) {
+    timeOverrides.put(column, format);
+    return this;
+  }
+
+  /** Records read, kept or not. */
+  public long rowsSeen() {
+    return seen;
+  }
+
+  /** Records kept. */
+  public int rowsKept() {
+    return rows;
+  }
+
+  /** Deliberate decisions made while reading (for provenance). */
+  public List<String> notes() {
+    return notes;
+  }
+
+  @SuppressWarnings("unchecked")
+  /** The source's column names in order; every schema column must be among them. */
+  public void header(String[] header) {
+    if (header == null || (header.length == 1 && header[0].isEmpty())) {
+      throw UsageException.at(file, 1, 0, "the file is empty; expected a header row naming the columns");
+    }
+    width = header.length;
+    Map<String, List<Integer>> positions = new HashMap<>();
+    for (int i = 0; i < header.length; i++) {
+      String h = header[i].strip();
+      if (i == 0 && h.startsWith("\uFEFF")) {
+        h = h.substring(1);
+      }
+      positions.computeIfAbsent(h, k -> new ArrayList<>()).add(i);
+    }
+    index = new int[specs.size()];
+    duplicateOf = new int[specs.size()];
+    for (int s = 0; s < specs.size(); s++) {
+      String n = specs.get(s).name();
+      duplicateOf[s] = -1;
+      List<Integer> at = positions.get(n);
+      int occurrence = 1;
+      String base = n;
+      int hash = n.lastIndexOf('#');
+      if (at == null && hash > 0) {
+        try {
+          occurrence = Integer.parseInt(n.substring(hash + 1));
+          base = n.substring(0, hash);
+          at = positions.get(base);
+        } catch (NumberFormatException e) {
+          at = null;
+        }
+      }
+      if (at == null || at.size() < occurrence) {
+        throw UsageException.at(file, 1, 0, "the schema names column '" + n + "' but the header lacks it; the header has: "
+            + String.join(", ", header));
+      }
+      index[s] = at.get(occurrence - 1);
+      if (at.size() > 1 && occurrence == 1 && base.equals(n)) {
+        duplicateOf[s] = at.get(1);
+        notes.add("header '" + n + "' appears " + at.size() + " times (columns " + at.stream().map(i -> String.valueOf(i + 1)).toList()
+            + "); used column " + (index[s] + 1) + " after checking that the duplicates hold the same values");
+      }
+    }
+    int n = specs.size();
+    nums = new double[n][];
+    codes = new int[n][];
+    times = new long[n][];
+    texts = new String[n][];
+    levelIndex = new Map[n];
+    formats = new TimeFormat[n];
+    for (int s = 0; s < n; s++) {
+      ColumnSpec c = specs.get(s);
+      if (c.has(Role.IGNORE)) {
+        texts[s] = new String[1024]; // carried as the file wrote it, never parsed
+        continue;
+      }
+      switch (c.type()) {
+        case NUMERIC -> nums[s] = new double[1024];
+        case CATEGORICAL, BINARY -> {
+          codes[s] = new int[1024];
+          Map<String, Integer> m = new HashMap<>();
+          for (int i = 0; i < c.categories().size(); i++) {
+            m.put(c.categories().get(i), i);
+          }
+          levelIndex[s] = m;
+        }
+        case TIMESTAMP -> times[s] = new long[1024];
+        case TEXT -> texts[s] = new String[1024];
+      }
+    }
+    for (int s = 0; s < n; s++) {
+      ColumnSpec c = specs.get(s);
+      if (c.type() == ColumnType.TIMESTAMP) {
+        formats[s] = timeOverrides.getOrDefault(c.name(), TimeFormat.of(c.format()));
+      }
+    }
+    selIndex = new int[selection.columns().size()];
+    for (int i = 0; i < selIndex.length; i++) {
+      selIndex[i] = specs.indexOf(selection.columns().get(i));
+    }
+  }
+
+  /**
+   * Adds one record if the selection keeps it. Cells are the source's text ({@code null} is a
+   * missing value). A record the selection excludes is validated only in the columns the
+   * selection reads.
+   *
+   * @param line the record's position for messages (a CSV line, a Parquet row index)
+   * @return whether the record was kept
+   */
+  public boolean row(String[] rec, int line) {
+    if (rec.length != width) {
+      throw locator.at(line, 0, "row has " + rec.length + " fields but the header has " + width
+          + (rec.length < width ? "; a field is missing or a quote is unbalanced" : "; an unquoted delimiter inside a value?"));
+    }
+    seen++;
+    if (!selection.isAll()) {
+      for (int i = 0; i < selIndex.length; i++) {
+        selValues[i] = selectionValue(selIndex[i], rec, line);
+      }
+      if (!selection.keep(selValues)) {
+        return false;
+      }
+    }
+    ensure(rows + 1);
+    lines[rows] = line;
+    for (int s = 0; s < specs.size(); s++) {
+      ColumnSpec c = specs.get(s);
+      int col = index[s];
+      String raw = rec[col];
+      if (c.has(Role.IGNORE)) {
+        texts[s][rows] = raw; // role ignore: not parsed, not validated
+        continue;
+      }
+      if (duplicateOf[s] >= 0 && !raw.equals(rec[duplicateOf[s]])) {
+        throw locator.at(line, col + 1, "column '" + c.name() + "' appears twice in the header and the two hold different values ('"
+            + raw + "' vs '" + rec[duplicateOf[s]] + "'); name the one you mean as '" + c.name() + "' (first) or '" + c.name() + "#2' (second)");
+      }
+      String v = raw == null ? null : raw.strip();
+      if ((v == null || schema.missing().contains(v)) && c.type() != ColumnType.TEXT) {
+        throw locator.at(line, col + 1, "column '" + c.name() + "' has a missing value ('" + v
+            + "'); remove or impute the row, or mark the column as role ignore");
+      }
+      switch (c.type()) {
+        case NUMERIC -> nums[s][rows] = number(c, v, line, col);
+        case CATEGORICAL, BINARY -> {
+          Integer code = levelIndex[s].get(v);
+          if (code == null) {
+            throw locator.at(line, col + 1, "column '" + c.name() + "' has value '" + v + "', which is not one of the declared "
+                + (c.has(Role.LABEL) ? "classes " : "categories ") + c.categories() + "; add it to the schema or fix the row");
+          }
+          codes[s][rows] = code;
+        }
+        case TIMESTAMP -> times[s][rows] = time(c, formats[s], v, line, col);
+        case TEXT -> texts[s][rows] = raw;
+      }
+    }
+    rows++;
+    return true;
+  }
+
+  /** The value the selection compares for spec {@code s}: Double, Long (epoch seconds), String, or null when missing. */
+  private Object selectionValue(int s, String[] rec, int line) {
+    ColumnSpec c = specs.get(s);
+    int col = index[s];
+    String raw = rec[col];
+    if (raw == null) {
+      return null;
+    }
+    String v = raw.strip();
+    if (schema.missing().contains(v) && c.type() != ColumnType.TEXT) {
+      return null;
+    }
+    return switch (c.type()) {
+      case NUMERIC -> {
+        if (!StrictNumbers.isDecimal(v) || !Double.isFinite(Double.parseDouble(v))) {
+          throw locator.at(line, col + 1, "column '" + c.name() + "', read by the selection (where/from/to), holds '" + v
+              + "', which is not a finite decimal number; a row the selection reads must be readable in the columns it reads"
+              + " (declare the column's missing token in the schema's 'missing' list if that is what it is)");
+        }
+        yield Double.parseDouble(v);
+      }
+      case TIMESTAMP -> time(c, formats[s], v, line, col);
+      default -> v;
+    };
+  }
+
+  private double number(ColumnSpec c, String v, int line, int col) {
+    if (!StrictNumbers.isDecimal(v)) { // the fast path: one scan, no allocation
+      if (StrictNumbers.isNanOrInfinity(v)) {
+        throw locator.at(line, col + 1, "column '" + c.name() + "' holds " + v + "; NaN and infinite values are not allowed in data");
+      }
+      throw locator.at(line, col + 1, "column '" + c.name() + "' is numeric but holds '" + v + "'; expected a decimal number"
+          + " such as 42, -0.5 or 1e-3 (not hexadecimal, not with a suffix such as 1d or 1f); fix the row, or mark the column as role ignore"
+          + " if the audit does not use it");
+    }
+    double d = Double.parseDouble(v);
+    if (!Double.isFinite(d)) {
+      throw locator.at(line, col + 1, "column '" + c.name() + "' holds " + v + ", which is too large for a double; NaN and infinite values are not allowed in data");
+    }
+    if ((!Double.isNaN(c.min()) && d < c.min()) || (!Double.isNaN(c.max()) && d > c.max())) {
+      throw locator.at(line, col + 1, "column '" + c.name() + "' holds " + v + ", outside its declared range ["
+          + c.min() + ", " + c.max() + "]; widen the range in the schema or fix the row");
+    }
+    if (c.integer() && d != Math.rint(d)) {
+      throw locator.at(line, col + 1, "column '" + c.name() + "' is declared integer but holds " + v);
+    }
+    return d;
+  }
+
+  private long time(ColumnSpec c, TimeFormat f, String v, int line, int col) {
+    try {
+      return f.parse(v);
+    } catch (DateTimeParseException e) {
+      throw locator.at(line, col + 1, "column '" + c.name() + "' holds '" + v + "', which is not " + f.expected());
+    }
+  }
+
+  private void ensure(int n) {
+    if (lines.length < n) {
+      lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+    }
+    for (int s = 0; s < specs.size(); s++) {
+      if (nums[s] != null && nums[s].length < n) {
+        nums[s] = java.util.Arrays.copyOf(nums[s], nums[s].length * 2);
+      }
+      if (codes[s] != null && codes[s].length < n) {
+        codes[s] = java.util.Arrays.copyOf(codes[s], codes[s].length * 2);
+      }
+      if (times[s] != null && times[s].length < n) {
+        times[s] = java.util.Arrays.copyOf(times[s], times[s].length * 2);
+      }
+      if (texts[s] != null && texts[s].length < n) {
+        texts[s] = java.util.Arrays.copyOf(texts[s], texts[s].length * 2);
+      }
+    }
+  }
+
+  /**
+   * The table of the kept records.
+   *
+   * @param withOrigin whether rows remember their position as a file line (CSV); else errors found
+   *     after loading name the row
+   */
+  public Table build(DataSource src, boolean withOrigin) {
+    List<Column> cols = new ArrayList<>();
+    Map<String, Integer> fileColumns = new HashMap<>();
+    for (int s = 0; s < specs.size(); s++) {
+      ColumnSpec c = specs.get(s);
+      fileColumns.put(c.name(), index[s] + 1);
+      if (c.has(Role.IGNORE)) {
+        cols.add(new Column.Text(c.name(), java.util.Arrays.copyOf(texts[s], rows)));
+        continue;
+      }
+      cols.add(switch (c.type()) {
+        case NUMERIC -> new Column.Numeric(c.name(), java.util.Arrays.copyOf(nums[s], rows));
+        case CATEGORICAL, BINARY -> new Column.Categorical(c.name(), java.util.Arrays.copyOf(codes[s], rows), c.categories());
+        case TIMESTAMP -> new Column.Timestamp(c.name(), java.util.Arrays.copyOf(times[s], rows));
+        case TEXT -> new Column.Text(c.name(), java.util.Arrays.copyOf(texts[s], rows));
+      });
+    }
+    return new Table(schema, cols, src, withOrigin ? new Table.Origin(file, java.util.Arrays.copyOf(lines, rows), fileColumns) : null);
+  }
+}

@@ -1,0 +1,25 @@
+package dev.gauntlet.harness.summary;
+
+import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.model.Predictions;
+
+/**
+ * Runs a {@link Summarizer} over the rows of a table, partition by partition, and merges the
+ * partitions' summaries. Because summaries merge exactly, every engine (and every partitioning)
+ * returns the same summary; engines differ only in where the partitions are summarised.
+ *
+ * @since 0.3
+ */
+public interface SummaryEngine {
+
+  /**
+   * The merged summary of every row of {@code data}.
+   *
+   * @param predictions the model's predictions for the rows of {@code data}, or null when the
+   *     summariser does not need them
+   */
+  <S extends Summary<S>> S summarize(Table data, Predictions predictions, Summarizer<S> summarizer);
+
+  /** A short description for provenance, e.g. {@code in-process, 4 partitions}. */
+  String describe(Table data);
+}
