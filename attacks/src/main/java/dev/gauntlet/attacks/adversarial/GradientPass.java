@@ -23,7 +23,10 @@ interface GradientPass {
 
   DataType dataType();
 
-  /** The fastest pass for a model: an input-gradient-only pass over a dense network, else the model's own. */
+  /**
+   * The fastest pass for a model, chosen by its gradient capability: the input-gradient-only pass when the
+   * model describes itself as a {@link dev.gauntlet.harness.model.DenseStack}, else the model's own gradients.
+   */
   static GradientPass of(ModelUnderTest model) {
     java.util.Optional<DenseInputGradients> dense = DenseInputGradients.of(model);
     if (dense.isPresent()) {
@@ -31,7 +34,7 @@ interface GradientPass {
     }
     InputGradients g = model.gradients().orElseThrow(() -> new dev.gauntlet.harness.UsageException(
         "model '" + model.name() + "' gives no input gradients; white-box attacks (fgsm, bim, pgd) need them, use simba or noise"));
-    DataType dt = model instanceof dev.gauntlet.harness.model.Dl4jModel d ? d.dataType() : DataType.DOUBLE;
+    DataType dt = g.dataType();
     return new GradientPass() {
       private INDArray x;
       private INDArray out;
