@@ -85,6 +85,11 @@ public final class Attacker {
       throw new IllegalArgumentException(n + " rows but " + reference.length + " references and " + eps.length + " radii");
     }
     int target = targetIndex(spec);
+    if (spec.kind() == AttackKind.APGD_DLR && classes.size() < (target >= 0 ? 4 : 3)) {
+      throw new UsageException("attack apgd-dlr needs at least " + (target >= 0 ? 4 : 3) + " classes" + (target >= 0 ? " when targeted" : "")
+          + " (its loss divides by the gap between the largest and the third logit), but model '" + model.name() + "' has "
+          + classes.size() + "; use apgd-ce");
+    }
     boolean[] attacked = new boolean[n];
     int m = 0;
     for (int i = 0; i < n; i++) {
@@ -141,8 +146,10 @@ public final class Attacker {
       double[] e = new double[m];
       double[] y = new double[m * k];
       int[] goalClass = new int[m];
+      int[] refs = new int[m];
       for (int j = 0; j < m; j++) {
         int i = remaining[j];
+        refs[j] = reference[i];
         sub[j] = x0[i];
         e[j] = eps[i];
         goalClass[j] = target >= 0 ? target : reference[i];
@@ -156,7 +163,8 @@ public final class Attacker {
         uniform = v == uniform ? uniform : Double.NaN;
       }
       GradientAttack.Goal goal = new GradientAttack.Goal(goalClass, target >= 0);
-      INDArray out = GradientAttack.perturb(pass, space, rule, spec, xs, ys, es, uniform, goal, true, seed + r, null);
+      INDArray out = spec.kind().apgd() ? Apgd.run(pass, space, rule, spec, xs, refs, target, es, null, seed + r)
+          : GradientAttack.perturb(pass, space, rule, spec, xs, ys, es, uniform, goal, true, seed + r, null);
       queries += (long) m * (spec.steps() + 1);
       double[][] pts = GradientAttack.toDouble(out);
       for (int j = 0; j < m; j++) {
@@ -222,6 +230,18 @@ public final class Attacker {
       pass = GradientPass.of(model);
     }
     INDArray e = Nd4j.valueArrayOf(new long[] {x0.rows(), 1}, eps, x0.dataType());
+    if (spec.kind().apgd()) {
+      if (spec.target() != null) {
+        throw new IllegalArgumentException("perturbBatch runs untargeted apgd only (y holds the reference classes)");
+      }
+      int[] refs = new int[(int) y.rows()];
+      INDArray arg = y.argMax(1);
+      for (int i = 0; i < refs.length; i++) {
+        refs[i] = arg.getInt(i);
+      }
+      INDArray r = Apgd.run(pass, space, rule, spec, x0, refs, -1, e, null, seed);
+      return out == null ? r : out.assign(r);
+    }
     return GradientAttack.perturb(pass, space, rule, spec, x0, y, e, eps, null, false, seed, out);
   }
 }

@@ -142,9 +142,20 @@ public final class DenseInputGradients implements InputGradients, GradientPass {
    */
   @Override
   public synchronized INDArray gradient(INDArray x, INDArray y) {
-    long n = x.rows();
-    buffers(n);
+    buffers(x.rows());
     forward(x);
+    return backward(x.rows(), y);
+  }
+
+  /** As {@link GradientPass#gradient(INDArray, java.util.function.UnaryOperator)}, with one forward pass. */
+  @Override
+  public synchronized INDArray gradient(INDArray x, java.util.function.UnaryOperator<INDArray> labelsFromProbabilities) {
+    buffers(x.rows());
+    INDArray p = forward(x);
+    return backward(x.rows(), labelsFromProbabilities.apply(p));
+  }
+
+  private INDArray backward(long n, INDArray y) {
     int last = weights.length - 1;
     INDArray delta = deltas[last];
     if (sigmoidOutput) {

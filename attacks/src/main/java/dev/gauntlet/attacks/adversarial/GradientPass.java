@@ -15,6 +15,18 @@ interface GradientPass {
   /** Gradient of the summed loss at {@code x} for the one-hot labels {@code y}, {@code n x d}. */
   INDArray gradient(INDArray x, INDArray y);
 
+  /**
+   * Gradient of the summed cross-entropy at {@code x} for labels computed from the probabilities at
+   * {@code x} ({@code n x k} in, {@code n x k} out, rows summing to 1): for labels {@code p - g}, the
+   * gradient with respect to the logits is {@code g}, so any loss whose logit gradient {@code g} has
+   * rows summing to zero (CE, DLR) is differentiated by the same pass. The default makes one extra
+   * forward pass; the input-only pass makes none.
+   */
+  default INDArray gradient(INDArray x, java.util.function.UnaryOperator<INDArray> labelsFromProbabilities) {
+    INDArray in = x.dataType() == dataType() ? x : x.castTo(dataType());
+    return gradient(in, labelsFromProbabilities.apply(output(in)));
+  }
+
   /** The probabilities at the point of the last {@link #gradient} call, {@code n x k}. */
   INDArray lastOutput();
 
@@ -33,7 +45,7 @@ interface GradientPass {
       return dense.get();
     }
     InputGradients g = model.gradients().orElseThrow(() -> new dev.gauntlet.harness.UsageException(
-        "model '" + model.name() + "' gives no input gradients; white-box attacks (fgsm, bim, pgd) need them, use simba or noise"));
+        "model '" + model.name() + "' gives no input gradients; white-box attacks (fgsm, bim, pgd, apgd-ce, apgd-dlr) need them, use simba or noise"));
     DataType dt = g.dataType();
     return new GradientPass() {
       private INDArray x;
