@@ -112,16 +112,16 @@ final class Apgd {
    *
    * @param x0 clean rows, {@code n x d}, in the pass's data type
    * @param reference each row's reference class (the class to leave, or the row's own class when targeted)
-   * @param target the target class, or -1 (untargeted)
+   * @param targets each row's target class, or null (untargeted)
    * @param eps per-row radius, {@code n x 1}
    */
-  static INDArray run(GradientPass pass, InputSpace space, DecisionRule rule, AttackSpec spec, INDArray x0, int[] reference, int target,
+  static INDArray run(GradientPass pass, InputSpace space, DecisionRule rule, AttackSpec spec, INDArray x0, int[] reference, int[] targets,
       INDArray eps, INDArray start, long seed) {
-    return run(pass, space, rule, spec, x0, reference, target, eps, start, seed, null);
+    return run(pass, space, rule, spec, x0, reference, targets, eps, start, seed, null);
   }
 
   /** As above; {@code bestLoss}, when not null, receives each row's highest loss. */
-  static INDArray run(GradientPass pass, InputSpace space, DecisionRule rule, AttackSpec spec, INDArray x0, int[] reference, int target,
+  static INDArray run(GradientPass pass, InputSpace space, DecisionRule rule, AttackSpec spec, INDArray x0, int[] reference, int[] targets,
       INDArray eps, INDArray start, long seed, double[] bestLoss) {
     int n = (int) x0.rows();
     Norm norm = spec.norm();
@@ -133,7 +133,7 @@ final class Apgd {
       x = x0.add(GradientAttack.randomStart(space, norm, n, x0.columns(), eps, seed, x0.dataType()));
     }
     space.relaxInPlace(x, x0, eps, norm);
-    Eval e = eval(pass, space, rule, spec.kind(), x, x0, eps, norm, reference, target);
+    Eval e = eval(pass, space, rule, spec.kind(), x, x0, eps, norm, reference, targets);
     INDArray grad = e.gradient().dup();
     INDArray xBest = x.dup();
     INDArray gradBest = grad.dup();
@@ -169,7 +169,7 @@ final class Apgd {
       }
       space.relaxInPlace(z, x0, eps, norm);
       x = z;
-      e = eval(pass, space, rule, spec.kind(), x, x0, eps, norm, reference, target);
+      e = eval(pass, space, rule, spec.kind(), x, x0, eps, norm, reference, targets);
       grad.assign(e.gradient());
       double[] loss = e.loss();
       lossSteps[it + 1] = loss.clone();
@@ -238,7 +238,7 @@ final class Apgd {
 
   /** The loss, its input gradient and the goal at {@code x} (valid points decide when the space is discrete). */
   private static Eval eval(GradientPass pass, InputSpace space, DecisionRule rule, AttackKind kind, INDArray x, INDArray x0, INDArray eps,
-      Norm norm, int[] reference, int target) {
+      Norm norm, int[] reference, int[] targets) {
     int n = (int) x.rows();
     double[] loss = new double[n];
     double[][] probs = new double[n][];
@@ -250,7 +250,7 @@ final class Apgd {
       for (int r = 0; r < n; r++) {
         double[] row = java.util.Arrays.copyOfRange(flat, r * k, (r + 1) * k);
         probs[r] = row;
-        loss[r] = loss(kind, row, reference[r], target, dz);
+        loss[r] = loss(kind, row, reference[r], targets == null ? -1 : targets[r], dz);
         for (int c = 0; c < k; c++) {
           y[r * k + c] = row[c] - dz[c];
         }
@@ -262,7 +262,7 @@ final class Apgd {
     boolean[] success = new boolean[n];
     for (int r = 0; r < n; r++) {
       int d = rule.decide(decide[r]);
-      success[r] = target >= 0 ? d == target : d != reference[r];
+      success[r] = targets != null ? d == targets[r] : d != reference[r];
     }
     return new Eval(g, loss, success);
   }

@@ -23,8 +23,18 @@ public enum AttackKind {
    * logits' scale; needs 3 or more classes (4 or more when targeted).
    */
   APGD_DLR(true),
+  /**
+   * The AutoAttack-style ensemble: APGD-CE, APGD-DLR targeted, then Square Attack, each on the rows
+   * the earlier ones left; a row is robust only if every attack fails (see {@code AutoAttack}).
+   */
+  AUTOATTACK(true),
   /** Simple black-box attack (Guo et al. 2019): coordinate steps kept when they lower the true class's score. */
   SIMBA(false),
+  /**
+   * Square Attack (Andriushchenko et al. 2020): score-based random search over square windows at
+   * the corners of the L-inf ball, within a query budget per row.
+   */
+  SQUARE(false),
   /** Baseline: uniform random noise in the ball, as many draws as the query budget. */
   NOISE(false);
 

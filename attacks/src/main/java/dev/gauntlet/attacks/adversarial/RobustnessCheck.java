@@ -319,7 +319,10 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
     Sweep first = primary.get(0);
     Sweep last = primary.get(primary.size() - 1);
     String vacuous = primary.stream().map(Sweep::vacuous).filter(Objects::nonNull).findFirst().map(v -> " Inconclusive: " + v + ".").orElse("");
-    String summary = attack.describe() + " on " + n + " rows: accuracy " + AdversarialEvidence.fmt((double) an.correctCount() / n)
+    String name = attack.kind() == AttackKind.AUTOATTACK
+        ? attack.shortName() + " (" + AutoAttack.stages(attack, d.attacker.classCount()) + "; a row is robust only if every attack fails)"
+        : attack.describe();
+    String summary = name + " on " + n + " rows: accuracy " + AdversarialEvidence.fmt((double) an.correctCount() / n)
         + " clean, " + AdversarialEvidence.fmt((double) first.robustCount() / n) + " at eps " + AdversarialEvidence.fmt(first.eps())
         + (primary.size() > 1 ? ", " + AdversarialEvidence.fmt((double) last.robustCount() / n) + " at eps " + AdversarialEvidence.fmt(last.eps()) : "")
         + "." + vacuous;

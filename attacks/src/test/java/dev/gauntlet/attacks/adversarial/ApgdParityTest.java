@@ -115,9 +115,15 @@ class ApgdParityTest {
     GradientPass pass = GradientPass.of(Dl4jModel.of(net(), "parity"));
     INDArray x0 = Nd4j.create(x);
     INDArray e = Nd4j.valueArrayOf(new long[] {N, 1}, eps, DataType.DOUBLE);
-    double[][] out = GradientAttack.toDouble(Apgd.run(pass, InputSpace.box(D, 0, 1), new DecisionRule(1, 0.5), spec, x0, y, target, e,
+    double[][] out = GradientAttack.toDouble(Apgd.run(pass, InputSpace.box(D, 0, 1), new DecisionRule(1, 0.5), spec, x0, y, target < 0 ? null : filled(target), e,
         Nd4j.create(start), 0, best));
     return out;
+  }
+
+  private static int[] filled(int t) {
+    int[] a = new int[N];
+    Arrays.fill(a, t);
+    return a;
   }
 
   private static void same(String what, double[][] expected, double[] expectedBest, AttackSpec spec, double eps, int target) {
