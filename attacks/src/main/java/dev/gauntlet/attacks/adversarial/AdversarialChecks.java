@@ -97,7 +97,7 @@ public final class AdversarialChecks implements CheckProvider {
     }
     double[] eps = p.has("epsilons") ? p.doubles("epsilons") : new double[] {0.01, 0.02, 0.05, 0.1, 0.2};
     return new RobustnessCheck(main, compare, eps, p.integer("maxRows", 1000), groups(p, schema), p.integer("minGroupSize", 30),
-        p.integer("fragileRows", 10), export(p), imageShape(p), p.dbl("confidence", 0.95));
+        p.integer("fragileRows", 10), export(p), imageShape(p), p.dbl("confidence", 0.95), p.integer("maskingSteps", 0));
   }
 
   private static Check<?> minFlip(ConfigNode p, Schema schema) {
