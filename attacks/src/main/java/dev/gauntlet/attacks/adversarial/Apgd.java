@@ -160,7 +160,9 @@ final class Apgd {
       double a = it == 0 ? 1.0 : MOMENTUM;
       INDArray dir = grad.dup();
       direction(space, norm, dir);
-      INDArray z = dir.muliColumnVector(etaColumn).addi(x);
+      double eta0 = eta[0];
+      boolean uniform = java.util.Arrays.stream(eta).allMatch(v -> v == eta0);
+      INDArray z = (uniform ? dir.muli(eta0) : dir.muliColumnVector(etaColumn)).addi(x);
       space.relaxInPlace(z, x0, eps, norm);
       // x + a (z - x) + (1 - a) momentum
       z.subi(x).muli(a).addi(x);
@@ -280,6 +282,17 @@ final class Apgd {
 
   /** {@code dst[r] = src[r]} for the rows where {@code mask[r] == 1}, exactly (multiplication by 0 and 1). */
   private static void blend(INDArray dst, INDArray src, double[] mask) {
+    int ones = 0;
+    for (double v : mask) {
+      ones += v == 1 ? 1 : 0;
+    }
+    if (ones == 0) {
+      return;
+    }
+    if (ones == mask.length) {
+      dst.assign(src); // the common case early on: every row improved (no broadcast ops)
+      return;
+    }
     INDArray m = column(mask, dst.dataType());
     INDArray keep = m.rsub(1.0);
     dst.muliColumnVector(keep).addi(src.mulColumnVector(m));
