@@ -156,6 +156,11 @@ public final class KerasModel implements ModelUnderTest {
       public INDArray output(INDArray x) {
         return g.output(x).castTo(x.dataType());
       }
+
+      @Override
+      public Optional<dev.gauntlet.harness.model.DenseStack> denseStack() {
+        return g.denseStack(); // the imported network's layers: attacks take the input-only pass
+      }
     });
   }
 

@@ -117,6 +117,7 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
         failure = "the graph could not be rebuilt in SameDiff: " + e.getMessage();
       }
       if (failure == null) {
+        sd.verifyDense(probe, p, IMPORT_TOLERANCE); // a dense chain gives attacks the input-only pass
         g = sd;
         source = "SameDiff, exact (" + sd.how() + "; outputs match ONNX Runtime within " + IMPORT_TOLERANCE + ")";
       } else if (mode == GradientMode.SAMEDIFF) {

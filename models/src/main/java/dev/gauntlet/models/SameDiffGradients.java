@@ -37,8 +37,11 @@ final class SameDiffGradients implements InputGradients {
   private final String probs;
   private final DataType dtype;
   private final String how;
+  private volatile dev.gauntlet.harness.model.DenseStack dense;
 
-  private SameDiffGradients(SameDiff sd, String input, String probs, DataType dtype, String how) {
+  private SameDiffGradients(SameDiff sd, String input, String probs, DataType dtype, String how,
+      dev.gauntlet.harness.model.DenseStack dense) {
+    this.dense = dense;
     this.sd = sd;
     this.input = input;
     this.probs = probs;
@@ -77,6 +80,7 @@ final class SameDiffGradients implements InputGradients {
     String how;
     String input;
     String output;
+    dev.gauntlet.harness.model.DenseStack dense = null;
     try {
       if (nd4jOnly) {
         throw new OnnxGraphTranslator.Unsupported("no translation asked for");
@@ -85,6 +89,7 @@ final class SameDiffGradients implements InputGradients {
       how = "Gauntlet's SameDiff translation of the ONNX graph";
       input = OnnxGraphTranslator.safe(sig.input());
       output = OnnxGraphTranslator.safe(sig.output());
+      dense = OnnxDense.of(proto, sig.input(), sig.output(), width, dt).orElse(null);
     } catch (OnnxGraphTranslator.Unsupported e) {
       rejectForeignOperators(proto);
       progress.accept("The graph of " + file.getFileName() + " has " + e.getMessage() + "; using ND4J's ONNX import");
@@ -109,7 +114,7 @@ final class SameDiffGradients implements InputGradients {
     SDVariable logp = sd.math().log(sd.math().max(p, sd.constant(Nd4j.scalar(dtype, 1e-12))));
     SDVariable loss = labels.mul(logp).sum().neg().rename(LOSS);
     sd.setLossVariables(loss);
-    SameDiffGradients g = new SameDiffGradients(sd, input, p.name(), dtype, how);
+    SameDiffGradients g = new SameDiffGradients(sd, input, p.name(), dtype, how, dense);
     // builds the gradient function now, without SameDiff's "Added differentiated op" lines on the console
     QuietStdout.dropping("Added differentiated op", () -> g.lossGradient(Nd4j.zeros(dtype, 1, width), Nd4j.zeros(dtype, 1, rawWidth == 1 ? 2 : rawWidth)));
     return g;
@@ -180,6 +185,27 @@ final class SameDiffGradients implements InputGradients {
     }
   }
 
+  /**
+   * Keeps the dense reading of the graph only if its probabilities match {@code expected} (ONNX
+   * Runtime's) on {@code x} within {@code tolerance}; returns whether it was kept.
+   */
+  boolean verifyDense(double[][] x, double[][] expected, double tolerance) {
+    dev.gauntlet.harness.model.DenseStack d = dense;
+    if (d == null) {
+      return false;
+    }
+    double[][] p = d.probabilities(x);
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < p[i].length; j++) {
+        if (p[i].length != expected[i].length || !(Math.abs(p[i][j] - expected[i][j]) <= tolerance)) {
+          dense = null;
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Largest absolute difference between this graph's probabilities and {@code expected} on {@code x}. */
   double maxDifference(double[][] x, double[][] expected) {
     double[][] p = output(Nd4j.create(x)).castTo(DataType.DOUBLE).toDoubleMatrix();
@@ -194,6 +220,12 @@ final class SameDiffGradients implements InputGradients {
       }
     }
     return max;
+  }
+
+  /** A translated chain of dense layers is also a {@link dev.gauntlet.harness.model.DenseStack}: attacks take the input-only pass. */
+  @Override
+  public java.util.Optional<dev.gauntlet.harness.model.DenseStack> denseStack() {
+    return java.util.Optional.ofNullable(dense);
   }
 
   @Override

@@ -36,7 +36,7 @@ public final class AdversarialChecks implements CheckProvider {
   @Override
   public List<CheckType> types() {
     return List.of(
-        CheckType.of("adversarial.robustness", "Robust accuracy over an epsilon sweep under fgsm|bim|pgd|simba|noise (linf|l2), with comparison attacks and per-group breakdown",
+        CheckType.of("adversarial.robustness", "Robust accuracy over an epsilon sweep under fgsm|bim|pgd|apgd-ce|apgd-dlr|autoattack|simba|square|noise (linf|l2), with comparison attacks and per-group breakdown",
             RobustnessCheck.METRICS, RobustnessCheck.PARAMS, AdversarialChecks::robustness),
         CheckType.of("adversarial.min-flip", "Minimal epsilon that flips each row's decision (binary search with an attack), its distribution and per-group medians",
             MinFlipCheck.METRICS, MinFlipCheck.PARAMS, AdversarialChecks::minFlip));
@@ -49,15 +49,19 @@ public final class AdversarialChecks implements CheckProvider {
   private static AttackSpec attack(ConfigNode p, ConfigNode kindNode, Schema schema, boolean compared) {
     AttackKind kind = kindNode == null ? AttackKind.PGD : kindNode.asEnum(AttackKind.class);
     Norm norm = p.opt("norm").map(n -> n.asEnum(Norm.class)).orElse(Norm.LINF);
-    int restarts = compared && kind != AttackKind.PGD ? 1 : p.integer("restarts", 1);
-    String target = compared && kind == AttackKind.NOISE ? null : p.opt("target").map(ConfigNode::asText).orElse(null);
+    int restarts = compared && kind != AttackKind.PGD && !kind.apgd() ? 1 : p.integer("restarts", 1);
+    String target = compared && (kind == AttackKind.NOISE || kind == AttackKind.AUTOATTACK) ? null : p.opt("target").map(ConfigNode::asText).orElse(null);
     if (target != null) {
       List<String> classes = schema.label().map(ColumnSpec::categories).orElse(List.of());
       if (!classes.contains(target)) {
         throw p.get("target").error("target '" + target + "' is not a class of the label; the classes are " + classes);
       }
     }
-    return new AttackSpec(kind, norm, p.integer("steps", 10), p.dbl("stepSize", Double.NaN), restarts, target, p.integer("queryBudget", 100));
+    boolean auto = kind == AttackKind.AUTOATTACK;
+    double stepSize = compared && (kind.apgd() || auto) ? Double.NaN : p.dbl("stepSize", Double.NaN);
+    int budget = p.integer("queryBudget", kind == AttackKind.SQUARE || auto ? 1000 : 100);
+    Norm used = compared && kind == AttackKind.SQUARE ? Norm.LINF : norm;
+    return new AttackSpec(kind, used, p.integer("steps", kind.apgd() || auto ? 100 : 10), stepSize, restarts, target, budget);
   }
 
   private static List<String> groups(ConfigNode p, Schema schema) {
@@ -93,7 +97,7 @@ public final class AdversarialChecks implements CheckProvider {
     }
     double[] eps = p.has("epsilons") ? p.doubles("epsilons") : new double[] {0.01, 0.02, 0.05, 0.1, 0.2};
     return new RobustnessCheck(main, compare, eps, p.integer("maxRows", 1000), groups(p, schema), p.integer("minGroupSize", 30),
-        p.integer("fragileRows", 10), export(p), imageShape(p), p.dbl("confidence", 0.95));
+        p.integer("fragileRows", 10), export(p), imageShape(p), p.dbl("confidence", 0.95), p.integer("maskingSteps", 0));
   }
 
   private static Check<?> minFlip(ConfigNode p, Schema schema) {

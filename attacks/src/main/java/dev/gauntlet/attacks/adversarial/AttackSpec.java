@@ -8,14 +8,16 @@ import java.util.Objects;
  *
  * @param kind the attack
  * @param norm the norm of the epsilon ball
- * @param steps gradient steps for BIM and PGD (FGSM takes exactly one); at least 1
+ * @param steps gradient steps for BIM, PGD and APGD (FGSM takes exactly one); at least 1
  * @param stepSize the size of one step as a fraction of epsilon: BIM and PGD move {@code stepSize * eps}
  *     per step (default {@code 2.5 / steps}, Madry et al.); SimBA under L2 moves {@code stepSize * eps}
- *     per coordinate (default 0.5); NaN selects the default
- * @param restarts PGD restarts from independent random starts; a row counts as broken when any
- *     restart breaks it; 1 for the other attacks
+ *     per coordinate (default 0.5); NaN selects the default; APGD is step-size free (its first step
+ *     is {@code 2 eps}, then halved where progress stalls) and takes no step size
+ * @param restarts PGD and APGD restarts from independent random starts; a row counts as broken
+ *     when any restart breaks it; 1 for the other attacks
  * @param target the class the attack pushes towards (a targeted attack), or null for untargeted
- * @param queryBudget model queries per row for SimBA and for the noise baseline (its number of draws)
+ * @param queryBudget model queries per row for SimBA and Square Attack, and for the noise baseline
+ *     (its number of draws)
  */
 public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize, int restarts, String target, int queryBudget) {
 
@@ -29,9 +31,17 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
     ParamException.require(Double.isNaN(stepSize) || stepSize > 0 && stepSize <= 10, "stepSize",
         "stepSize is a fraction of epsilon and must be in (0, 10], got " + stepSize);
     ParamException.inRange("restarts", restarts, 1, 100);
-    ParamException.require(restarts == 1 || kind == AttackKind.PGD, "restarts",
-        "restarts applies to pgd only (" + kind.label() + " has no random start), got " + restarts);
+    ParamException.require(restarts == 1 || kind == AttackKind.PGD || kind.apgd(), "restarts",
+        "restarts applies to pgd and apgd only (" + kind.label() + " has no random start), got " + restarts);
+    ParamException.require(restarts == 1 || kind != AttackKind.AUTOATTACK, "restarts",
+        "autoattack runs each of its attacks once (no restarts), got " + restarts);
+    ParamException.require(target == null || kind != AttackKind.AUTOATTACK, "target",
+        "autoattack is untargeted (its apgd-dlr stage picks its own targets); remove target");
+    ParamException.require(Double.isNaN(stepSize) || !kind.apgd() && kind != AttackKind.AUTOATTACK, "stepSize",
+        kind.label() + " chooses its own step size (2 eps, halved where progress stalls); remove stepSize, got " + stepSize);
     ParamException.inRange("queryBudget", queryBudget, 1, 1_000_000);
+    ParamException.require(kind != AttackKind.SQUARE || norm == Norm.LINF, "norm",
+        "square runs under linf only (its L2 variant is not implemented yet); use norm: linf, or simba for l2");
     ParamException.require(target == null || !target.isBlank(), "target", "target must name a class, got a blank string");
     ParamException.require(target == null || kind != AttackKind.NOISE, "target",
         "the noise baseline cannot be targeted; remove target or use another attack");
@@ -52,9 +62,32 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
     return new AttackSpec(AttackKind.PGD, norm, steps, Double.NaN, restarts, null, 1);
   }
 
+  /** APGD with the cross-entropy loss, {@code steps} iterations from a random start, {@code restarts} times. */
+  public static AttackSpec apgdCe(Norm norm, int steps, int restarts) {
+    return new AttackSpec(AttackKind.APGD_CE, norm, steps, Double.NaN, restarts, null, 1);
+  }
+
+  /** APGD with the DLR loss, {@code steps} iterations from a random start, {@code restarts} times. */
+  public static AttackSpec apgdDlr(Norm norm, int steps, int restarts) {
+    return new AttackSpec(AttackKind.APGD_DLR, norm, steps, Double.NaN, restarts, null, 1);
+  }
+
   /** SimBA with a budget of model queries per row. */
   public static AttackSpec simba(Norm norm, int queryBudget) {
     return new AttackSpec(AttackKind.SIMBA, norm, 1, Double.NaN, 1, null, queryBudget);
+  }
+
+  /** Square Attack (L-inf) with a budget of model queries per row. */
+  public static AttackSpec square(int queryBudget) {
+    return new AttackSpec(AttackKind.SQUARE, Norm.LINF, 1, Double.NaN, 1, null, queryBudget);
+  }
+
+  /**
+   * The autoattack ensemble: APGD-CE and APGD-DLR targeted with {@code steps} iterations each, then
+   * Square Attack with {@code queryBudget} queries per row (L-inf only).
+   */
+  public static AttackSpec autoattack(Norm norm, int steps, int queryBudget) {
+    return new AttackSpec(AttackKind.AUTOATTACK, norm, steps, Double.NaN, 1, null, queryBudget);
   }
 
   /** Uniform noise in the ball, {@code draws} draws per row. */
@@ -80,7 +113,9 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
     return switch (kind) {
       case FGSM -> 1.0;
       case BIM, PGD -> Math.min(1.0, 2.5 / steps);
+      case APGD_CE, APGD_DLR, AUTOATTACK -> 2.0;
       case SIMBA -> norm == Norm.LINF ? 1.0 : 0.5;
+      case SQUARE -> 1.0;
       case NOISE -> 1.0;
     };
   }
@@ -91,8 +126,10 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
     String detail = switch (kind) {
       case FGSM -> "";
       case BIM -> steps + " steps";
-      case PGD -> steps + " steps, " + restarts + (restarts == 1 ? " restart" : " restarts");
-      case SIMBA -> queryBudget + " queries";
+      case PGD, APGD_CE, APGD_DLR -> steps + " steps, " + restarts + (restarts == 1 ? " restart" : " restarts");
+      case SIMBA, SQUARE -> queryBudget + " queries";
+      case AUTOATTACK -> "apgd-ce " + steps + " steps; apgd-dlr targeted, up to " + AutoAttack.MAX_TARGETS + " classes x " + steps
+          + " steps; " + (norm == Norm.LINF ? "square " + queryBudget + " queries" : "no square under l2");
       case NOISE -> queryBudget + " draws";
     };
     if (target != null) {

@@ -85,13 +85,42 @@ public final class Attacker {
       throw new IllegalArgumentException(n + " rows but " + reference.length + " references and " + eps.length + " radii");
     }
     int target = targetIndex(spec);
+    if (spec.kind() == AttackKind.AUTOATTACK) {
+      return AutoAttack.run(this, spec, x0, reference, eps, seed);
+    }
+    int[] targets = null;
+    if (target >= 0) {
+      targets = new int[n];
+      Arrays.fill(targets, target);
+    }
+    return attack(spec, x0, reference, targets, eps, seed);
+  }
+
+  /** The model's class count. */
+  int classCount() {
+    return classes.size();
+  }
+
+  /**
+   * As {@link #attack(AttackSpec, double[][], int[], double[], long)} with a target per row
+   * ({@code targets[i]}, or -1 to leave row {@code i} alone) instead of the spec's; {@code targets}
+   * null is untargeted.
+   */
+  AttackResult attack(AttackSpec spec, double[][] x0, int[] reference, int[] targets, double[] eps, long seed) {
+    int n = x0.length;
+    boolean targeted = targets != null;
+    if (spec.kind() == AttackKind.APGD_DLR && classes.size() < (targeted ? 4 : 3)) {
+      throw new UsageException("attack apgd-dlr needs at least " + (targeted ? 4 : 3) + " classes" + (targeted ? " when targeted" : "")
+          + " (its loss divides by the gap between the largest and the third logit), but model '" + model.name() + "' has "
+          + classes.size() + "; use apgd-ce");
+    }
     boolean[] attacked = new boolean[n];
     int m = 0;
     for (int i = 0; i < n; i++) {
       if (!(eps[i] >= 0) || Double.isInfinite(eps[i])) {
         throw new IllegalArgumentException("eps of row " + i + " must be finite and non-negative, got " + eps[i]);
       }
-      attacked[i] = eps[i] > 0 && (target < 0 || reference[i] != target) && space.mutableCount() > 0;
+      attacked[i] = eps[i] > 0 && (!targeted || targets[i] >= 0 && reference[i] != targets[i]) && space.mutableCount() > 0;
       m += attacked[i] ? 1 : 0;
     }
     int[] idx = new int[m];
@@ -108,8 +137,8 @@ public final class Attacker {
     for (int start = 0; start < m; start += CHUNK) {
       int[] rows = Arrays.copyOfRange(idx, start, Math.min(m, start + CHUNK));
       long chunkSeed = seed + 0x9E3779B97F4A7C15L * (start / CHUNK + 1);
-      queries += spec.kind().whiteBox() ? whiteBox(spec, x0, reference, target, eps, rows, adv, chunkSeed)
-          : blackBox(spec, x0, reference, target, eps, rows, adv, chunkSeed);
+      queries += spec.kind().whiteBox() ? whiteBox(spec, x0, reference, targets, eps, rows, adv, chunkSeed)
+          : blackBox(spec, x0, reference, targets, eps, rows, adv, chunkSeed);
     }
     double[][] p = predict(adv);
     queries += n;
@@ -122,12 +151,12 @@ public final class Attacker {
         throw new IllegalStateException("attack " + spec.describe() + " produced an invalid point for row " + i + ": " + bad);
       }
       norms[i] = spec.norm().distance(adv[i], x0[i]);
-      success[i] = attacked[i] && (target >= 0 ? decisions[i] == target : decisions[i] != reference[i]);
+      success[i] = attacked[i] && (targeted ? decisions[i] == targets[i] : decisions[i] != reference[i]);
     }
     return new AttackResult(adv, attacked, success, decisions, p, norms, queries);
   }
 
-  private long whiteBox(AttackSpec spec, double[][] x0, int[] reference, int target, double[] eps, int[] rows, double[][] adv, long seed) {
+  private long whiteBox(AttackSpec spec, double[][] x0, int[] reference, int[] targets, double[] eps, int[] rows, double[][] adv, long seed) {
     if (pass == null) {
       pass = GradientPass.of(model);
     }
@@ -141,11 +170,13 @@ public final class Attacker {
       double[] e = new double[m];
       double[] y = new double[m * k];
       int[] goalClass = new int[m];
+      int[] refs = new int[m];
       for (int j = 0; j < m; j++) {
         int i = remaining[j];
+        refs[j] = reference[i];
         sub[j] = x0[i];
         e[j] = eps[i];
-        goalClass[j] = target >= 0 ? target : reference[i];
+        goalClass[j] = targets != null ? targets[i] : reference[i];
         y[j * k + goalClass[j]] = 1;
       }
       INDArray xs = Nd4j.create(sub).castTo(dt);
@@ -155,8 +186,9 @@ public final class Attacker {
       for (double v : e) {
         uniform = v == uniform ? uniform : Double.NaN;
       }
-      GradientAttack.Goal goal = new GradientAttack.Goal(goalClass, target >= 0);
-      INDArray out = GradientAttack.perturb(pass, space, rule, spec, xs, ys, es, uniform, goal, true, seed + r, null);
+      GradientAttack.Goal goal = new GradientAttack.Goal(goalClass, targets != null);
+      INDArray out = spec.kind().apgd() ? Apgd.run(pass, space, rule, spec, xs, refs, targets != null ? goalClass : null, es, null, seed + r)
+          : GradientAttack.perturb(pass, space, rule, spec, xs, ys, es, uniform, goal, true, seed + r, null);
       queries += (long) m * (spec.steps() + 1);
       double[][] pts = GradientAttack.toDouble(out);
       for (int j = 0; j < m; j++) {
@@ -177,7 +209,7 @@ public final class Attacker {
     return queries;
   }
 
-  private long blackBox(AttackSpec spec, double[][] x0, int[] reference, int target, double[] eps, int[] rows, double[][] adv, long seed) {
+  private long blackBox(AttackSpec spec, double[][] x0, int[] reference, int[] targets, double[] eps, int[] rows, double[][] adv, long seed) {
     int m = rows.length;
     double[][] sub = new double[m][];
     double[] e = new double[m];
@@ -185,9 +217,9 @@ public final class Attacker {
     for (int j = 0; j < m; j++) {
       sub[j] = x0[rows[j]];
       e[j] = eps[rows[j]];
-      goalClass[j] = target >= 0 ? target : reference[rows[j]];
+      goalClass[j] = targets != null ? targets[rows[j]] : reference[rows[j]];
     }
-    QueryAttack.Outcome o = QueryAttack.run(this::predict, space, rule, spec, sub, e, new GradientAttack.Goal(goalClass, target >= 0), seed);
+    QueryAttack.Outcome o = QueryAttack.run(this::predict, space, rule, spec, sub, e, new GradientAttack.Goal(goalClass, targets != null), seed);
     for (int j = 0; j < m; j++) {
       if (o.points()[j] != null) {
         adv[rows[j]] = o.points()[j];
@@ -222,6 +254,18 @@ public final class Attacker {
       pass = GradientPass.of(model);
     }
     INDArray e = Nd4j.valueArrayOf(new long[] {x0.rows(), 1}, eps, x0.dataType());
+    if (spec.kind().apgd()) {
+      if (spec.target() != null) {
+        throw new IllegalArgumentException("perturbBatch runs untargeted apgd only (y holds the reference classes)");
+      }
+      int[] refs = new int[(int) y.rows()];
+      INDArray arg = y.argMax(1);
+      for (int i = 0; i < refs.length; i++) {
+        refs[i] = arg.getInt(i);
+      }
+      INDArray r = Apgd.run(pass, space, rule, spec, x0, refs, null, e, null, seed);
+      return out == null ? r : out.assign(r);
+    }
     return GradientAttack.perturb(pass, space, rule, spec, x0, y, e, eps, null, false, seed, out);
   }
 }

@@ -1,27 +1,16 @@
 package dev.gauntlet.attacks.adversarial;
 
+import dev.gauntlet.harness.model.DenseStack;
 import dev.gauntlet.harness.model.Dl4jModel;
 import dev.gauntlet.harness.model.InputGradients;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import java.util.Optional;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationSigmoid;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.ThresholdReluBp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -30,12 +19,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code calculateGradients} would also compute. Buffers are kept per batch size and reused, so an
  * attack step allocates no new large arrays.
  *
- * <p>Supported: a {@link MultiLayerNetwork} of {@link DenseLayer}s (identity, ReLU, tanh or sigmoid
- * activations, no input preprocessors) ending in an {@link OutputLayer} with softmax and
- * (unweighted) multi-class cross-entropy or negative log-likelihood, or a single sigmoid unit with
- * (unweighted) binary cross-entropy. For those, softmax with cross-entropy has the gradient
- * {@code p - y} with respect to the output layer's pre-activation. Any other network is not
- * supported ({@link #of} is empty) and the model's own {@link InputGradients} are used instead.
+ * <p>Supported: any model whose {@link InputGradients#denseStack} describes it as a chain of dense
+ * layers (identity, ReLU, tanh or sigmoid) with a softmax or one-sigmoid head under cross-entropy,
+ * which has the gradient {@code p - y} with respect to the last pre-activation. The capability is
+ * the model's, not its class: DL4J networks and graphs, Keras imports and ONNX graphs translated to
+ * SameDiff all declare it. Any other model ({@link #of} is empty) uses its own {@link InputGradients}.
  * Instances are not thread-safe beyond their synchronized methods; the array returned by
  * {@link #gradient} is a buffer overwritten by the next call.
  */
@@ -64,57 +52,33 @@ public final class DenseInputGradients implements InputGradients, GradientPass {
     this.classes = sigmoidOutput ? 2 : (int) weights[weights.length - 1].columns();
   }
 
-  /** The dense pass for a model, when it is a supported DL4J network. */
+  /**
+   * The input-only pass for a model whose gradient capability describes it as a {@link DenseStack}
+   * (DL4J networks and graphs, Keras imports, translated ONNX graphs: whatever the adapter), else empty.
+   */
   public static Optional<DenseInputGradients> of(ModelUnderTest model) {
-    if (model instanceof Dl4jModel d) {
-      return d.multiLayerNetwork().flatMap(DenseInputGradients::of);
-    }
-    return Optional.empty();
+    return model.gradients().flatMap(InputGradients::denseStack).map(DenseInputGradients::of);
   }
 
-  /** The dense pass for a network, when all its layers are supported (see the class comment). */
+  /** The input-only pass for a dense network (empty when the network is not a {@link DenseStack}). */
   public static Optional<DenseInputGradients> of(MultiLayerNetwork net) {
-    int n = net.getnLayers();
+    return of(Dl4jModel.of(net, "network"));
+  }
+
+  /** The input-only pass over a dense stack. */
+  public static DenseInputGradients of(DenseStack stack) {
+    int n = stack.layers().size();
     INDArray[] w = new INDArray[n];
     INDArray[] b = new INDArray[n];
     Act[] acts = new Act[n];
-    boolean sigmoidOut = false;
+    DataType dt = stack.dataType();
     for (int i = 0; i < n; i++) {
-      if (net.getLayerWiseConfigurations().getInputPreProcess(i) != null) {
-        return Optional.empty();
-      }
-      org.deeplearning4j.nn.conf.layers.Layer conf = net.getLayer(i).conf().getLayer();
-      boolean last = i == n - 1;
-      if (!last && !(conf instanceof DenseLayer) || last && !(conf instanceof OutputLayer)) {
-        return Optional.empty();
-      }
-      BaseLayer bl = (BaseLayer) conf;
-      IActivation a = bl.getActivationFn();
-      if (last) {
-        OutputLayer out = (OutputLayer) conf;
-        ILossFunction loss = out.getLossFn();
-        if (a instanceof ActivationSoftmax && loss instanceof LossMCXENT mc && mc.getWeights() == null && out.getNOut() >= 2) {
-          sigmoidOut = false;
-        } else if (a instanceof ActivationSigmoid && loss instanceof LossBinaryXENT bx && bx.getWeights() == null && out.getNOut() == 1) {
-          sigmoidOut = true;
-        } else {
-          return Optional.empty();
-        }
-      } else {
-        Act act = a instanceof ActivationReLU ? Act.RELU : a instanceof ActivationTanH ? Act.TANH
-            : a instanceof ActivationSigmoid ? Act.SIGMOID : a instanceof ActivationIdentity ? Act.IDENTITY : null;
-        if (act == null || ((DenseLayer) conf).getWeightNoise() != null) {
-          return Optional.empty();
-        }
-        acts[i] = act;
-      }
-      w[i] = net.getLayer(i).getParam("W");
-      b[i] = net.getLayer(i).getParam("b");
-      if (w[i] == null) {
-        return Optional.empty();
-      }
+      DenseStack.Layer l = stack.layers().get(i);
+      w[i] = l.weights().dataType() == dt ? l.weights() : l.weights().castTo(dt);
+      b[i] = l.bias() == null ? null : l.bias().reshape(1, l.bias().length()).castTo(dt);
+      acts[i] = Act.valueOf(l.activation().name());
     }
-    return Optional.of(new DenseInputGradients(w, b, acts, sigmoidOut, net.params().dataType()));
+    return new DenseInputGradients(w, b, acts, stack.output() == DenseStack.Output.SIGMOID, dt);
   }
 
   @Override
@@ -178,9 +142,20 @@ public final class DenseInputGradients implements InputGradients, GradientPass {
    */
   @Override
   public synchronized INDArray gradient(INDArray x, INDArray y) {
-    long n = x.rows();
-    buffers(n);
+    buffers(x.rows());
     forward(x);
+    return backward(x.rows(), y);
+  }
+
+  /** As {@link GradientPass#gradient(INDArray, java.util.function.UnaryOperator)}, with one forward pass. */
+  @Override
+  public synchronized INDArray gradient(INDArray x, java.util.function.UnaryOperator<INDArray> labelsFromProbabilities) {
+    buffers(x.rows());
+    INDArray p = forward(x);
+    return backward(x.rows(), labelsFromProbabilities.apply(p));
+  }
+
+  private INDArray backward(long n, INDArray y) {
     int last = weights.length - 1;
     INDArray delta = deltas[last];
     if (sigmoidOutput) {

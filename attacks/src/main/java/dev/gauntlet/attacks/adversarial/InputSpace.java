@@ -351,10 +351,17 @@ public final class InputSpace {
     x.subi(x0);
     maskInPlace(x);
     if (norm == Norm.LINF) {
-      x.diviColumnVector(epsColumn);
-      Transforms.min(x, 1.0, false);
-      Transforms.max(x, -1.0, false);
-      x.muliColumnVector(epsColumn);
+      double lo = epsColumn.minNumber().doubleValue();
+      double hi = epsColumn.maxNumber().doubleValue();
+      if (lo == hi) { // one radius for the batch: two scalar clips, no broadcast
+        Transforms.min(x, hi, false);
+        Transforms.max(x, -hi, false);
+      } else {
+        x.diviColumnVector(epsColumn);
+        Transforms.min(x, 1.0, false);
+        Transforms.max(x, -1.0, false);
+        x.muliColumnVector(epsColumn);
+      }
     } else {
       INDArray norms = x.norm2(1).reshape(x.rows(), 1);
       INDArray factor = Transforms.min(epsColumn.div(Transforms.max(norms, 1e-12, false)), 1.0, false);

@@ -28,8 +28,11 @@ final class QueryAttack {
     for (int i = 0; i < n; i++) {
       rnd[i] = root.split();
     }
-    return spec.kind() == AttackKind.NOISE ? noise(predict, space, rule, spec, x0, eps, goal, rnd)
-        : simba(predict, space, rule, spec, x0, eps, goal, rnd);
+    return switch (spec.kind()) {
+      case NOISE -> noise(predict, space, rule, spec, x0, eps, goal, rnd);
+      case SQUARE -> square(predict, space, rule, spec, x0, eps, goal, rnd);
+      default -> simba(predict, space, rule, spec, x0, eps, goal, rnd);
+    };
   }
 
   private static Outcome noise(Function<double[][], double[][]> predict, InputSpace space, DecisionRule rule, AttackSpec spec,
@@ -154,6 +157,169 @@ final class QueryAttack {
       }
     }
     return new Outcome(cur, success, queries);
+  }
+
+  /**
+   * The score Square Attack lowers: the margin {@code ln p_y - max_{k != y} ln p_k} of the reference
+   * class (untargeted), or the target's cross-entropy {@code -ln p_t} (targeted), as Andriushchenko
+   * et al. (2020) do.
+   */
+  static double squareScore(double[] p, GradientAttack.Goal goal, int row) {
+    int c = goal.classes()[row];
+    if (goal.targeted()) {
+      return -Math.log(Math.max(p[c], Double.MIN_NORMAL));
+    }
+    double other = 0;
+    for (int k = 0; k < p.length; k++) {
+      if (k != c) {
+        other = Math.max(other, p[k]);
+      }
+    }
+    return Math.log(Math.max(p[c], Double.MIN_NORMAL)) - Math.log(Math.max(other, Double.MIN_NORMAL));
+  }
+
+  /**
+   * The fraction of the input a square covers after {@code it} of {@code budget} queries: Square
+   * Attack's schedule (p halved at 10, 50, 200, 500, 1000, 2000, 4000, 6000 and 8000 of 10,000
+   * queries, rescaled to the budget), from {@code pInit}.
+   */
+  static double squareFraction(double pInit, int it, int budget) {
+    int t = (int) ((long) it * 10_000 / budget);
+    int[] at = {10, 50, 200, 500, 1000, 2000, 4000, 6000, 8000};
+    double p = pInit;
+    for (int a : at) {
+      if (t > a) {
+        p /= 2;
+      }
+    }
+    return p;
+  }
+
+  /** Square Attack's initial fraction (the authors' default for L-inf, as AutoAttack runs it). */
+  static final double SQUARE_P_INIT = 0.8;
+
+  /**
+   * Square Attack under L-inf (Andriushchenko et al., ECCV 2020): random search over perturbations
+   * at the corners of the ball. It starts from vertical stripes (one random sign of {@code eps} per
+   * column), then each query redraws the sign of one random square window (side
+   * {@code round(sqrt(p h w))}, p from {@link #squareFraction}) and keeps the candidate when its
+   * score ({@link #squareScore}) falls. The input is a {@code h x w} image when its width is a
+   * square of 16 or more and the space is continuous, else a row of {@code 1 x d} (squares become
+   * segments of {@code round(p d)} features). Immutable features never move, candidates are projected
+   * to valid points (ranges, integers, one-hot groups) before the model sees them, and each row stops
+   * at its first success or when its budget (the first evaluation included) is spent.
+   */
+  private static Outcome square(Function<double[][], double[][]> predict, InputSpace space, DecisionRule rule, AttackSpec spec,
+      double[][] x0, double[] eps, GradientAttack.Goal goal, SplittableRandom[] rnd) {
+    int n = x0.length;
+    int d = space.width();
+    int side = (int) Math.round(Math.sqrt(d));
+    boolean image = side * side == d && d >= 16 && !space.discrete();
+    int h = image ? side : 1;
+    int w = image ? side : d;
+    double[][] delta = new double[n][d];
+    double[][] cur = new double[n][];
+    double[] best = new double[n];
+    boolean[] success = new boolean[n];
+    boolean[] running = new boolean[n];
+    int[] used = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int col = 0; col < w; col++) {
+        double sgn = rnd[i].nextBoolean() ? eps[i] : -eps[i];
+        for (int row = 0; row < h; row++) {
+          delta[i][row * w + col] = space.mutable(row * w + col) ? sgn : 0;
+        }
+      }
+      cur[i] = candidate(space, x0[i], delta[i], eps[i]);
+      running[i] = eps[i] > 0 && space.mutableCount() > 0;
+    }
+    double[][] p0 = predict.apply(cur);
+    long queries = n;
+    for (int i = 0; i < n; i++) {
+      used[i] = 1;
+      best[i] = squareScore(p0[i], goal, i);
+      if (goal.reached(rule.decide(p0[i]), i)) {
+        success[i] = true;
+        running[i] = false;
+      }
+    }
+    int budget = spec.queryBudget();
+    while (true) {
+      List<Integer> rows = new ArrayList<>();
+      List<double[]> cands = new ArrayList<>();
+      List<double[]> deltas = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (!running[i] || used[i] >= budget) {
+          running[i] = false;
+          continue;
+        }
+        double p = squareFraction(SQUARE_P_INIT, used[i] - 1, budget);
+        int s = image ? Math.max(1, Math.min(h - 1, (int) Math.round(Math.sqrt(p * d)))) : Math.max(1, Math.min(d, (int) Math.round(p * d)));
+        double[] nd = null;
+        double[] cand = null;
+        // redraw until the window changes something (a few tries: a window of immutable features changes nothing)
+        for (int tries = 0; tries < 10 && nd == null; tries++) {
+          int top = image ? rnd[i].nextInt(h - s + 1) : 0;
+          int left = rnd[i].nextInt(w - s + 1);
+          double sgn = rnd[i].nextBoolean() ? eps[i] : -eps[i];
+          double[] c = delta[i].clone();
+          for (int row = top; row < top + (image ? s : 1); row++) {
+            for (int col = left; col < left + s; col++) {
+              int j = row * w + col;
+              if (space.mutable(j)) {
+                c[j] = sgn;
+              }
+            }
+          }
+          double[] point = candidate(space, x0[i], c, eps[i]);
+          if (!java.util.Arrays.equals(point, cur[i])) {
+            nd = c;
+            cand = point;
+          }
+        }
+        if (nd == null) {
+          used[i]++; // a draw that could not change the valid point still spends the row's budget, so the loop ends
+          continue;
+        }
+        rows.add(i);
+        deltas.add(nd);
+        cands.add(cand);
+      }
+      if (rows.isEmpty()) {
+        if (java.util.stream.IntStream.range(0, n).noneMatch(i -> running[i] && used[i] < budget)) {
+          break;
+        }
+        continue;
+      }
+      double[][] p = predict.apply(cands.toArray(new double[0][]));
+      queries += rows.size();
+      for (int k = 0; k < rows.size(); k++) {
+        int i = rows.get(k);
+        used[i]++;
+        double sc = squareScore(p[k], goal, i);
+        if (goal.reached(rule.decide(p[k]), i)) {
+          cur[i] = cands.get(k);
+          delta[i] = deltas.get(k);
+          success[i] = true;
+          running[i] = false;
+        } else if (sc < best[i]) {
+          best[i] = sc;
+          cur[i] = cands.get(k);
+          delta[i] = deltas.get(k);
+        }
+      }
+    }
+    return new Outcome(cur, success, queries);
+  }
+
+  /** The valid point {@code x0 + delta} (projected: ball, ranges, immutable features, rounding). */
+  private static double[] candidate(InputSpace space, double[] x0, double[] delta, double eps) {
+    double[] c = new double[x0.length];
+    for (int j = 0; j < c.length; j++) {
+      c[j] = x0[j] + delta[j];
+    }
+    space.project(c, x0, eps, Norm.LINF);
+    return c;
   }
 
   /** Moves row {@code i} to {@code cand} when it reaches the goal or lowers the score; true when it does. */

@@ -57,9 +57,11 @@ import java.util.Set;
  * @param export a CSV file name in the output directory for the adversarial examples, or null
  * @param imageShape {width, height} when inputs are images, or null to detect square images
  * @param confidence the level of every Wilson interval, in [0.5, 0.999]
+ * @param maskingSteps when positive, the primary attack (an iterative white-box one) is run again
+ *     with this many steps and the gradient-masking check compares the two; 0 for none
  */
 public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, double[] epsilons, int maxRows, List<String> groups,
-    int minGroupSize, int fragileRows, String export, int[] imageShape, double confidence) implements Check<CheckValue> {
+    int minGroupSize, int fragileRows, String export, int[] imageShape, double confidence, int maskingSteps) implements Check<CheckValue> {
 
   private static final SubjectShape EPS = SubjectShape.of(Dim.EPS);
 
@@ -79,7 +81,11 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
           .withInterval().about(SubjectShape.of(Dim.SLICE, Dim.EPS)),
       MetricDecl.of("robust_accuracy_gap", Direction.LOWER_IS_BETTER,
           "highest minus lowest group robust accuracy of a group column (subject feature=<column>&eps=<number>)")
-          .about(SubjectShape.of(Dim.FEATURE, Dim.EPS)));
+          .about(SubjectShape.of(Dim.FEATURE, Dim.EPS)),
+      MetricDecl.of("masking_violations", Direction.LOWER_IS_BETTER,
+          "how many of the four gradient-masking tests (Carlini et al. 2019) failed: robust accuracy rising with eps, above chance at an eps "
+              + "that covers the input range, black-box beating white-box, more steps (or fewer: fgsm) changing robust accuracy the wrong way; "
+              + "any is a sign the robustness figure may be inflated (judge with atMost: 4, warn: 0)"));
 
   /** The parameters, published with the {@code adversarial.robustness} type. */
   public static final List<ParamDecl> PARAMS = params();
@@ -88,6 +94,8 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
     List<ParamDecl> ps = new ArrayList<>(CheckOptions.attack());
     ps.add(ParamDecl.of("epsilons", "increasing list of positive numbers", "[0.01, 0.02, 0.05, 0.1, 0.2]", "the sweep, encoded units of the norm"));
     ps.add(ParamDecl.of("compare", "list of attacks", "none", "further attacks on the curve (measured as attack_robust_accuracy)"));
+    ps.add(ParamDecl.of("maskingSteps", "integer in [0, 10000]; iterative white-box attacks", "0 (off)",
+        "rerun the attack with this many steps for the gradient-masking test 'more steps must not raise robust accuracy'"));
     ps.addAll(CheckOptions.common(1000));
     return List.copyOf(ps);
   }
@@ -111,37 +119,57 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
       ParamException.require(names.add(c.shortName()), "compare", "attack " + c.shortName() + " is listed twice (attack and compare must differ)");
     }
     CheckOptions.validate(maxRows, minGroupSize, fragileRows, export, imageShape, confidence);
+    ParamException.inRange("maskingSteps", maskingSteps, 0, 10_000);
+    ParamException.require(maskingSteps == 0 || iterative(attack.kind()), "maskingSteps",
+        "maskingSteps reruns an iterative white-box attack (bim, pgd, apgd-ce, apgd-dlr, autoattack) with other steps; " + attack.kind().label() + " has none");
+    ParamException.require(maskingSteps == 0 || maskingSteps != attack.steps(), "maskingSteps",
+        "maskingSteps must differ from the attack's steps (" + attack.steps() + ") to compare them");
+  }
+
+  /** The check without the extra masking run. */
+  public RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, double[] epsilons, int maxRows, List<String> groups,
+      int minGroupSize, int fragileRows, String export, int[] imageShape, double confidence) {
+    this(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, confidence, 0);
+  }
+
+  static boolean iterative(AttackKind k) {
+    return k == AttackKind.BIM || k == AttackKind.PGD || k.apgd() || k == AttackKind.AUTOATTACK;
+  }
+
+  /** The same check, also rerunning its attack with {@code steps} steps for the gradient-masking test. */
+  public RobustnessCheck withMaskingSteps(int steps) {
+    return new RobustnessCheck(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, confidence, steps);
   }
 
   /** The check with 95% intervals. */
   public RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, double[] epsilons, int maxRows, List<String> groups,
       int minGroupSize, int fragileRows, String export, int[] imageShape) {
-    this(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, 0.95);
+    this(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, 0.95, 0);
   }
 
   /** The attack over a sweep of epsilons, with defaults: 1000 rows, protected groups of at least 30, 10 fragile rows. */
   public static RobustnessCheck of(AttackSpec attack, double... epsilons) {
-    return new RobustnessCheck(attack, List.of(), epsilons, 1000, List.of(), 30, 10, null, null, 0.95);
+    return new RobustnessCheck(attack, List.of(), epsilons, 1000, List.of(), 30, 10, null, null, 0.95, 0);
   }
 
   /** The same check with comparison attacks on its curve. */
   public RobustnessCheck comparedWith(AttackSpec... others) {
-    return new RobustnessCheck(attack, List.of(others), epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, confidence);
+    return new RobustnessCheck(attack, List.of(others), epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, confidence, maskingSteps);
   }
 
   /** The same check exporting its adversarial examples to a CSV file in the output directory. */
   public RobustnessCheck exportingTo(String file) {
-    return new RobustnessCheck(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, file, imageShape, confidence);
+    return new RobustnessCheck(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, file, imageShape, confidence, maskingSteps);
   }
 
   /** The same check on at most {@code rows} rows. */
   public RobustnessCheck withMaxRows(int rows) {
-    return new RobustnessCheck(attack, compare, epsilons, rows, groups, minGroupSize, fragileRows, export, imageShape, confidence);
+    return new RobustnessCheck(attack, compare, epsilons, rows, groups, minGroupSize, fragileRows, export, imageShape, confidence, maskingSteps);
   }
 
   /** The same check with intervals at another level. */
   public RobustnessCheck withConfidence(double level) {
-    return new RobustnessCheck(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, level);
+    return new RobustnessCheck(attack, compare, epsilons, maxRows, groups, minGroupSize, fragileRows, export, imageShape, level, maskingSteps);
   }
 
   @Override
@@ -189,7 +217,7 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
    * What the sweep found, before any judgement: the sampled data, which rows the model classified
    * correctly, and one sweep per epsilon for the primary attack and for each comparison attack.
    */
-  record Analysis(AttackData data, boolean[] correct, int correctCount, List<Sweep> primary, List<List<Sweep>> compared) {
+  record Analysis(AttackData data, boolean[] correct, int correctCount, List<Sweep> primary, List<List<Sweep>> compared, List<Sweep> rerun) {
     int n() {
       return data.size();
     }
@@ -213,6 +241,9 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
     List<AttackSpec> all = new ArrayList<>();
     all.add(attack);
     all.addAll(compare);
+    if (maskingSteps > 0) {
+      all.add(new AttackSpec(attack.kind(), attack.norm(), maskingSteps, attack.stepSize(), attack.restarts(), attack.target(), attack.queryBudget()));
+    }
     List<List<Sweep>> sweeps = new ArrayList<>();
     for (int a = 0; a < all.size(); a++) {
       AttackSpec spec = all.get(a);
@@ -235,7 +266,9 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
       }
       sweeps.add(curve);
     }
-    return new Analysis(d, correct, correctCount, sweeps.get(0), List.copyOf(sweeps.subList(1, sweeps.size())));
+    int compared = 1 + compare.size();
+    return new Analysis(d, correct, correctCount, sweeps.get(0), List.copyOf(sweeps.subList(1, compared)),
+        maskingSteps > 0 ? sweeps.get(compared) : List.of());
   }
 
   private Interval wilsonInterval(long k, long n) {
@@ -315,15 +348,150 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
         ev.add(note);
       }
     }
+    String masking = masking(an, ms, ev);
     List<Sweep> primary = an.primary();
     Sweep first = primary.get(0);
     Sweep last = primary.get(primary.size() - 1);
     String vacuous = primary.stream().map(Sweep::vacuous).filter(Objects::nonNull).findFirst().map(v -> " Inconclusive: " + v + ".").orElse("");
-    String summary = attack.describe() + " on " + n + " rows: accuracy " + AdversarialEvidence.fmt((double) an.correctCount() / n)
+    String name = attack.kind() == AttackKind.AUTOATTACK
+        ? attack.shortName() + " (" + AutoAttack.stages(attack, d.attacker.classCount()) + "; a row is robust only if every attack fails)"
+        : attack.describe();
+    String summary = name + " on " + n + " rows: accuracy " + AdversarialEvidence.fmt((double) an.correctCount() / n)
         + " clean, " + AdversarialEvidence.fmt((double) first.robustCount() / n) + " at eps " + AdversarialEvidence.fmt(first.eps())
         + (primary.size() > 1 ? ", " + AdversarialEvidence.fmt((double) last.robustCount() / n) + " at eps " + AdversarialEvidence.fmt(last.eps()) : "")
-        + "." + vacuous;
+        + "." + vacuous + masking;
     return new CheckValue(ms, ev, summary);
+  }
+
+  /**
+   * The gradient-masking tests of Carlini et al. (2019, "On Evaluating Adversarial Robustness"), on
+   * the curves already measured: (1) robust accuracy must not rise as epsilon grows; (2) at an
+   * epsilon whose ball covers the whole input range (every feature mutable and bounded), robust
+   * accuracy must fall to chance (the share of the most frequent label among the sampled rows), since
+   * the attacker can reach every input; (3) no black-box attack may beat the best white-box one; (4)
+   * more iterations must not raise robust accuracy (the rerun with {@code maskingSteps}, and FGSM,
+   * one step, must not beat an iterative attack). A difference counts when it exceeds the tolerance
+   * {@code max(1 row, 1% of the rows)}, which absorbs random starts. Adds {@code masking_violations}
+   * and a table; returns the summary's sentence ("" when nothing failed).
+   */
+  private String masking(Analysis an, List<Measurement> ms, List<Evidence> ev) {
+    int n = an.n();
+    int tol = Math.max(1, (int) Math.floor(0.01 * n));
+    List<List<String>> rows = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    List<Sweep> primary = an.primary();
+    // (1) monotone in eps
+    String mono = null;
+    for (int k = 1; k < primary.size(); k++) {
+      if (primary.get(k).robustCount() > primary.get(k - 1).robustCount() + tol) {
+        mono = "robust accuracy rises from " + AdversarialEvidence.fmt((double) primary.get(k - 1).robustCount() / n) + " at eps "
+            + AdversarialEvidence.fmt(primary.get(k - 1).eps()) + " to " + AdversarialEvidence.fmt((double) primary.get(k).robustCount() / n)
+            + " at eps " + AdversarialEvidence.fmt(primary.get(k).eps());
+        break;
+      }
+    }
+    addTest(rows, failed, "robust accuracy falls as eps grows", mono,
+        primary.size() < 2 ? "not applicable: one epsilon" : "non-increasing over " + primary.size() + " epsilons");
+    // (2) chance at an eps that covers the input range
+    InputSpace space = an.data().space;
+    double cover = 0;
+    boolean bounded = space.mutableCount() == space.width();
+    for (int j = 0; j < space.width() && bounded; j++) {
+      double w = space.upper(j) - space.lower(j);
+      bounded = Double.isFinite(w);
+      cover = attack.norm() == Norm.LINF ? Math.max(cover, w) : cover + w * w;
+    }
+    double radius = attack.norm() == Norm.LINF ? cover : Math.sqrt(cover);
+    int[] counts = new int[an.data().classes.size()];
+    for (int y : an.data().labels) {
+      counts[y]++;
+    }
+    int chance = Arrays.stream(counts).max().orElse(0);
+    String chanceFail = null;
+    String chanceOk;
+    if (!bounded) {
+      chanceOk = "not applicable: some feature is immutable or unbounded, so no epsilon covers the input range";
+    } else {
+      Sweep big = primary.stream().filter(sw -> sw.eps() >= radius).findFirst().orElse(null);
+      if (big == null) {
+        chanceOk = "not applicable: the sweep's largest eps " + AdversarialEvidence.fmt(epsilons[epsilons.length - 1])
+            + " is below " + AdversarialEvidence.fmt(radius) + ", the radius that covers the input range";
+      } else if (big.robustCount() > chance + tol) {
+        chanceFail = "robust accuracy " + AdversarialEvidence.fmt((double) big.robustCount() / n) + " at eps " + AdversarialEvidence.fmt(big.eps())
+            + " (whose ball covers the input range) is above chance " + AdversarialEvidence.fmt((double) chance / n);
+        chanceOk = null;
+      } else {
+        chanceOk = "at chance (" + AdversarialEvidence.fmt((double) big.robustCount() / n) + " <= " + AdversarialEvidence.fmt((double) chance / n)
+            + ") at eps " + AdversarialEvidence.fmt(big.eps());
+      }
+    }
+    addTest(rows, failed, "robust accuracy reaches chance at a large eps", chanceFail, chanceOk);
+    // (3) black-box must not beat white-box
+    List<List<Sweep>> curves = new ArrayList<>();
+    curves.add(primary);
+    curves.addAll(an.compared());
+    String bb = null;
+    boolean both = curves.stream().anyMatch(c -> c.get(0).spec().kind().whiteBox()) && curves.stream().anyMatch(c -> !c.get(0).spec().kind().whiteBox());
+    for (int k = 0; k < epsilons.length && both && bb == null; k++) {
+      Sweep white = null;
+      Sweep black = null;
+      for (List<Sweep> c : curves) {
+        Sweep sw = c.get(k);
+        if (sw.spec().kind().whiteBox()) {
+          white = white == null || sw.robustCount() < white.robustCount() ? sw : white;
+        } else {
+          black = black == null || sw.robustCount() < black.robustCount() ? sw : black;
+        }
+      }
+      if (black.robustCount() < white.robustCount() - tol) {
+        bb = black.spec().shortName() + " (black-box) leaves " + AdversarialEvidence.fmt((double) black.robustCount() / n) + " at eps "
+            + AdversarialEvidence.fmt(black.eps()) + ", below the best white-box " + white.spec().shortName() + "'s "
+            + AdversarialEvidence.fmt((double) white.robustCount() / n);
+      }
+    }
+    addTest(rows, failed, "black-box does not beat white-box", bb,
+        both ? "the best white-box attack is at least as strong at every eps" : "not applicable: compare a black-box with a white-box attack");
+    // (4) more iterations must not raise robust accuracy
+    String more = null;
+    List<String> done = new ArrayList<>();
+    List<Sweep> fgsm = an.compared().stream().filter(c -> c.get(0).spec().kind() == AttackKind.FGSM).findFirst().orElse(null);
+    if (fgsm != null && iterative(attack.kind())) {
+      done.add("fgsm (1 step) against " + attack.shortName() + " (" + attack.steps() + " steps)");
+      for (int k = 0; k < epsilons.length && more == null; k++) {
+        if (fgsm.get(k).robustCount() < primary.get(k).robustCount() - tol) {
+          more = "fgsm (1 step) leaves " + AdversarialEvidence.fmt((double) fgsm.get(k).robustCount() / n) + " at eps " + AdversarialEvidence.fmt(epsilons[k])
+              + ", below " + attack.shortName() + "'s " + AdversarialEvidence.fmt((double) primary.get(k).robustCount() / n) + " with " + attack.steps() + " steps";
+        }
+      }
+    }
+    if (!an.rerun().isEmpty()) {
+      List<Sweep> few = maskingSteps < attack.steps() ? an.rerun() : primary;
+      List<Sweep> many = maskingSteps < attack.steps() ? primary : an.rerun();
+      int fewSteps = Math.min(maskingSteps, attack.steps());
+      int manySteps = Math.max(maskingSteps, attack.steps());
+      done.add(fewSteps + " against " + manySteps + " steps");
+      for (int k = 0; k < epsilons.length && more == null; k++) {
+        if (many.get(k).robustCount() > few.get(k).robustCount() + tol) {
+          more = attack.shortName() + " with " + manySteps + " steps leaves " + AdversarialEvidence.fmt((double) many.get(k).robustCount() / n)
+              + " at eps " + AdversarialEvidence.fmt(epsilons[k]) + ", above " + AdversarialEvidence.fmt((double) few.get(k).robustCount() / n)
+              + " with " + fewSteps + " steps";
+        }
+      }
+    }
+    addTest(rows, failed, "more iterations do not raise robust accuracy", more,
+        done.isEmpty() ? "not applicable: set maskingSteps, or compare fgsm with an iterative attack" : "holds: " + String.join("; ", done));
+    ms.add(Measurement.of("masking_violations", Subject.all(), failed.size(), n));
+    ev.add(new Evidence.Table("Gradient-masking tests (Carlini et al. 2019; tolerance " + tol + " rows)", List.of("test", "result", "detail"), rows));
+    return failed.isEmpty() ? "" : " Gradient masking suspected (" + String.join("; ", failed) + "): the robustness figure may be inflated.";
+  }
+
+  private static void addTest(List<List<String>> rows, List<String> failed, String test, String violation, String ok) {
+    if (violation != null) {
+      failed.add(violation);
+      rows.add(List.of(test, "VIOLATION", violation));
+    } else {
+      rows.add(List.of(test, ok.startsWith("not applicable") ? "n/a" : "ok", ok));
+    }
   }
 
   private void measurePrimary(List<Measurement> ms, Sweep s, int n) {

@@ -123,17 +123,38 @@ class AdversarialSuiteTest {
   }
 
   @Test
+  void theNewAttackKindsAreUsableFromYaml() {
+    RobustnessCheck apgd = (RobustnessCheck) fromYaml("adversarial.robustness", "{attack: apgd-ce, restarts: 2, compare: [apgd-dlr, square, pgd]}");
+    org.junit.jupiter.api.Assertions.assertEquals(AttackKind.APGD_CE, apgd.attack().kind());
+    org.junit.jupiter.api.Assertions.assertEquals(100, apgd.attack().steps(), "apgd defaults to 100 steps");
+    org.junit.jupiter.api.Assertions.assertEquals(2, apgd.attack().restarts());
+    org.junit.jupiter.api.Assertions.assertEquals(List.of("apgd-dlr-linf", "square-linf", "pgd-linf"), apgd.compare().stream().map(AttackSpec::shortName).toList());
+    org.junit.jupiter.api.Assertions.assertEquals(1000, apgd.compare().get(1).queryBudget(), "square defaults to 1000 queries");
+    org.junit.jupiter.api.Assertions.assertEquals(10, apgd.compare().get(2).steps(), "pgd keeps its 10 steps");
+    RobustnessCheck auto = (RobustnessCheck) fromYaml("adversarial.robustness", "{attack: autoattack, steps: 20, queryBudget: 200, maskingSteps: 40}");
+    org.junit.jupiter.api.Assertions.assertEquals(AttackKind.AUTOATTACK, auto.attack().kind());
+    org.junit.jupiter.api.Assertions.assertEquals(40, auto.maskingSteps());
+    assertTrue(auto.attack().describe().contains("square 200 queries"), auto.attack().describe());
+  }
+
+  @Test
   void badParametersAreReportedAtTheirNode() {
     UsageException e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: pgd, epsilon: [0.1]}"));
     assertTrue(e.getMessage().contains("no parameter 'epsilon'") && e.getMessage().contains("Did you mean 'epsilons'") && e.getMessage().contains("suite.yaml:1:"), e.getMessage());
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: cw}"));
-    assertTrue(e.getMessage().contains("expected one of fgsm, bim, pgd, simba, noise"), e.getMessage());
+    assertTrue(e.getMessage().contains("expected one of fgsm, bim, pgd, apgd-ce, apgd-dlr, autoattack, simba, square, noise"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: apgd-ce, stepSize: 0.1}"));
+    assertTrue(e.getMessage().contains("chooses its own step size") && e.getMessage().contains("suite.yaml:1:"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: square, norm: l2}"));
+    assertTrue(e.getMessage().contains("square runs under linf only"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: autoattack, target: \"yes\"}"));
+    assertTrue(e.getMessage().contains("autoattack is untargeted"), e.getMessage());
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{target: maybe}"));
     assertTrue(e.getMessage().contains("target 'maybe' is not a class") && e.getMessage().contains("[no, yes]"), e.getMessage());
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{epsilons: [0.2, 0.1]}"));
     assertTrue(e.getMessage().contains("epsilons must increase"), e.getMessage());
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: fgsm, restarts: 3}"));
-    assertTrue(e.getMessage().contains("restarts applies to pgd only"), e.getMessage());
+    assertTrue(e.getMessage().contains("restarts applies to pgd and apgd only"), e.getMessage());
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.min-flip", "{groups: [income]}"));
     assertTrue(e.getMessage().contains("groups must be categorical"), e.getMessage());
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.min-flip", "{export: ../x.csv}"));

@@ -45,12 +45,17 @@ class ConstraintPropertyTest {
       }
       AttackSpec[] specs = {
           AttackSpec.fgsm(norm), AttackSpec.bim(norm, 3), AttackSpec.pgd(norm, 3, 2),
-          AttackSpec.pgd(norm, 2, 1).targeting("yes"), AttackSpec.simba(norm, 25), AttackSpec.noise(norm, 5)};
+          AttackSpec.pgd(norm, 2, 1).targeting("yes"), AttackSpec.simba(norm, 25), AttackSpec.noise(norm, 5),
+          AttackSpec.apgdCe(norm, 3, 2), AttackSpec.apgdCe(norm, 3, 1).targeting("yes"), AttackSpec.square(25),
+          AttackSpec.autoattack(norm, 3, 20)};
+      if (seed % 3 != 0) {
+        specs = java.util.Arrays.copyOf(specs, 6); // the APGD, Square and autoattack runs on every third seed (9 seeds)
+      }
       for (AttackSpec spec : specs) {
         Attacker a = Attacker.of(spec.kind().whiteBox() ? white : black, space, new DecisionRule(1, 0.5), classes);
         AttackResult res = a.attack(spec, x0, labels, eps, seed);
         for (int i = 0; i < x0.length; i++) {
-          String bad = TabularFixture.invalid(enc, res.adversarial()[i], x0[i], eps[i], norm);
+          String bad = TabularFixture.invalid(enc, res.adversarial()[i], x0[i], eps[i], spec.norm());
           String where = spec.describe() + ", seed " + seed + ", row " + i;
           assertNull(bad, () -> where + " produced an invalid point");
           checked++;
@@ -63,7 +68,7 @@ class ConstraintPropertyTest {
         }
       }
     }
-    assertEquals(25 * 6 * 24, checked);
+    assertEquals((25 * 6 + 9 * 4) * 24, checked);
     assertTrue(flipped > 0, "the attacks must flip some rows, or the property is vacuous");
     assertTrue(categoryChanges > 0, "some one-hot changes must happen at eps >= 1.5, or the one-hot rule is untested");
   }

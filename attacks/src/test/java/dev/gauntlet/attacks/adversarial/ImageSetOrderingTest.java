@@ -35,7 +35,7 @@ class ImageSetOrderingTest {
   @TempDir
   Path out;
 
-  private static Schema schema() {
+  static Schema schema() {
     StringBuilder sb = new StringBuilder("name: digits\ncolumns:\n");
     for (int i = 0; i < 64; i++) {
       sb.append("  - {name: p").append(i).append(", type: numeric, role: feature, range: [0, 16], encoding: {scale: minmax, min: 0, max: 16}}\n");

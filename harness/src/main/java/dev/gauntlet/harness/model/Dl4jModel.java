@@ -239,6 +239,21 @@ public final class Dl4jModel implements ModelUnderTest {
   }
 
   private final class Gradients implements InputGradients {
+    private Optional<DenseStack> dense;
+
+    @Override
+    public synchronized Optional<DenseStack> denseStack() {
+      if (dense == null) {
+        dense = mln != null ? Dl4jDense.of(mln) : Dl4jDense.of(graph);
+      }
+      return dense;
+    }
+
+    @Override
+    public DataType dataType() {
+      return dtype;
+    }
+
     @Override
     public double[][] lossGradient(double[][] x, int[] labels) {
       if (labels.length != x.length) {

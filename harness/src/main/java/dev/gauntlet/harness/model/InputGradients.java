@@ -1,5 +1,7 @@
 package dev.gauntlet.harness.model;
 
+import java.util.Optional;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,4 +29,18 @@ public interface InputGradients {
 
   /** Class probabilities on ND4J arrays: {@code n x k}. */
   INDArray output(INDArray x);
+
+  /**
+   * The model as a chain of dense layers, when it is one: callers (attacks) may then compute the same
+   * gradient with their own input-only pass. Empty by default; an adapter that returns a stack
+   * promises that it computes exactly {@link #output} and the loss gradient of this interface.
+   */
+  default Optional<DenseStack> denseStack() {
+    return Optional.empty();
+  }
+
+  /** The data type the model computes in (the arrays {@link #lossGradient(INDArray, INDArray)} returns). */
+  default DataType dataType() {
+    return DataType.DOUBLE;
+  }
 }

@@ -1,0 +1,147 @@
+package dev.gauntlet.bench.adversarial;
+
+import dev.gauntlet.attacks.adversarial.AttackSpec;
+import dev.gauntlet.attacks.adversarial.Attacker;
+import dev.gauntlet.attacks.adversarial.DecisionRule;
+import dev.gauntlet.attacks.adversarial.InputSpace;
+import dev.gauntlet.attacks.adversarial.Norm;
+import dev.gauntlet.harness.model.Dl4jModel;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Gauntlet against PyTorch, interleaved repetition by repetition (Gauntlet, PyTorch, Gauntlet, ...)
+ * so both sides see the same machine speed: FGSM, PGD-10 and APGD-CE-10 on AttackSpeedBench's
+ * 784-256-128-10 ReLU MLP, float32, batch 10,000, eps 0.1 (no early stop on either side). For each
+ * operation it prints the pair-by-pair throughput ratios (PyTorch time / Gauntlet time: above 1
+ * means Gauntlet is faster), their median and their range, and the load average before and after.
+ * PyTorch runs in a persistent subprocess ({@code bench/src/main/python/torch_attack_server.py},
+ * {@code torch.set_num_threads(2)}, OMP_NUM_THREADS=2). Usage: {@code InterleavedAttackBench [reps] [python]}.
+ */
+public final class InterleavedAttackBench {
+  private InterleavedAttackBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int reps = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    String python = args.length > 1 ? args[1] : "/usr/bin/python3";
+    int n = 10_000;
+    double eps = 0.1;
+    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(0).dataType(DataType.FLOAT).list()
+        .layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
+        .layer(new DenseLayer.Builder().nIn(256).nOut(128).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(128).nOut(10).activation(Activation.SOFTMAX).build())
+        .build());
+    net.init();
+    SplittableRandom r = new SplittableRandom(1);
+    float[] xs = new float[n * 784];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = (float) r.nextDouble();
+    }
+    INDArray x = Nd4j.create(xs, new long[] {n, 784}, 'c');
+    INDArray y = Nd4j.zeros(DataType.FLOAT, n, 10);
+    for (int i = 0; i < n; i++) {
+      y.putScalar(i, r.nextInt(10), 1);
+    }
+    List<String> classes = new ArrayList<>();
+    for (int k = 0; k < 10; k++) {
+      classes.add(Integer.toString(k));
+    }
+    Attacker attacker = Attacker.of(Dl4jModel.of(net, "mlp"), InputSpace.box(784, 0, 1), new DecisionRule(1, 0.5), classes);
+    INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, 784);
+    Path script = Path.of("bench/src/main/python/torch_attack_server.py");
+    if (!Files.exists(script)) {
+      script = Path.of("src/main/python/torch_attack_server.py");
+    }
+    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "2");
+    pb.environment().put("OMP_NUM_THREADS", "2");
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    PrintWriter cmd = new PrintWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), true);
+    String header = in.readLine();
+    String loadBefore = uptime();
+    String[] names = {"fgsm", "pgd10", "apgd10"};
+    AttackSpec[] specs = {AttackSpec.fgsm(Norm.LINF), AttackSpec.pgd(Norm.LINF, 10, 1), AttackSpec.apgdCe(Norm.LINF, 10, 1)};
+    StringBuilder report = new StringBuilder();
+    for (int o = 0; o < names.length; o++) {
+      AttackSpec spec = specs[o];
+      attacker.perturbBatch(spec, x, y, eps, 7, out); // warm-up, both sides
+      torch(cmd, in, names[o]);
+      double[] g = new double[reps];
+      double[] t = new double[reps];
+      double[] ratio = new double[reps];
+      for (int i = 0; i < reps; i++) {
+        long t0 = System.nanoTime();
+        attacker.perturbBatch(spec, x, y, eps, 7 + i, out);
+        g[i] = (System.nanoTime() - t0) / 1e9;
+        t[i] = torch(cmd, in, names[o]);
+        ratio[i] = t[i] / g[i];
+      }
+      double[] sorted = ratio.clone();
+      Arrays.sort(sorted);
+      report.append(String.format(Locale.ROOT, "%-7s Gauntlet median %.3f s, PyTorch median %.3f s; PyTorch/Gauntlet time ratio per pair %s: median %.2f, range %.2f..%.2f%n",
+          names[o], median(g), median(t), fmt(ratio), sorted[reps / 2], sorted[0], sorted[reps - 1]));
+    }
+    cmd.println("quit");
+    p.waitFor();
+    System.out.println("Interleaved Gauntlet/PyTorch: MLP 784-256-128-10 (ReLU, softmax), float32, batch " + n + ", eps " + eps + ", " + reps
+        + " pairs after 1 warm-up each; Gauntlet OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")
+        + ", cores " + Runtime.getRuntime().availableProcessors() + "; PyTorch " + header);
+    System.out.print(report);
+    System.out.println("load before: " + loadBefore);
+    System.out.println("load after:  " + uptime());
+  }
+
+  private static double torch(PrintWriter cmd, BufferedReader in, String op) throws Exception {
+    cmd.println(op);
+    String line = in.readLine();
+    if (line == null) {
+      throw new IllegalStateException("the PyTorch server stopped (install python3-torch)");
+    }
+    return Double.parseDouble(line.trim());
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static String fmt(double[] v) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < v.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v[i]));
+    }
+    return sb.append(']').toString();
+  }
+
+  private static String uptime() {
+    try {
+      Process u = new ProcessBuilder("uptime").redirectErrorStream(true).start();
+      String s = new String(u.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      u.waitFor();
+      return s;
+    } catch (Exception e) {
+      return "uptime unavailable: " + e.getMessage();
+    }
+  }
+}
