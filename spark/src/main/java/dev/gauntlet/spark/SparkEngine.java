@@ -1,6 +1,7 @@
 package dev.gauntlet.spark;
 
 import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.data.CsvReader;
 import dev.gauntlet.harness.data.DataSource;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.Selection;
@@ -20,6 +21,7 @@ import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -126,10 +128,29 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       } catch (RuntimeException e) {
         throw new UsageException(path + ": Spark cannot read the " + format + " data: " + firstLine(e), e);
       }
-      header = ds.columns();
+      // The file's own header (Spark renames duplicate CSV names, e.g. COMPAS's two decile_score
+      // columns), read by the harness's CSV reader: the builder then sees what the in-process reader sees.
+      header = "csv".equals(format) ? csvHeader() : ds.columns();
+      if (header.length != ds.columns().length) {
+        throw new UsageException(path + ": the header has " + header.length + " fields but Spark reads " + ds.columns().length + " columns");
+      }
       rows = partitions > 0 ? ds.repartition(partitions) : ds;
     }
     return rows;
+  }
+
+  private String[] csvHeader() {
+    String first;
+    try {
+      first = spark.read().option("lineSep", "\n").textFile(path).first();
+    } catch (RuntimeException e) {
+      throw new UsageException(path + ": Spark cannot read the header line: " + firstLine(e), e);
+    }
+    try (CsvReader r = new CsvReader(new StringReader(first), bound.schema().delimiter(), path)) {
+      return r.next();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
