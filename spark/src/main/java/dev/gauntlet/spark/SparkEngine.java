@@ -57,6 +57,9 @@ import org.apache.spark.sql.SparkSession;
  *       instead is future work.
  *   <li>Anything else (a reference table, a derived table, a model that must be run) is summarised
  *       in-process on the driver; {@link #describe} counts these.
+ *   <li>With a partition count set, the data is read once: the repartition's shuffle output is
+ *       reused by every later summary of the run; as read ({@code partitions = 0}), every summary
+ *       reads the source again.
  *   <li>The summariser reaches the executor through a registry of this JVM: Spark's local mode
  *       only. On a cluster the executor says so (making summarisers serialisable is future work).
  * </ul>
@@ -113,19 +116,10 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     if (rows == null) {
       Dataset<Row> ds;
       try {
-        ds = switch (format) {
-          case "csv" -> spark.read()
-              .option("header", "true").option("inferSchema", "false")
-              .option("sep", String.valueOf(bound.schema().delimiter()))
-              .option("quote", "\"").option("escape", "\"").option("multiLine", "true")
-              .option("mode", "FAILFAST").option("encoding", "UTF-8")
-              .csv(path);
-          case "parquet" -> spark.read().parquet(path);
-          default -> throw new UsageException(path + ": the Spark engine reads csv and parquet, not format '" + format + "'");
-        };
+        ds = read();
       } catch (UsageException e) {
         throw e;
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // AnalysisException (e.g. a missing path) is checked, though Scala does not declare it
         throw new UsageException(path + ": Spark cannot read the " + format + " data: " + firstLine(e), e);
       }
       // The file's own header (Spark renames duplicate CSV names, e.g. COMPAS's two decile_score
@@ -139,11 +133,24 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     return rows;
   }
 
+  private Dataset<Row> read() throws Exception {
+    return switch (format) {
+      case "csv" -> spark.read()
+          .option("header", "true").option("inferSchema", "false")
+          .option("sep", String.valueOf(bound.schema().delimiter()))
+          .option("quote", "\"").option("escape", "\"").option("multiLine", "true")
+          .option("mode", "FAILFAST").option("encoding", "UTF-8")
+          .csv(path);
+      case "parquet" -> spark.read().parquet(path);
+      default -> throw new UsageException(path + ": the Spark engine reads csv and parquet, not format '" + format + "'");
+    };
+  }
+
   private String[] csvHeader() {
     String first;
     try {
       first = spark.read().option("lineSep", "\n").textFile(path).first();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw new UsageException(path + ": Spark cannot read the header line: " + firstLine(e), e);
     }
     try (CsvReader r = new CsvReader(new StringReader(first), bound.schema().delimiter(), path)) {
@@ -169,7 +176,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     List<byte[]> parts;
     try {
       parts = ds.javaRDD().mapPartitionsWithIndex(new SummarizePartition(id), false).collect();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, though Scala does not declare it
       throw unwrap(e);
     } finally {
       JOBS.remove(id);
@@ -192,8 +199,8 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       }
     }
     if (kept != data.rowCount()) {
-      throw new IllegalStateException("the Spark engine kept " + kept + " rows of " + path + " but the driver's table has " + data.rowCount()
-          + "; the two readers disagree (a bug)");
+      throw new UsageException(path + ": Spark kept " + kept + " rows but the driver read " + data.rowCount()
+          + "; did the data change between the two reads? (if not, the readers disagree: a bug to report)");
     }
     return total;
   }
@@ -209,7 +216,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   }
 
   /** A UsageException thrown on an executor, or the Spark failure as one naming the data. */
-  private RuntimeException unwrap(RuntimeException e) {
+  private RuntimeException unwrap(Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UsageException u) {
         return new UsageException(u.getMessage(), e);
@@ -227,6 +234,19 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /**
+   * Reads and validates every partition on Spark before any check runs: a missing or unreadable
+   * file, a value the schema refuses, a selection that disagrees with the driver's all fail here,
+   * as a {@link UsageException} naming the file and place.
+   *
+   * @return the rows Spark kept
+   */
+  public long validate() {
+    long n = summarize(bound, null, part -> new RowCount(part.size())).rows();
+    onSpark.decrementAndGet();
+    return n;
   }
 
   /** The Spark partitions of the data in the last summary ({@code -1} before any). */

@@ -33,7 +33,14 @@ public final class SparkEngineProvider implements EngineProvider {
         throw new UsageException("--partitions: expected a whole number of at least 1, got '" + options.get("partitions") + "'");
       }
     }
-    return new SparkEngine(session(master), true, suite.data(), suite.model(), partitions);
+    SparkEngine engine = new SparkEngine(session(master), true, suite.data(), suite.model(), partitions);
+    try {
+      engine.validate();
+    } catch (RuntimeException e) {
+      engine.close();
+      throw e;
+    }
+    return engine;
   }
 
   /** A session on {@code master}, after checking that a {@code spark://} master answers (Spark itself retries for a minute). */

@@ -3,8 +3,10 @@ package dev.gauntlet.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.config.SuiteLoader;
 import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Suite;
@@ -151,6 +153,27 @@ class SparkEngineEqualityTest {
     Suite suite = new SuiteLoader().load(file, OptionalLong.empty(), null);
     assertEquals(6172, suite.data().rowCount(), "ProPublica's published count");
     assertSameOnBothEngines(suite, false);
+  }
+
+  /** The executors validate with the harness's TableBuilder: a file changed after the driver read it is caught there, naming the place. */
+  @Test
+  void executorsValidateEachPartitionWithTheSchema(@TempDir Path dir) throws Exception {
+    Suite suite = new SuiteLoader().load(synthetic(dir), OptionalLong.empty(), null);
+    Path csv = dir.resolve("data.csv");
+    String good = Files.readString(csv);
+    try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), 2)) {
+      assertEquals(6000, engine.validate());
+    }
+    Files.writeString(csv, good.replaceFirst("\n(a\\d+,[^,]+,)[^,]+", "\n$1lots"));
+    try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), 2)) {
+      UsageException e = assertThrows(UsageException.class, engine::validate);
+      assertTrue(e.getMessage().contains("data.csv: Spark partition ") && e.getMessage().contains("column 3") && e.getMessage().contains("lots"), e.getMessage());
+    }
+    try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), 2)) {
+      Files.delete(csv);
+      UsageException e = assertThrows(UsageException.class, engine::validate);
+      assertTrue(e.getMessage().contains("data.csv") && e.getMessage().contains("Spark cannot read"), e.getMessage());
+    }
   }
 
   static void assertSameOnBothEngines(Suite suite, boolean expectAllOnSpark) {
