@@ -11,7 +11,7 @@ import java.net.URI;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code --engine spark}: options {@code master} (default {@code local[2]}) and {@code partitions} (default: as Spark reads the data). */
+/** {@code --engine spark}: options {@code master} (default {@code local[2]}) and {@code partitions} (default: Spark's default parallelism). */
 public final class SparkEngineProvider implements EngineProvider {
 
   @Override
@@ -33,7 +33,9 @@ public final class SparkEngineProvider implements EngineProvider {
         throw new UsageException("--partitions: expected a whole number of at least 1, got '" + options.get("partitions") + "'");
       }
     }
-    SparkEngine engine = new SparkEngine(session(master), true, suite.data(), suite.model(), partitions);
+    SparkSession spark = session(master);
+    // Default: Spark's default parallelism (local[2]: 2), since a CSV read as multi-line records is one partition per file.
+    SparkEngine engine = new SparkEngine(spark, true, suite.data(), suite.model(), partitions > 0 ? partitions : spark.sparkContext().defaultParallelism());
     try {
       engine.validate();
     } catch (RuntimeException e) {

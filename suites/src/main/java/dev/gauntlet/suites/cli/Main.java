@@ -106,7 +106,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master with --engine spark (default local[2]; spark://HOST:PORT, yarn, k8s://...).")
     String master;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions of the evaluation data with --engine spark (default: as Spark reads it).")
+    @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions of the evaluation data with --engine spark (default: Spark's default parallelism, e.g. 2 for local[2]).")
     String partitions;
 
     String asArguments() {
