@@ -116,6 +116,20 @@ class SparkEngineEqualityTest {
     assertSameOnBothEngines(suite, true);
   }
 
+  /** The same rows as a folder of Parquet files (written by Spark, dates typed): read by DuckDB on the driver and by Spark. */
+  @Test
+  void parquetFolderIsBitIdenticalOnSpark(@TempDir Path dir) throws Exception {
+    Path csvSuite = synthetic(dir);
+    Path folder = dir.resolve("data-parquet");
+    spark.read().option("header", "true").option("inferSchema", "true").csv(dir.resolve("data.csv").toString())
+        .repartition(3).write().parquet(folder.toString());
+    Path suite = dir.resolve("suite-parquet.yaml");
+    Files.writeString(suite, Files.readString(csvSuite).replace("path: data.csv", "path: data-parquet/\n  format: parquet"));
+    Suite s = new SuiteLoader().load(suite, OptionalLong.empty(), null);
+    assertEquals(6000, s.data().rowCount());
+    assertSameOnBothEngines(s, true);
+  }
+
   static final String COMPAS_SCHEMA = """
       name: compas
       columns:
