@@ -109,9 +109,12 @@ public final class SliceCheck implements Check<CheckValue> {
     return METRICS;
   }
 
-  /** The subject of a slicing's across-slice metrics ({@code _maxmin}): {@code feature=sex}, or {@code feature=sex&race} escaped. */
+  /**
+   * The subject of a slicing's across-slice metrics ({@code _maxmin}): {@code feature=sex}, or for an
+   * intersection the attributes joined by {@code *}: {@code feature=sex*race}.
+   */
   static Subject slicingSubject(Slices.Slicing sl) {
-    return Subject.all().with(Dim.FEATURE, sl.name());
+    return Subject.all().with(Dim.FEATURE, sl.name().replace("&", "*"));
   }
 
   @Override

@@ -61,6 +61,8 @@ class ProtocolTest {
     // Intersections: attribute order as configured, a typed subject.
     assertNotNull(Fixtures.find(v, "n", Subject.slice("sex", "F").and("region", "north")));
     assertNotNull(Fixtures.find(v, "demographic_parity_maxmin", Subject.all().with(Subject.Dim.FEATURE, "region")));
+    // an intersection's across-slice metrics are addressable in a condition: feature=sex*region
+    assertNotNull(Fixtures.find(v, "demographic_parity_maxmin", Subject.parse("feature=sex*region")));
     // Conditions are validated against the declarations: a slice metric takes no whole-data subject.
     assertThrows(IllegalArgumentException.class, () -> SliceCheck.METRICS.validate("disparate_impact", Subject.all(), "fairness.slices"));
     assertThrows(IllegalArgumentException.class, () -> SliceCheck.METRICS.validate("disparate_impact_sex", null, "fairness.slices"));

@@ -61,6 +61,14 @@ public final class SuiteLoader {
     }
   }
 
+  private dev.gauntlet.harness.history.PromotedModels promoted;
+
+  /** Lets {@code baseline: {from: history}} find the last promoted model of a suite; without it that form is refused. */
+  public SuiteLoader withPromotedModels(dev.gauntlet.harness.history.PromotedModels p) {
+    this.promoted = p;
+    return this;
+  }
+
   /** Adds a check type; a second type with the same name is a programming error. */
   public void register(CheckType t) {
     if (checkTypes.putIfAbsent(t.name(), t) != null) {
@@ -78,7 +86,8 @@ public final class SuiteLoader {
     Consumer<String> say = progress == null ? s -> {} : progress;
     String text = ConfigNode.readText(file, "suite file");
     ConfigNode root = ConfigNode.parse(file.toString(), text);
-    root.allowOnly("name", "seed", "model", "baseline", "data", "reference", "decision", "gate", "limits", "checks");
+    // history and alerts are read by the CLI (module history), not by the run itself
+    root.allowOnly("name", "seed", "model", "baseline", "data", "reference", "decision", "gate", "limits", "checks", "history", "alerts");
     Path base = file.toAbsolutePath().getParent();
     String name = root.text("name");
     if (!Suite.isValidName(name)) {
@@ -160,7 +169,9 @@ public final class SuiteLoader {
     }
     say.accept("Loading model");
     ModelUnderTest model = loadModel(root.get("model"), base, schema);
-    ModelUnderTest baseline = root.opt("baseline").map(n -> loadModel(n, base, schema)).orElse(null);
+    boolean fromHistory = root.opt("baseline").map(n -> n.isMapping() && n.has("from")).orElse(false);
+    ModelUnderTest baseline = fromHistory ? promotedBaseline(root, base, schema, name, say)
+        : root.opt("baseline").map(n -> loadModel(n, base, schema)).orElse(null);
     boolean modelDeterministic = root.get("model").bool("deterministic", true);
     boolean baselineDeterministic = root.opt("baseline").map(n -> n.bool("deterministic", true)).orElse(true);
 
@@ -185,6 +196,54 @@ public final class SuiteLoader {
           Artifact.of(schemaPath, "schema file"), limit, modelDeterministic, baselineDeterministic);
     } catch (IllegalArgumentException e) {
       throw root.error(e.getMessage());
+    }
+  }
+
+  /**
+   * {@code baseline: {from: history}}: the candidate model of the suite's last promoted run, loaded
+   * with the candidate's model type from the path it had then, after checking that the file still
+   * has the SHA-256 recorded. No promoted run yet: no baseline (change conditions are INCONCLUSIVE).
+   */
+  private ModelUnderTest promotedBaseline(ConfigNode root, Path base, Schema schema, String name, Consumer<String> say) {
+    ConfigNode n = root.get("baseline").allowOnly("from", "deterministic");
+    if (!n.text("from").equals("history")) {
+      throw n.get("from").error("a baseline comes from 'history' (the last promoted run's model) or is a model node with a type; got from: '" + n.text("from") + "'");
+    }
+    if (promoted == null) {
+      throw n.error("baseline: {from: history} needs the run history, which only 'gauntlet audit' reads; give the baseline model here instead");
+    }
+    java.util.Optional<dev.gauntlet.harness.history.PromotedModels.Promoted> p = promoted.last(name);
+    if (p.isEmpty()) {
+      say.accept("No promoted run of suite '" + name + "' yet: no baseline (promote a PASSED run with 'gauntlet promote')");
+      return null;
+    }
+    dev.gauntlet.harness.history.PromotedModels.Promoted pm = p.get();
+    if (pm.path() == null || pm.sha256() == null) {
+      throw n.error("the promoted run #" + pm.runId() + " of suite '" + name + "' has no model file recorded (its model ran from columns of the data), so it cannot be the baseline");
+    }
+    Path file = Path.of(pm.path());
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw n.error("the model of the promoted run #" + pm.runId() + " was " + file + ", which no longer exists; restore it or give the baseline model here");
+    }
+    Artifact now = Artifact.of(file, "promoted model");
+    if (!now.sha256().equals(pm.sha256())) {
+      throw n.error("the model file of the promoted run #" + pm.runId() + " (" + file + ") has changed since that run (SHA-256 " + now.sha256().substring(0, 12)
+          + " now, " + pm.sha256().substring(0, 12) + " then); the baseline must be the model that was promoted");
+    }
+    ConfigNode model = root.get("model");
+    String yaml;
+    try {
+      com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+      yaml = "{type: " + om.writeValueAsString(model.text("type")) + ", path: " + om.writeValueAsString(file.toString()) + ", name: "
+          + om.writeValueAsString("promoted run #" + pm.runId()) + "}";
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    say.accept("Baseline: the model of the promoted run #" + pm.runId() + " (" + file + ")");
+    try {
+      return loadModel(ConfigNode.parse(n.file(), yaml), base, schema);
+    } catch (UsageException e) {
+      throw n.error("the model of the promoted run #" + pm.runId() + " cannot be loaded as the baseline: " + e.getMessage());
     }
   }
 
@@ -271,6 +330,25 @@ public final class SuiteLoader {
     List<Condition<? super Measured>> conds = new ArrayList<>();
     dev.gauntlet.harness.metric.MetricSet declared = check.metrics() != null ? check.metrics() : t.metrics();
     for (ConfigNode n : condNodes) {
+      if (TrendConditions.isTrend(n)) {
+        dev.gauntlet.harness.check.TrendCondition tc = TrendConditions.parse(n);
+        if (declared != null) {
+          try {
+            tc.validate(declared, type);
+          } catch (IllegalArgumentException e) {
+            throw n.get("metric").error(e.getMessage());
+          }
+          if (tc.subject() != null) {
+            try {
+              dev.gauntlet.harness.metric.SubjectCheck.against(tc.subject(), schema);
+            } catch (IllegalArgumentException e) {
+              throw n.get("subject").error(e.getMessage());
+            }
+          }
+        }
+        conds.add(tc);
+        continue;
+      }
       MetricCondition mc = condition(n);
       if (declared != null) {
         try {

@@ -28,9 +28,15 @@ public final class SubjectCheck {
     }
     String f = s.get(Subject.Dim.FEATURE);
     if (f != null && schema.find(f).isEmpty() && !f.equals("score") && !f.equals("prediction")) {
-      String near = MetricSet.nearest(f, schema.columns().stream().map(ColumnSpec::name).toList())
-          .map(n -> " Did you mean '" + n + "'?").orElse("");
-      throw new IllegalArgumentException("subject '" + s + "' names feature '" + f + "', which schema '" + schema.name() + "' does not have." + near);
+      // an intersection of attributes is written with '*': feature=sex*region
+      for (String part : f.contains("*") ? f.split("\\*", -1) : new String[] {f}) {
+        if (schema.find(part).isEmpty()) {
+          String near = MetricSet.nearest(part, schema.columns().stream().map(ColumnSpec::name).toList())
+              .map(n -> " Did you mean '" + n + "'?").orElse("");
+          throw new IllegalArgumentException("subject '" + s + "' names feature '" + part + "', which schema '" + schema.name() + "' does not have."
+              + near);
+        }
+      }
     }
   }
 }

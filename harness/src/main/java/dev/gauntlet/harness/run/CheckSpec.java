@@ -48,6 +48,15 @@ public record CheckSpec<V extends Measured>(String id, Check<V> check, List<Cond
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("check '" + id + "': " + e.getMessage(), e);
         }
+      } else if (c instanceof dev.gauntlet.harness.check.TrendCondition tc) {
+        try {
+          tc.validate(ms, null);
+          if (tc.subject() != null && schema != null) {
+            dev.gauntlet.harness.metric.SubjectCheck.against(tc.subject(), schema);
+          }
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("check '" + id + "': " + e.getMessage(), e);
+        }
       }
     }
   }

@@ -83,6 +83,15 @@ public final class SuiteRunner {
   enum BaselineState { ABSENT, MEASURED, FAILED }
 
   public SuiteResult run(Suite suite) {
+    return run(suite, dev.gauntlet.harness.history.History.none());
+  }
+
+  /**
+   * Runs the suite; its trend conditions ({@link dev.gauntlet.harness.check.TrendCondition}) read
+   * {@code history}, which the caller loaded before the run.
+   */
+  public SuiteResult run(Suite suite, dev.gauntlet.harness.history.History history) {
+    java.util.Objects.requireNonNull(history, "history");
     long t0 = System.nanoTime();
     Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Caches caches = new Caches();
@@ -102,7 +111,7 @@ public final class SuiteRunner {
     for (CheckSpec<?> spec : suite.checks()) {
       i++;
       progress.accept("[" + i + "/" + suite.checks().size() + "] " + spec.check().title() + " (" + spec.id() + ")");
-      CheckResult r = suite.gate().annotate(runOne(suite, spec, caches));
+      CheckResult r = suite.gate().annotate(runOne(suite, spec, caches, history));
       results.add(r);
       progress.accept(String.format(Locale.ROOT, "      -> %s in %.1f s", r.outcome(), r.durationMillis() / 1000.0));
     }
@@ -314,7 +323,7 @@ public final class SuiteRunner {
     return bad.isEmpty() ? null : "the check measured undeclared metrics or subjects (a bug in the check): " + String.join(", ", bad);
   }
 
-  private <V extends Measured> CheckResult runOne(Suite suite, CheckSpec<V> spec, Caches caches) {
+  private <V extends Measured> CheckResult runOne(Suite suite, CheckSpec<V> spec, Caches caches, dev.gauntlet.harness.history.History history) {
     long t0 = System.nanoTime();
     Check<V> check = spec.check();
     List<String> conditionTexts = new ArrayList<>();
@@ -350,7 +359,8 @@ public final class SuiteRunner {
         continue;
       }
       try {
-        List<Judgement> js = c.judge(candidate, baseline);
+        List<Judgement> js = c instanceof dev.gauntlet.harness.check.TrendCondition tc
+            ? tc.judge(candidate, history, spec.id()) : c.judge(candidate, baseline);
         if (js == null || js.isEmpty()) {
           findings.add(Finding.of(c.describe(), null, Outcome.ERROR, "The condition gave no judgement (a bug in the condition).", Double.NaN, Double.NaN));
         } else {

@@ -12,6 +12,9 @@ import dev.gauntlet.harness.run.Suite;
 import dev.gauntlet.harness.run.SuiteResult;
 import dev.gauntlet.harness.run.SuiteRunner;
 import dev.gauntlet.suites.Demo;
+import dev.gauntlet.history.HistoryStore;
+import dev.gauntlet.history.HistoryTable;
+import dev.gauntlet.history.Recording;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -27,7 +30,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gauntlet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Audits a machine-learning model before promotion: perturbation, adversarial, fairness and drift trials, one gate.",
-    subcommands = {Main.DemoCommand.class, Main.AuditCommand.class, Main.ChecksCommand.class, Main.DiscoverCommand.class},
+    subcommands = {Main.DemoCommand.class, Main.AuditCommand.class, Main.ChecksCommand.class, Main.DiscoverCommand.class, Main.HistoryCommand.class,
+        Main.PromoteCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the gate passed", "1:the gate failed", "2:bad usage, configuration, data or model", "3:internal error"})
 public final class Main implements Callable<Integer> {
@@ -90,6 +94,14 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "Print only the verdict.")
     boolean quiet;
+
+    @Option(names = "--history", paramLabel = "URL", defaultValue = "${env:GAUNTLET_HISTORY_URL}",
+        description = "Where runs are recorded: jdbc:sqlite:FILE, jdbc:postgresql://HOST[:PORT]/DB, or off (default: the suite's history.url, "
+            + "else gauntlet-history.db beside the output folder; also from GAUNTLET_HISTORY_URL).")
+    String history;
+
+    @Option(names = "--metrics-file", paramLabel = "PATH", description = "Also write the run as an OpenMetrics text file (e.g. for a node-exporter textfile collector).")
+    Path metricsFile;
 
     /** The options as they would be typed, for the reproduce command. */
     String asArguments() {
@@ -262,6 +274,88 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** Options of the commands that read the history of a suite. */
+  static class HistoryOptions {
+    @Option(names = "--suite", required = true, paramLabel = "FILE", description = "The suite file (YAML); its name and history settings are read.")
+    Path suite;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "The output folder the runs used (for the default database beside it).")
+    Path out;
+
+    @Option(names = "--history", paramLabel = "URL", defaultValue = "${env:GAUNTLET_HISTORY_URL}",
+        description = "The history database (default: as for audit).")
+    String history;
+
+    HistoryStore open() {
+      String name = Recording.suiteName(suite);
+      Path dir = out != null ? out : Path.of("target", "gauntlet", name);
+      Recording.Settings s = Recording.settings(suite, dir, history, null);
+      if (s.historyUrl() == null) {
+        throw new dev.gauntlet.harness.UsageException("history is off for suite '" + name + "' (history.url: off or --history off); there is nothing to read");
+      }
+      if (s.historyUrl().startsWith("jdbc:sqlite:") && !java.nio.file.Files.exists(Path.of(s.historyUrl().substring("jdbc:sqlite:".length()).split("\\?")[0]))) {
+        throw new dev.gauntlet.harness.UsageException("no history database at " + s.historyUrl().substring("jdbc:sqlite:".length())
+            + ": no run of suite '" + name + "' has been recorded there (audit writes it; give --out as for the audit, or --history URL)");
+      }
+      return HistoryStore.open(s.historyUrl());
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true, description = "Prints the recorded runs of a suite (verdict, key metrics, model), newest first.")
+  static final class HistoryCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    HistoryOptions opts = new HistoryOptions();
+
+    @Option(names = "--json", description = "Prints JSON for machines.")
+    boolean json;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N runs (default 20).")
+    int limit;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      if (limit < 1 || limit > 100_000) {
+        throw new dev.gauntlet.harness.UsageException("--limit must be in [1, 100000], got " + limit);
+      }
+      String name = Recording.suiteName(opts.suite);
+      try (HistoryStore store = opts.open()) {
+        java.util.List<dev.gauntlet.history.RunRecord> runs = store.runs(name, limit);
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? HistoryTable.json(name, runs) : HistoryTable.table(name, runs, store.describe()));
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "promote", mixinStandardHelpOptions = true,
+      description = "Marks a PASSED run of a suite promoted: the reference of maxDropFromPromoted conditions. A FAILED run is refused.")
+  static final class PromoteCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    HistoryOptions opts = new HistoryOptions();
+
+    @Option(names = "--run", required = true, paramLabel = "ID", description = "The run's id (see 'gauntlet history').")
+    long run;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      String name = Recording.suiteName(opts.suite);
+      try (HistoryStore store = opts.open()) {
+        dev.gauntlet.history.RunRecord r = store.promote(name, run);
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        out.println(Text.forConsole("Promoted run #" + r.id() + " of suite '" + name + "' (" + r.verdict() + ", model " + r.modelName() + ", " + r.startedAt() + ")."));
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
   /**
    * The reference of the check types, generated from their declarations ({@link CheckType#params()},
    * {@link CheckType#metrics()}): one section per type with its parameters and its metrics. A type
@@ -314,11 +408,16 @@ public final class Main implements Callable<Integer> {
     ReportWriter.Staging staging = opts.out == null ? null : ReportWriter.begin(opts.out);
     dev.gauntlet.harness.summary.SummaryEngine engine = null;
     try {
-      Suite suite = new SuiteLoader().load(suiteFile.get(), opts.seed == null ? OptionalLong.empty() : OptionalLong.of(opts.seed), m -> log(err, opts.quiet, m));
+      Path file = suiteFile.get();
+      Suite suite = new SuiteLoader()
+          .withPromotedModels(Recording.promotedModels(file, name -> opts.out != null ? opts.out : Path.of("target", "gauntlet", name), opts.history))
+          .load(file, opts.seed == null ? OptionalLong.empty() : OptionalLong.of(opts.seed), m -> log(err, opts.quiet, m));
       Path dir = opts.out != null ? opts.out : Path.of("target", "gauntlet", suite.name());
       if (staging == null) {
         staging = ReportWriter.begin(dir);
       }
+      // the history is opened and read before the run: a locked or unreachable database is exit 2 before anything runs
+      Recording rec = Recording.start(Recording.settings(file, dir, opts.history, opts.metricsFile), suite.name(), m -> log(err, opts.quiet, m));
       log(err, opts.quiet, "Auditing '" + suite.model().name() + "' with suite '" + suite.name() + "' (" + suite.checks().size() + " checks, seed " + suite.seed() + ")");
       SuiteRunner runner = new SuiteRunner(m -> log(err, opts.quiet, m), staging.folder(), command);
       engine = engineOptions == null ? null : engineOptions.open(suite);
@@ -326,7 +425,10 @@ public final class Main implements Callable<Integer> {
         log(err, opts.quiet, "Summary engine: " + engine.describe(suite.data()));
         runner.engine(engine);
       }
-      SuiteResult r = runner.run(suite);
+      SuiteResult r = runner.run(suite, rec.history());
+      String reportPath = dir.toAbsolutePath().normalize().resolve("report.html").toString();
+      Long runId = rec.record(r, reportPath);
+      r = dev.gauntlet.history.TrendEvidence.attach(r, suite, rec.history());
       staging.commit(r);
       out.println();
       out.println(Text.forConsole(r.verdict().status() + "  " + r.verdict().summary()));
@@ -339,6 +441,12 @@ public final class Main implements Callable<Integer> {
         }
       }
       out.println(Text.forConsole("Report: " + dir.resolve("report.html") + " (also report.json, junit.xml, summary.md)"));
+      if (runId != null) {
+        out.println(Text.forConsole("History: run #" + runId + " in " + rec.store().describe()));
+      }
+      for (String w : rec.alert(r, reportPath, runId, m -> log(err, opts.quiet, m))) {
+        err.println(Text.forConsole(w));
+      }
       out.printf(Locale.ROOT, "Took %.1f s. Exit code %d.%n", (System.nanoTime() - t0) / 1e9, r.verdict().exitCode());
       out.flush();
       return r.verdict().exitCode();
