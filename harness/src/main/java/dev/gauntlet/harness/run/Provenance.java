@@ -12,6 +12,7 @@ import java.util.List;
  * @param command the command line that reproduces the run
  * @param checkTimeLimitSeconds the per-check time limit the run used
  * @param determinism what the determinism probe found for each model (see {@link DeterminismProbe})
+ * @param engine the summary engine of the statistical checks ({@code SummaryEngine#describe}: engine, version, partitions), or null
  */
 public record Provenance(
     String harnessVersion,
@@ -34,7 +35,8 @@ public record Provenance(
     long checkTimeLimitSeconds,
     List<DeterminismProbe> determinism,
     String startedAt,
-    long durationMillis) {
+    long durationMillis,
+    String engine) {
 
   public Provenance {
     determinism = determinism == null ? List.of() : List.copyOf(determinism);

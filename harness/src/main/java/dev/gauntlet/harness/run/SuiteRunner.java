@@ -12,6 +12,8 @@ import dev.gauntlet.harness.check.Outcome;
 import dev.gauntlet.harness.metric.MetricSet;
 import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.model.ModelUnderTest;
+import dev.gauntlet.harness.summary.InProcessEngine;
+import dev.gauntlet.harness.summary.SummaryEngine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,6 +66,17 @@ public final class SuiteRunner {
     this.progress = progress == null ? s -> {} : progress;
     this.outputDir = outputDir;
     this.command = command;
+  }
+
+  private SummaryEngine engine = InProcessEngine.defaults();
+
+  /**
+   * Summarises the rows of the statistical checks with {@code engine} instead of the default
+   * in-process one (every engine gives the same summaries); provenance records its description.
+   */
+  public SuiteRunner engine(SummaryEngine engine) {
+    this.engine = java.util.Objects.requireNonNull(engine, "engine");
+    return this;
   }
 
   /** The three states of a baseline for one check. */
@@ -125,7 +138,8 @@ public final class SuiteRunner {
         suite.checkTimeLimit().toSeconds(),
         probes,
         started.toString(),
-        millis);
+        millis,
+        engine.describe(suite.data()));
     return new SuiteResult(SuiteResult.SCHEMA_VERSION, suite.name(), decision.verdict(), decision.results(), prov);
   }
 
@@ -231,7 +245,7 @@ public final class SuiteRunner {
     }
     long seed = checkSeed(suite.seed(), spec.id());
     CheckContext ctx = new CheckContext(model, isBaseline, suite.data(), suite.reference(), seed, suite.threshold(),
-        m -> progress.accept("      " + m), outputDir, isBaseline ? caches.baseline : caches.candidate);
+        m -> progress.accept("      " + m), outputDir, isBaseline ? caches.baseline : caches.candidate).withEngine(engine);
     String who = isBaseline ? "baseline model" : "check";
     Run<V> r = timed(() -> check.run(ctx), spec.id(), who, suite.checkTimeLimit(), caches);
     if (r.error() == null && r.value() == null) {

@@ -146,7 +146,7 @@ public final class ReportFixtures {
         new DataSource("data/lending.csv", "c".repeat(64), 479776, List.of("note about " + HOSTILE)), null, new Artifact("schema.yaml", "d".repeat(64), 1129),
         "suite.yaml", "name: rich\nseed: 4242\nchecks:\n  - id: robustness # " + HOSTILE + "\n", command, 1800,
         List.of(new DeterminismProbe("candidate", "candidate-mlp", true, "deterministic", 64, 0, -1, "the same predictions twice on the first 64 rows")),
-        "2026-01-02T03:04:05Z", 98_760);
+        "2026-01-02T03:04:05Z", 98_760, "in-process, 1 partition");
   }
 
   /** Every evidence kind and every outcome. */

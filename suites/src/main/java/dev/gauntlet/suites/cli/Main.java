@@ -109,6 +109,49 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** Where the statistical checks' summaries are computed (audit only; the demo is always in-process). */
+  static class EngineOptions {
+    @Option(names = "--engine", paramLabel = "NAME", defaultValue = "in-process",
+        description = "Summary engine of the statistical checks: in-process (default) or spark (the gauntlet-spark module; ./gauntlet adds it and Spark's JVM options).")
+    String engine = "in-process";
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master with --engine spark (default local[2]; spark://HOST:PORT, yarn, k8s://...).")
+    String master;
+
+    @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions of the evaluation data with --engine spark (default: Spark's default parallelism, e.g. 2 for local[2]).")
+    String partitions;
+
+    String asArguments() {
+      return "in-process".equals(engine) ? "" : " --engine " + engine + (master != null ? " --master " + master : "") + (partitions != null ? " --partitions " + partitions : "");
+    }
+
+    /** The engine for {@code suite}, or null for the default in-process one; the caller closes an AutoCloseable engine. */
+    dev.gauntlet.harness.summary.SummaryEngine open(Suite suite) {
+      if ("in-process".equals(engine)) {
+        if (master != null || partitions != null) {
+          throw new dev.gauntlet.harness.UsageException((master != null ? "--master" : "--partitions") + " applies to --engine spark only");
+        }
+        return null;
+      }
+      java.util.Map<String, String> options = new java.util.HashMap<>();
+      if (master != null) {
+        options.put("master", master);
+      }
+      if (partitions != null) {
+        options.put("partitions", partitions);
+      }
+      java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of("in-process"));
+      for (dev.gauntlet.harness.run.EngineProvider p : java.util.ServiceLoader.load(dev.gauntlet.harness.run.EngineProvider.class)) {
+        if (p.name().equals(engine)) {
+          return p.open(suite, options);
+        }
+        known.add(p.name());
+      }
+      throw new dev.gauntlet.harness.UsageException("--engine " + engine + ": unknown engine; known here: " + String.join(", ", known)
+          + ("spark".equals(engine) ? " (the Spark engine is the gauntlet-spark module with Spark on the classpath: run ./gauntlet audit ... --engine spark, which adds both)" : ""));
+    }
+  }
+
   @Command(name = "demo", mixinStandardHelpOptions = true,
       description = "Runs the built-in demo audit on synthetic lending data it generates (and caches in target/gauntlet/demo-inputs).")
   static final class DemoCommand implements Callable<Integer> {
@@ -122,7 +165,7 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
       PrintStream err = printStream(spec.commandLine().getErr());
       Path inputs = Path.of("target", "gauntlet", "demo-inputs");
-      return audit(() -> Demo.prepare(inputs, m -> log(err, opts.quiet, m)), opts, "./gauntlet demo" + opts.asArguments(), spec);
+      return audit(() -> Demo.prepare(inputs, m -> log(err, opts.quiet, m)), opts, null, "./gauntlet demo" + opts.asArguments(), spec);
     }
   }
 
@@ -133,6 +176,9 @@ public final class Main implements Callable<Integer> {
 
     @CommandLine.Mixin
     RunOptions opts = new RunOptions();
+
+    @CommandLine.Mixin
+    EngineOptions engine = new EngineOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -146,7 +192,7 @@ public final class Main implements Callable<Integer> {
           dev.gauntlet.fixtures.ParquetFixture.materializeIfMarked(dir, m -> log(printStream(spec.commandLine().getErr()), opts.quiet, m));
         }
         return suite;
-      }, opts, "./gauntlet audit --suite " + suite + opts.asArguments(), spec);
+      }, opts, engine, "./gauntlet audit --suite " + suite + opts.asArguments() + engine.asArguments(), spec);
     }
   }
 
@@ -355,11 +401,12 @@ public final class Main implements Callable<Integer> {
    * checked before the suite is even prepared (the demo trains its models first); the default folder,
    * named after the suite, right after the suite loads: in both cases before the audit runs.
    */
-  static int audit(java.util.function.Supplier<Path> suiteFile, RunOptions opts, String command, CommandLine.Model.CommandSpec spec) {
+  static int audit(java.util.function.Supplier<Path> suiteFile, RunOptions opts, EngineOptions engineOptions, String command, CommandLine.Model.CommandSpec spec) {
     PrintStream err = printStream(spec.commandLine().getErr());
     java.io.PrintWriter out = spec.commandLine().getOut();
     long t0 = System.nanoTime();
     ReportWriter.Staging staging = opts.out == null ? null : ReportWriter.begin(opts.out);
+    dev.gauntlet.harness.summary.SummaryEngine engine = null;
     try {
       Path file = suiteFile.get();
       Suite suite = new SuiteLoader()
@@ -372,7 +419,13 @@ public final class Main implements Callable<Integer> {
       // the history is opened and read before the run: a locked or unreachable database is exit 2 before anything runs
       Recording rec = Recording.start(Recording.settings(file, dir, opts.history, opts.metricsFile), suite.name(), m -> log(err, opts.quiet, m));
       log(err, opts.quiet, "Auditing '" + suite.model().name() + "' with suite '" + suite.name() + "' (" + suite.checks().size() + " checks, seed " + suite.seed() + ")");
-      SuiteResult r = new SuiteRunner(m -> log(err, opts.quiet, m), staging.folder(), command).run(suite, rec.history());
+      SuiteRunner runner = new SuiteRunner(m -> log(err, opts.quiet, m), staging.folder(), command);
+      engine = engineOptions == null ? null : engineOptions.open(suite);
+      if (engine != null) {
+        log(err, opts.quiet, "Summary engine: " + engine.describe(suite.data()));
+        runner.engine(engine);
+      }
+      SuiteResult r = runner.run(suite, rec.history());
       String reportPath = dir.toAbsolutePath().normalize().resolve("report.html").toString();
       Long runId = rec.record(r, reportPath);
       r = dev.gauntlet.history.TrendEvidence.attach(r, suite, rec.history());
@@ -398,6 +451,13 @@ public final class Main implements Callable<Integer> {
       out.flush();
       return r.verdict().exitCode();
     } finally {
+      if (engine instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          log(err, opts.quiet, "Could not close the summary engine: " + e.getMessage());
+        }
+      }
       if (staging != null) {
         staging.close();
       }

@@ -1,0 +1,137 @@
+package dev.gauntlet.bench.spark;
+
+import dev.gauntlet.harness.config.SuiteLoader;
+import dev.gauntlet.harness.run.CheckResult;
+import dev.gauntlet.harness.run.Suite;
+import dev.gauntlet.harness.run.SuiteResult;
+import dev.gauntlet.harness.run.SuiteRunner;
+import dev.gauntlet.spark.SparkEngine;
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Rows per second of the summary checks (performance, fairness.slices, drift.temporal,
+ * drift.features) on the in-process engine and on Spark local[N], on the same generated CSV in the
+ * same run, and whether the two give the same measurements. Usage (see bench/README-spark.md):
+ * {@code java $(cat spark/jvm.options) -cp "bench/target/classes:$(cat bench/target/cp.txt)" dev.gauntlet.bench.spark.SparkEngineBench ROWS MASTER PARTITIONS DIR}
+ */
+public final class SparkEngineBench {
+  private SparkEngineBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    String master = args.length > 1 ? args[1] : "local[2]";
+    int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+    Path dir = Path.of(args.length > 3 ? args[3] : "target/spark-bench");
+    Files.createDirectories(dir);
+    Path suiteFile = generate(dir, rows);
+    long t0 = System.nanoTime();
+    Suite suite = new SuiteLoader().load(suiteFile, OptionalLong.empty(), null);
+    double load = secs(t0);
+    System.out.printf(Locale.ROOT, "rows %d, driver load (CSV, validated) %.2f s%n", suite.data().rowCount(), load);
+
+    t0 = System.nanoTime();
+    SuiteResult local = new SuiteRunner(null, null, null).run(suite);
+    double inProcess = secs(t0);
+    System.out.printf(Locale.ROOT, "in-process: checks %.2f s = %.0f rows/s (%s)%n", inProcess, rows / inProcess, local.provenance().engine());
+
+    t0 = System.nanoTime();
+    SparkSession spark = SparkSession.builder().appName("gauntlet-bench").master(master).config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    spark.sparkContext().setLogLevel("ERROR");
+    double start = secs(t0);
+    try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), partitions)) {
+      t0 = System.nanoTime();
+      engine.validate();
+      double validate = secs(t0);
+      t0 = System.nanoTime();
+      SuiteResult onSpark = new SuiteRunner(null, null, null).engine(engine).run(suite);
+      double run = secs(t0);
+      System.out.printf(Locale.ROOT, "spark %s: session %.2f s, read+validate pass %.2f s, checks %.2f s = %.0f rows/s (%s)%n",
+          master, start, validate, run, rows / run, onSpark.provenance().engine());
+      System.out.printf(Locale.ROOT, "spark/in-process time per row (checks): %.2fx; with the read+validate pass: %.2fx%n",
+          run / inProcess, (run + validate) / inProcess);
+      boolean same = local.verdict().equals(onSpark.verdict());
+      for (int i = 0; i < local.checks().size(); i++) {
+        CheckResult a = local.checks().get(i);
+        CheckResult b = onSpark.checks().get(i);
+        same &= a.outcome() == b.outcome() && a.measurements().equals(b.measurements());
+      }
+      System.out.println("same verdict and bit-identical measurements: " + same);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static double secs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** The equality test's synthetic suite, with {@code n} rows (written once per size). */
+  static Path generate(Path dir, int n) throws Exception {
+    Files.writeString(dir.resolve("schema.yaml"), """
+        name: synthetic
+        columns:
+          - {name: id, type: text, role: id}
+          - {name: date, type: timestamp, role: time}
+          - {name: income, type: numeric, role: feature}
+          - {name: debt, type: numeric, role: feature}
+          - {name: sex, type: binary, roles: [feature, protected], categories: [F, M]}
+          - {name: region, type: categorical, roles: [feature, protected], categories: [north, south, east, west]}
+          - {name: score, type: numeric, role: score, range: [0, 1]}
+          - {name: label, type: binary, role: label, categories: ['0', '1'], positive: '1'}
+        """);
+    Path csv = dir.resolve("data-" + n + ".csv");
+    if (!Files.exists(csv)) {
+      SplittableRandom r = new SplittableRandom(20261201);
+      String[] regions = {"north", "south", "east", "west"};
+      try (BufferedWriter w = Files.newBufferedWriter(csv)) {
+        w.write("id,date,income,debt,sex,region,score,label\n");
+        for (int i = 0; i < n; i++) {
+          int month = 1 + r.nextInt(12);
+          int day = 1 + r.nextInt(28);
+          boolean f = r.nextBoolean();
+          double income = Math.round((40000 + 25000 * r.nextGaussian() + (month > 6 ? 8000 : 0)) * 100) / 100.0;
+          double debt = Math.round(r.nextDouble() * 1000) / 1000.0;
+          int y = r.nextDouble() < 0.45 + (f ? -0.05 : 0.05) ? 1 : 0;
+          double noise = month > 8 ? 0.45 : 0.3;
+          double s = Math.min(1, Math.max(0, (y == 1 ? 0.65 : 0.35) + noise * (r.nextDouble() - 0.5) * 2));
+          w.write(String.format(Locale.ROOT, "a%07d,2024-%02d-%02d,%s,%s,%s,%s,%.3f,%d%n", i, month, day, income, debt,
+              f ? "F" : "M", regions[r.nextInt(4)], s, y));
+        }
+      }
+    }
+    Path suite = dir.resolve("suite-" + n + ".yaml");
+    Files.writeString(suite, """
+        name: spark-bench
+        seed: 7
+        model: {type: precomputed, score: score, threshold: 0.5, probability: true}
+        data:
+          path: %s
+          schema: schema.yaml
+        checks:
+          - {id: perf, type: performance, conditions: [{metric: accuracy, atLeast: 0.6}]}
+          - id: fair
+            type: fairness.slices
+            params: {attributes: [sex, region], minSize: 30, reference: {sex: M}, bootstrap: 200}
+            conditions:
+              - {metric: disparate_impact, subject: sex=F, between: [0.8, 1.25], interval: whole}
+          - id: decay
+            type: drift.temporal
+            params: {window: month, reference: 2, maxDrop: 0.03, horizon: 6}
+            conditions:
+              - {metric: last_window_accuracy_drop, atMost: 0.03}
+          - id: features
+            type: drift.features
+            params: {window: quarter, reference: 1}
+            conditions:
+              - {metric: max_psi, atMost: 0.25}
+        """.formatted(csv.getFileName()));
+    return suite;
+  }
+}

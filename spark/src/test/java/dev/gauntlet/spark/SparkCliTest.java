@@ -1,0 +1,72 @@
+package dev.gauntlet.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gauntlet.suites.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gauntlet audit --engine spark}: provenance names the engine; bad input is exit 2 naming what and where. */
+class SparkCliTest {
+  record Run(int code, String out, String err) {}
+
+  static Run gauntlet(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void auditOnLocalSparkRecordsEngineVersionAndPartitions(@TempDir Path dir) throws Exception {
+    Path suite = SparkEngineEqualityTest.synthetic(dir);
+    Run r = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--master", "local[2]", "--partitions", "3", "--out", dir.resolve("out").toString());
+    assertTrue(r.code() == 0 || r.code() == 1, r.code() + "\n" + r.out() + r.err());
+    String json = Files.readString(dir.resolve("out/report.json"));
+    assertTrue(json.matches("(?s).*\"engine\" ?: ?\"spark 3\\.5\\.\\d+ local\\[2\\], 3 partitions \\(\\d+ summaries on Spark, 0 on the driver\\)\".*"), json.substring(json.indexOf("\"provenance\"")));
+    assertTrue(json.contains("--engine spark --master local[2] --partitions 3"), "the reproduce command names the engine");
+    Run local = gauntlet("audit", "--suite", suite.toString(), "--out", dir.resolve("local").toString());
+    assertEquals(local.code(), r.code(), "the same verdict in-process");
+  }
+
+  @Test
+  void unreachableMasterIsExit2NamingIt(@TempDir Path dir) throws Exception {
+    Path suite = SparkEngineEqualityTest.synthetic(dir);
+    Run r = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--master", "spark://127.0.0.1:1", "--out", dir.resolve("out").toString());
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("--master spark://127.0.0.1:1: cannot reach the Spark master at 127.0.0.1:1"), r.err());
+    assertTrue(!Files.exists(dir.resolve("out/report.json")), "nothing half-written");
+  }
+
+  @Test
+  void missingFileAndTypeMismatchAreExit2NamingTheFileAndPlace(@TempDir Path dir) throws Exception {
+    Path suite = SparkEngineEqualityTest.synthetic(dir);
+    Path csv = dir.resolve("data.csv");
+    String good = Files.readString(csv);
+    Files.delete(csv);
+    Run missing = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--out", dir.resolve("out").toString());
+    assertEquals(2, missing.code(), missing.out() + missing.err());
+    assertTrue(missing.err().contains("data.csv: data file not found"), missing.err());
+    String[] lines = good.split("\n");
+    lines[5] = lines[5].replaceFirst("^(a\\d+,[^,]+,)[^,]+", "$1lots");
+    Files.writeString(csv, String.join("\n", lines) + "\n");
+    Run mismatch = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--out", dir.resolve("out").toString());
+    assertEquals(2, mismatch.code(), mismatch.out() + mismatch.err());
+    assertTrue(mismatch.err().contains("data.csv:6:3"), "file:line:column of the bad cell: " + mismatch.err());
+    assertTrue(mismatch.err().contains("lots"), mismatch.err());
+  }
+
+  @Test
+  void unknownEngineIsExit2(@TempDir Path dir) throws Exception {
+    Path suite = SparkEngineEqualityTest.synthetic(dir);
+    Run r = gauntlet("audit", "--suite", suite.toString(), "--engine", "flink");
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("--engine flink: unknown engine; known here: in-process, spark"), r.err());
+  }
+}

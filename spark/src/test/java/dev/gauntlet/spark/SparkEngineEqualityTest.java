@@ -1,0 +1,226 @@
+package dev.gauntlet.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.config.SuiteLoader;
+import dev.gauntlet.harness.run.CheckResult;
+import dev.gauntlet.harness.run.Suite;
+import dev.gauntlet.harness.run.SuiteResult;
+import dev.gauntlet.harness.run.SuiteRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.SplittableRandom;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same suite on the in-process engine and on Spark ({@code local[2]}, the data in 1, 3 and 7
+ * Spark partitions): the same verdict, and for performance, fairness.slices, drift.temporal and
+ * drift.features the same outcome, measurements (metric, subject, value, interval, n, bit for
+ * bit: {@code Measurement} is a record of doubles compared with {@code Double.compare}) and findings.
+ */
+class SparkEngineEqualityTest {
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkEngineProvider.session("local[2]");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  static final String CHECKS = """
+      checks:
+        - id: perf
+          type: performance
+          conditions:
+            - {metric: accuracy, atLeast: 0.6}
+        - id: fair
+          type: fairness.slices
+          params: {attributes: [sex, %s], minSize: 30, reference: {sex: %s}, bootstrap: 200}
+          conditions:
+            - {metric: disparate_impact, subject: sex=%s, between: [0.8, 1.25], interval: whole}
+        - id: decay
+          type: drift.temporal
+          params: {window: %s, reference: 2, maxDrop: 0.03, horizon: 6}
+          conditions:
+            - {metric: last_window_accuracy_drop, atMost: 0.03}
+        - id: features
+          type: drift.features
+          params: {window: %s, reference: 1}
+          conditions:
+            - {metric: max_psi, atMost: 0.25}
+      """;
+
+  /** Synthetic lending-like rows over 12 months with a drift and a disparity; a continuous score with ties. */
+  static Path synthetic(Path dir) throws Exception {
+    Files.writeString(dir.resolve("schema.yaml"), """
+        name: synthetic
+        columns:
+          - {name: id, type: text, role: id}
+          - {name: date, type: timestamp, role: time}
+          - {name: income, type: numeric, role: feature}
+          - {name: debt, type: numeric, role: feature}
+          - {name: sex, type: binary, roles: [feature, protected], categories: [F, M]}
+          - {name: region, type: categorical, roles: [feature, protected], categories: [north, south, east, west]}
+          - {name: score, type: numeric, role: score, range: [0, 1]}
+          - {name: label, type: binary, role: label, categories: ['0', '1'], positive: '1'}
+        """);
+    SplittableRandom r = new SplittableRandom(20261201);
+    StringBuilder csv = new StringBuilder("id,date,income,debt,sex,region,score,label\n");
+    String[] regions = {"north", "south", "east", "west"};
+    for (int i = 0; i < 6000; i++) {
+      int month = 1 + r.nextInt(12);
+      int day = 1 + r.nextInt(28);
+      boolean f = r.nextBoolean();
+      double income = Math.round((40000 + 25000 * r.nextGaussian() + (month > 6 ? 8000 : 0)) * 100) / 100.0;
+      double debt = Math.round(r.nextDouble() * 1000) / 1000.0;
+      int y = r.nextDouble() < 0.45 + (f ? -0.05 : 0.05) ? 1 : 0;
+      double noise = month > 8 ? 0.45 : 0.3;
+      double s = Math.min(1, Math.max(0, (y == 1 ? 0.65 : 0.35) + noise * (r.nextDouble() - 0.5) * 2));
+      csv.append(String.format(Locale.ROOT, "a%05d,2024-%02d-%02d,%s,%s,%s,%s,%.3f,%d%n", i, month, day, income, debt,
+          f ? "F" : "M", regions[r.nextInt(4)], s, y));
+    }
+    Files.writeString(dir.resolve("data.csv"), csv);
+    Path suite = dir.resolve("suite.yaml");
+    Files.writeString(suite, """
+        name: synthetic-spark
+        seed: 7
+        model: {type: precomputed, score: score, threshold: 0.5, probability: true}
+        data:
+          path: data.csv
+          schema: schema.yaml
+        """ + CHECKS.formatted("region", "M", "F", "month", "quarter"));
+    return suite;
+  }
+
+  @Test
+  void syntheticSuiteIsBitIdenticalOnSparkIn1And3And7Partitions(@TempDir Path dir) throws Exception {
+    Suite suite = new SuiteLoader().load(synthetic(dir), OptionalLong.empty(), null);
+    assertSameOnBothEngines(suite, true);
+  }
+
+  /** The same rows as a folder of Parquet files (written by Spark, dates typed): read by DuckDB on the driver and by Spark. */
+  @Test
+  void parquetFolderIsBitIdenticalOnSpark(@TempDir Path dir) throws Exception {
+    Path csvSuite = synthetic(dir);
+    Path folder = dir.resolve("data-parquet");
+    spark.read().option("header", "true").option("inferSchema", "true").csv(dir.resolve("data.csv").toString())
+        .repartition(3).write().parquet(folder.toString());
+    Path suite = dir.resolve("suite-parquet.yaml");
+    Files.writeString(suite, Files.readString(csvSuite).replace("path: data.csv", "path: data-parquet/\n  format: parquet"));
+    Suite s = new SuiteLoader().load(suite, OptionalLong.empty(), null);
+    assertEquals(6000, s.data().rowCount());
+    assertSameOnBothEngines(s, true);
+  }
+
+  static final String COMPAS_SCHEMA = """
+      name: compas
+      columns:
+        - {name: compas_screening_date, type: timestamp, role: time}
+        - {name: sex, type: categorical, roles: [feature, protected], categories: [Male, Female]}
+        - {name: race, type: categorical, roles: [feature, protected],
+           categories: [African-American, Caucasian, Hispanic, Other, Asian, Native American]}
+        - {name: age, type: numeric, role: feature}
+        - {name: priors_count, type: numeric, role: feature}
+        - {name: decile_score, type: numeric, role: score}
+        - {name: two_year_recid, type: binary, role: label, categories: ['0', '1']}
+        - {name: days_b_screening_arrest, type: numeric, role: ignore}
+        - {name: is_recid, type: numeric, role: ignore}
+        - {name: c_charge_degree, type: categorical, role: ignore, categories: [F, M]}
+        - {name: score_text, type: categorical, role: ignore, categories: [Low, Medium, High]}
+      """;
+  static final String PROPUBLICA = "days_b_screening_arrest >= -30 and days_b_screening_arrest <= 30"
+      + " and is_recid != -1 and c_charge_degree != 'O' and score_text != 'N/A'";
+
+  @Test
+  void compasVendorScoreWithProPublicaFiltersIsBitIdenticalOnSpark(@TempDir Path dir) throws Exception {
+    Path csv = Path.of(System.getProperty("gauntlet.datasets", "../shared/datasets")).resolve("compas-scores-two-years.csv").toAbsolutePath();
+    Assumptions.assumeTrue(Files.isRegularFile(csv), csv + " absent (pass -Dgauntlet.datasets=DIR); skipping the COMPAS engine equality test");
+    Files.writeString(dir.resolve("compas.schema.yaml"), COMPAS_SCHEMA);
+    Path file = dir.resolve("suite.yaml");
+    Files.writeString(file, """
+        name: compas-spark
+        seed: 11
+        model: {type: precomputed, name: COMPAS decile, score: decile_score, threshold: 5}
+        data:
+          path: %s
+          schema: compas.schema.yaml
+          where: "%s"
+        """.formatted(csv, PROPUBLICA) + CHECKS.formatted("race", "Male", "Female", "quarter", "quarter"));
+    Suite suite = new SuiteLoader().load(file, OptionalLong.empty(), null);
+    assertEquals(6172, suite.data().rowCount(), "ProPublica's published count");
+    assertSameOnBothEngines(suite, false);
+  }
+
+  /** The executors validate with the harness's TableBuilder: a file changed after the driver read it is caught there, naming the place. */
+  @Test
+  void executorsValidateEachPartitionWithTheSchema(@TempDir Path dir) throws Exception {
+    Suite suite = new SuiteLoader().load(synthetic(dir), OptionalLong.empty(), null);
+    Path csv = dir.resolve("data.csv");
+    String good = Files.readString(csv);
+    try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), 2)) {
+      assertEquals(6000, engine.validate());
+    }
+    Files.writeString(csv, good.replaceFirst("\n(a\\d+,[^,]+,)[^,]+", "\n$1lots"));
+    try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), 2)) {
+      UsageException e = assertThrows(UsageException.class, engine::validate);
+      assertTrue(e.getMessage().contains("data.csv: Spark partition ") && e.getMessage().contains("column 3") && e.getMessage().contains("lots"), e.getMessage());
+    }
+    try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), 2)) {
+      Files.delete(csv);
+      UsageException e = assertThrows(UsageException.class, engine::validate);
+      assertTrue(e.getMessage().contains("data.csv") && e.getMessage().contains("Spark cannot read"), e.getMessage());
+    }
+  }
+
+  static void assertSameOnBothEngines(Suite suite, boolean expectAllOnSpark) {
+    SuiteResult local = new SuiteRunner(null, null, null).run(suite);
+    for (CheckResult c : local.checks()) {
+      assertNull(c.error(), c.id() + ": " + c.error());
+      assertFalse(c.measurements().isEmpty(), c.id() + " measured nothing");
+    }
+    for (int k : new int[] {1, 3, 7}) {
+      try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), k)) {
+        SuiteResult onSpark = new SuiteRunner(null, null, null).engine(engine).run(suite);
+        String where = k + " Spark partitions";
+        assertEquals(local.verdict(), onSpark.verdict(), where);
+        assertEquals(local.checks().size(), onSpark.checks().size(), where);
+        for (int i = 0; i < local.checks().size(); i++) {
+          CheckResult a = local.checks().get(i);
+          CheckResult b = onSpark.checks().get(i);
+          assertEquals(a.id(), b.id());
+          assertNull(b.error(), where + ", " + b.id() + ": " + b.error());
+          assertEquals(a.outcome(), b.outcome(), where + ", " + a.id());
+          assertEquals(a.measurements(), b.measurements(), where + ", " + a.id() + ": every metric, subject, value, interval and n");
+          assertEquals(a.findings(), b.findings(), where + ", " + a.id());
+        }
+        assertEquals(k, engine.lastPartitionCount(), where);
+        String d = onSpark.provenance().engine();
+        System.out.println(suite.name() + ": " + d);
+        assertTrue(d.startsWith("spark 3.5.") && d.contains("local[2], " + k + " partition"), d);
+        if (expectAllOnSpark) {
+          assertTrue(d.endsWith(" on Spark, 0 on the driver)"), "every summary of this suite runs on Spark: " + d);
+        }
+        assertFalse(d.contains("(0 summaries on Spark"), d);
+      }
+    }
+    assertTrue(local.provenance().engine().startsWith("in-process"), local.provenance().engine());
+  }
+}
