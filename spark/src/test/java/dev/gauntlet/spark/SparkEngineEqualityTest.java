@@ -130,22 +130,6 @@ class SparkEngineEqualityTest {
     assertSameOnBothEngines(s, true);
   }
 
-  static final String COMPAS_SCHEMA = """
-      name: compas
-      columns:
-        - {name: compas_screening_date, type: timestamp, role: time}
-        - {name: sex, type: categorical, roles: [feature, protected], categories: [Male, Female]}
-        - {name: race, type: categorical, roles: [feature, protected],
-           categories: [African-American, Caucasian, Hispanic, Other, Asian, Native American]}
-        - {name: age, type: numeric, role: feature}
-        - {name: priors_count, type: numeric, role: feature}
-        - {name: decile_score, type: numeric, role: score}
-        - {name: two_year_recid, type: binary, role: label, categories: ['0', '1']}
-        - {name: days_b_screening_arrest, type: numeric, role: ignore}
-        - {name: is_recid, type: numeric, role: ignore}
-        - {name: c_charge_degree, type: categorical, role: ignore, categories: [F, M]}
-        - {name: score_text, type: categorical, role: ignore, categories: [Low, Medium, High]}
-      """;
   static final String PROPUBLICA = "days_b_screening_arrest >= -30 and days_b_screening_arrest <= 30"
       + " and is_recid != -1 and c_charge_degree != 'O' and score_text != 'N/A'";
 
@@ -153,7 +137,7 @@ class SparkEngineEqualityTest {
   void compasVendorScoreWithProPublicaFiltersIsBitIdenticalOnSpark(@TempDir Path dir) throws Exception {
     Path csv = Path.of(System.getProperty("gauntlet.datasets", "../shared/datasets")).resolve("compas-scores-two-years.csv").toAbsolutePath();
     Assumptions.assumeTrue(Files.isRegularFile(csv), csv + " absent (pass -Dgauntlet.datasets=DIR); skipping the COMPAS engine equality test");
-    Files.writeString(dir.resolve("compas.schema.yaml"), COMPAS_SCHEMA);
+    Files.copy(Path.of("../fixtures/compas/compas.schema.yaml"), dir.resolve("compas.schema.yaml")); // the committed COMPAS example's schema
     Path file = dir.resolve("suite.yaml");
     Files.writeString(file, """
         name: compas-spark

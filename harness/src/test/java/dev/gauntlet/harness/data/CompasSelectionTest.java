@@ -18,21 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * END {print n, y["2013"], y["2014"]}' compas-scores-two-years.csv} (6172 4345 1827). 6,172 is ProPublica's published count.
  */
 class CompasSelectionTest {
-  static final String SCHEMA = """
-      name: compas
-      columns:
-        - {name: compas_screening_date, type: timestamp, role: time}
-        - {name: sex, type: categorical, roles: [feature, protected], categories: [Male, Female]}
-        - {name: race, type: categorical, roles: [feature, protected],
-           categories: [African-American, Caucasian, Hispanic, Other, Asian, Native American]}
-        - {name: age, type: numeric, role: feature}
-        - {name: decile_score, type: numeric, role: score}
-        - {name: two_year_recid, type: binary, role: label, categories: ['0', '1']}
-        - {name: days_b_screening_arrest, type: numeric, role: ignore}
-        - {name: is_recid, type: numeric, role: ignore}
-        - {name: c_charge_degree, type: categorical, role: ignore, categories: [F, M]}
-        - {name: score_text, type: categorical, role: ignore, categories: [Low, Medium, High]}
-      """;
+  /** The committed COMPAS example's schema (fixtures/compas), shared by the COMPAS tests of every module. */
+  static final Path SCHEMA = Path.of("../fixtures/compas/compas.schema.yaml");
   static final String PROPUBLICA = "days_b_screening_arrest >= -30 and days_b_screening_arrest <= 30"
       + " and is_recid != -1 and c_charge_degree != 'O' and score_text != 'N/A'";
 
@@ -40,7 +27,7 @@ class CompasSelectionTest {
   void propublicaFiltersAndThe2013RangeInASuite(@TempDir Path dir) throws Exception {
     Path csv = Path.of(System.getProperty("gauntlet.datasets", "../shared/datasets")).resolve("compas-scores-two-years.csv");
     Assumptions.assumeTrue(Files.isRegularFile(csv), csv + " absent (set -Dgauntlet.datasets); skipping the COMPAS selection test");
-    Files.writeString(dir.resolve("compas.schema.yaml"), SCHEMA);
+    Files.copy(SCHEMA, dir.resolve("compas.schema.yaml"));
     Path suite = dir.resolve("suite.yaml");
     Files.writeString(suite, """
         name: compas
