@@ -113,7 +113,7 @@ public final class ReportWriter {
     if (Path.of("").toAbsolutePath().startsWith(abs)) {
       throw new UsageException(dir + ": the output folder is the working directory or holds it; choose a folder of its own, e.g. --out target/gauntlet");
     }
-    if (Files.exists(abs) && !Files.isDirectory(abs)) {
+    if (existsAndIsNotFolder(abs)) {
       throw new UsageException(dir + ": the output folder exists and is not a folder");
     }
     try {
@@ -166,6 +166,18 @@ public final class ReportWriter {
       release(ch, lock);
       HELD.remove(abs);
       throw e;
+    }
+  }
+
+  /**
+   * One stat, so that another run swapping the folder in (two renames) between two calls cannot
+   * make a folder look like a file: the answer is the folder's or "absent", never a mix.
+   */
+  static boolean existsAndIsNotFolder(Path p) {
+    try {
+      return !Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).isDirectory();
+    } catch (IOException e) {
+      return false; // absent (or unreadable: the later steps say why)
     }
   }
 
