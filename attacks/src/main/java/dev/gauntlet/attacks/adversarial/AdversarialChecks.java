@@ -36,7 +36,7 @@ public final class AdversarialChecks implements CheckProvider {
   @Override
   public List<CheckType> types() {
     return List.of(
-        CheckType.of("adversarial.robustness", "Robust accuracy over an epsilon sweep under fgsm|bim|pgd|apgd-ce|apgd-dlr|autoattack|simba|square|noise (linf|l2), with comparison attacks and per-group breakdown",
+        CheckType.of("adversarial.robustness", "Robust accuracy over an epsilon sweep under fgsm|bim|pgd|apgd-ce|apgd-dlr|autoattack|simba|square|hsj|noise (linf|l2), with comparison attacks and per-group breakdown",
             RobustnessCheck.METRICS, RobustnessCheck.PARAMS, AdversarialChecks::robustness),
         CheckType.of("adversarial.min-flip", "Minimal epsilon that flips each row's decision (binary search with an attack), its distribution and per-group medians",
             MinFlipCheck.METRICS, MinFlipCheck.PARAMS, AdversarialChecks::minFlip));
@@ -58,8 +58,8 @@ public final class AdversarialChecks implements CheckProvider {
       }
     }
     boolean auto = kind == AttackKind.AUTOATTACK;
-    double stepSize = compared && (kind.apgd() || auto) ? Double.NaN : p.dbl("stepSize", Double.NaN);
-    int budget = p.integer("queryBudget", kind == AttackKind.SQUARE || auto ? 1000 : 100);
+    double stepSize = compared && (kind.apgd() || auto || kind == AttackKind.HSJ) ? Double.NaN : p.dbl("stepSize", Double.NaN);
+    int budget = p.integer("queryBudget", kind == AttackKind.SQUARE || kind == AttackKind.HSJ || auto ? 1000 : 100);
     Norm used = compared && kind == AttackKind.SQUARE ? Norm.LINF : norm;
     return new AttackSpec(kind, used, p.integer("steps", kind.apgd() || auto ? 100 : 10), stepSize, restarts, target, budget);
   }

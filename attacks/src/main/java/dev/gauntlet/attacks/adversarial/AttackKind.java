@@ -36,7 +36,13 @@ public enum AttackKind {
    */
   SQUARE(false),
   /** Baseline: uniform random noise in the ball, as many draws as the query budget. */
-  NOISE(false);
+  NOISE(false),
+  /**
+   * HopSkipJump (Chen, Jordan and Wainwright 2020): decision-based, it reads only the model's
+   * decisions (binary search to the boundary, gradient-direction estimate from decision signs,
+   * geometric step search), within a query budget per row; works on trees and label-only models.
+   */
+  HSJ(false);
 
   private final boolean whiteBox;
 

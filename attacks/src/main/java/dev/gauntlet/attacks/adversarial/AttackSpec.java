@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param restarts PGD and APGD restarts from independent random starts; a row counts as broken
  *     when any restart breaks it; 1 for the other attacks
  * @param target the class the attack pushes towards (a targeted attack), or null for untargeted
- * @param queryBudget model queries per row for SimBA and Square Attack, and for the noise baseline
+ * @param queryBudget model queries per row for SimBA, Square Attack and HopSkipJump, and for the noise baseline
  *     (its number of draws)
  */
 public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize, int restarts, String target, int queryBudget) {
@@ -39,6 +39,8 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
         "autoattack is untargeted (its apgd-dlr stage picks its own targets); remove target");
     ParamException.require(Double.isNaN(stepSize) || !kind.apgd() && kind != AttackKind.AUTOATTACK, "stepSize",
         kind.label() + " chooses its own step size (2 eps, halved where progress stalls); remove stepSize, got " + stepSize);
+    ParamException.require(Double.isNaN(stepSize) || kind != AttackKind.HSJ, "stepSize",
+        "hsj chooses its own steps (a geometric search from dist / sqrt(t)); remove stepSize, got " + stepSize);
     ParamException.inRange("queryBudget", queryBudget, 1, 1_000_000);
     ParamException.require(kind != AttackKind.SQUARE || norm == Norm.LINF, "norm",
         "square runs under linf only (its L2 variant is not implemented yet); use norm: linf, or simba for l2");
@@ -90,6 +92,11 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
     return new AttackSpec(AttackKind.AUTOATTACK, norm, steps, Double.NaN, 1, null, queryBudget);
   }
 
+  /** HopSkipJump (decision-based) with a budget of model queries per row. */
+  public static AttackSpec hsj(Norm norm, int queryBudget) {
+    return new AttackSpec(AttackKind.HSJ, norm, 1, Double.NaN, 1, null, queryBudget);
+  }
+
   /** Uniform noise in the ball, {@code draws} draws per row. */
   public static AttackSpec noise(Norm norm, int draws) {
     return new AttackSpec(AttackKind.NOISE, norm, 1, Double.NaN, 1, null, draws);
@@ -115,7 +122,7 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
       case BIM, PGD -> Math.min(1.0, 2.5 / steps);
       case APGD_CE, APGD_DLR, AUTOATTACK -> 2.0;
       case SIMBA -> norm == Norm.LINF ? 1.0 : 0.5;
-      case SQUARE -> 1.0;
+      case SQUARE, HSJ -> 1.0;
       case NOISE -> 1.0;
     };
   }
@@ -128,6 +135,7 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
       case BIM -> steps + " steps";
       case PGD, APGD_CE, APGD_DLR -> steps + " steps, " + restarts + (restarts == 1 ? " restart" : " restarts");
       case SIMBA, SQUARE -> queryBudget + " queries";
+      case HSJ -> queryBudget + " queries, decisions only";
       case AUTOATTACK -> "apgd-ce " + steps + " steps; apgd-dlr targeted, up to " + AutoAttack.MAX_TARGETS + " classes x " + steps
           + " steps; " + (norm == Norm.LINF ? "square " + queryBudget + " queries" : "no square under l2");
       case NOISE -> queryBudget + " draws";
