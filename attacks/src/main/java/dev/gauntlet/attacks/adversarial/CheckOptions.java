@@ -41,7 +41,7 @@ final class CheckOptions {
         ParamDecl.of("attack", "fgsm | bim | pgd | apgd-ce | apgd-dlr | autoattack | simba | square | hsj | noise", "pgd", "the attack conditions judge"),
         ParamDecl.of("norm", "linf | l2", "linf", "norm of the epsilon ball (encoded units)"),
         ParamDecl.of("steps", "integer in [1, 10000]", "10 (bim, pgd); 100 (apgd, autoattack)", "gradient steps of bim, pgd, apgd and of each apgd run of autoattack (fgsm takes one)"),
-        ParamDecl.of("stepSize", "number in (0, 10]; not for apgd, autoattack", "2.5 / steps (bim, pgd); 0.5 (simba l2)", "one step as a fraction of epsilon"),
+        ParamDecl.of("stepSize", "number in (0, 10]; not for apgd, autoattack, hsj", "2.5 / steps (bim, pgd); 0.5 (simba l2)", "one step as a fraction of epsilon"),
         ParamDecl.of("restarts", "integer in [1, 100]; pgd and apgd only", "1", "random restarts of pgd and apgd"),
         ParamDecl.of("target", "a class of the label", "untargeted", "the class a targeted attack pushes towards"),
         ParamDecl.of("queryBudget", "integer in [1, 1000000]", "100 (simba, noise); 1000 (square, hsj, autoattack)",
