@@ -314,10 +314,22 @@ public final class HeadlessChromium implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try (var walk = Files.walk(profile)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary profile left behind is harmless
+    // Chromium's helper processes may still rename files in the profile for a moment after the main
+    // process exits: a file vanishing mid-walk is not an error; try a few times, then leave it.
+    for (int attempt = 0; attempt < 5 && Files.exists(profile); attempt++) {
+      try (var walk = Files.walk(profile)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | java.io.UncheckedIOException ignored) {
+        // retried below; a temporary profile left behind is harmless
+      }
+      if (Files.exists(profile)) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 }
