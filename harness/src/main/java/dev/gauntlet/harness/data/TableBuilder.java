@@ -239,12 +239,13 @@ public interface Locator {
     }
     return switch (c.type()) {
       case NUMERIC -> {
-        if (!StrictNumbers.isDecimal(v) || !Double.isFinite(Double.parseDouble(v))) {
+        double d = StrictNumbers.isDecimal(v) ? Double.parseDouble(v) : Double.NaN;
+        if (!Double.isFinite(d)) {
           throw locator.at(line, col + 1, "column '" + c.name() + "', read by the selection (where/from/to), holds '" + v
               + "', which is not a finite decimal number; a row the selection reads must be readable in the columns it reads"
               + " (declare the column's missing token in the schema's 'missing' list if that is what it is)");
         }
-        yield Double.parseDouble(v);
+        yield d;
       }
       case TIMESTAMP -> time(c, formats[s], v, line, col);
       default -> v;
