@@ -284,9 +284,10 @@ public interface Locator {
   }
 
   private void ensure(int n) {
-    if (lines.length < n) {
-      lines = java.util.Arrays.copyOf(lines, lines.length * 2);
+    if (lines.length >= n) {
+      return; // every column array starts at lines' length and doubles with it: nothing to grow
     }
+    lines = java.util.Arrays.copyOf(lines, lines.length * 2);
     for (int s = 0; s < specs.size(); s++) {
       if (nums[s] != null && nums[s].length < n) {
         nums[s] = java.util.Arrays.copyOf(nums[s], nums[s].length * 2);
