@@ -1,6 +1,5 @@
 package dev.gauntlet.history.alert;
 
-import dev.gauntlet.harness.check.Outcome;
 import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Finding;
 import dev.gauntlet.harness.run.SuiteResult;
@@ -49,8 +48,7 @@ public final class OpenMetricsFile {
         }
         String labels = suite + ",check=\"" + escape(c.id()) + "\",metric=\"" + escape(f.metric().name()) + "\",subject=\""
             + escape(f.metric().subject().toString()) + "\"";
-        double v = f.outcome() == Outcome.INCONCLUSIVE && Double.isNaN(f.value()) ? Double.NaN : f.value();
-        seen.putIfAbsent(labels, v);
+        seen.putIfAbsent(labels, f.value());
       }
       for (Map.Entry<String, Double> e : seen.entrySet()) {
         b.append("gauntlet_metric{").append(e.getKey()).append("} ").append(number(e.getValue())).append('\n');
