@@ -408,10 +408,8 @@ final class JdbcHistoryStore implements HistoryStore {
             } catch (IllegalArgumentException e) {
               continue; // a subject this version cannot read is not part of any series it judges
             }
-            double v = rs.getDouble(5);
-            v = rs.wasNull() ? Double.NaN : v;
             points.add(new HistoryPoint(rs.getLong(1), (String) run[0], (String) run[1], (Boolean) run[2], (Boolean) run[3], rs.getString(2),
-                rs.getString(3), s, v, rs.getString(6)));
+                rs.getString(3), s, dbl(rs, "value"), rs.getString(6)));
           }
         }
       }
