@@ -150,14 +150,11 @@ public interface Locator {
           }
           levelIndex[s] = m;
         }
-        case TIMESTAMP -> times[s] = new long[1024];
+        case TIMESTAMP -> {
+          times[s] = new long[1024];
+          formats[s] = timeOverrides.getOrDefault(c.name(), TimeFormat.of(c.format()));
+        }
         case TEXT -> texts[s] = new String[1024];
-      }
-    }
-    for (int s = 0; s < n; s++) {
-      ColumnSpec c = specs.get(s);
-      if (c.type() == ColumnType.TIMESTAMP) {
-        formats[s] = timeOverrides.getOrDefault(c.name(), TimeFormat.of(c.format()));
       }
     }
     selIndex = new int[selection.columns().size()];
