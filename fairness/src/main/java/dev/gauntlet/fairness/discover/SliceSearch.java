@@ -541,7 +541,7 @@ public final class SliceSearch {
                 se = Math.min(se, p.se);
               }
             }
-            if (!ok || ctx.scoreBound(ss, se, 1) <= 0 || Math.min(1.0, (double) se / st.minSize()) <= ctx.mean + st.effect()) {
+            if (!ok || !ctx.open(ss, se)) {
               continue;
             }
             Node child = new Node(fs, ls, ss, se);
