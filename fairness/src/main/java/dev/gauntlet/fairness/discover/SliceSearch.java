@@ -264,18 +264,24 @@ public final class SliceSearch {
 
   // ---- counting ----
 
-  /** Counts rows and bad rows per cell of the combination {@code fs} (mixed radix, missing levels included). */
-  static int[][] count(Problem pb, int[] fs) {
-    int k = fs.length;
-    byte[][] c = new byte[k][];
-    int[] r = new int[k];
+  /** Fills each feature's codes and radix into {@code c} and {@code r}; returns the number of cells. */
+  private static int layout(Problem pb, int[] fs, byte[][] c, int[] r) {
     int cells = 1;
-    for (int j = 0; j < k; j++) {
+    for (int j = 0; j < fs.length; j++) {
       Feature f = pb.features().get(fs[j]);
       c[j] = f.codes();
       r[j] = f.radix();
       cells *= r[j];
     }
+    return cells;
+  }
+
+  /** Counts rows and bad rows per cell of the combination {@code fs} (mixed radix, missing levels included). */
+  static int[][] count(Problem pb, int[] fs) {
+    int k = fs.length;
+    byte[][] c = new byte[k][];
+    int[] r = new int[k];
+    int cells = layout(pb, fs, c, r);
     int[] size = new int[cells];
     int[] bad = new int[cells];
     boolean[] b = pb.bad();
@@ -341,13 +347,7 @@ public final class SliceSearch {
     int k = fs.length;
     byte[][] c = new byte[k][];
     int[] r = new int[k];
-    int cells = 1;
-    for (int j = 0; j < k; j++) {
-      Feature f = pb.features().get(fs[j]);
-      c[j] = f.codes();
-      r[j] = f.radix();
-      cells *= r[j];
-    }
+    int cells = layout(pb, fs, c, r);
     int[] size = new int[cells];
     int[] bad = new int[cells];
     boolean[] b = pb.bad();
@@ -541,7 +541,7 @@ public final class SliceSearch {
                 se = Math.min(se, p.se);
               }
             }
-            if (!ok || ctx.scoreBound(ss, se, 1) <= 0 || Math.min(1.0, (double) se / st.minSize()) <= ctx.mean + st.effect()) {
+            if (!ok || !ctx.open(ss, se)) {
               continue;
             }
             Node child = new Node(fs, ls, ss, se);
