@@ -196,8 +196,8 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
         continue;
       }
       List<ColumnDrift> results = new ArrayList<>();
-      for (Watched col : cols) {
-        results.add(drift(source, cols.indexOf(col), col, base, w, sortedCache, sorter));
+      for (int c = 0; c < cols.size(); c++) {
+        results.add(drift(source, c, cols.get(c), base, w, sortedCache, sorter));
       }
       double[] q = correction.adjust(results.stream().mapToDouble(ColumnDrift::pValue).toArray());
       boolean[] drifted = new boolean[results.size()];
