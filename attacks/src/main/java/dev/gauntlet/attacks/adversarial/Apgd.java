@@ -144,6 +144,7 @@ final class Apgd {
       eta[i] *= 2;
     }
     INDArray etaColumn = column(eta, x.dataType());
+    boolean uniform = uniform(eta);
     INDArray xOld = x.dup();
     double[][] lossSteps = new double[steps + 1][];
     lossSteps[0] = e.loss().clone();
@@ -159,9 +160,7 @@ final class Apgd {
       double a = it == 0 ? 1.0 : MOMENTUM;
       INDArray dir = grad.dup();
       GradientAttack.direction(space, norm, dir);
-      double eta0 = eta[0];
-      boolean uniform = java.util.Arrays.stream(eta).allMatch(v -> v == eta0);
-      INDArray z = (uniform ? dir.muli(eta0) : dir.muliColumnVector(etaColumn)).addi(x);
+      INDArray z = (uniform ? dir.muli(eta[0]) : dir.muliColumnVector(etaColumn)).addi(x);
       space.relaxInPlace(z, x0, eps, norm);
       // x + a (z - x) + (1 - a) momentum
       z.subi(x).muli(a).addi(x);
@@ -219,6 +218,7 @@ final class Apgd {
         lossBestLastCheck = lossBest.clone();
         if (any) {
           etaColumn = column(eta, x.dataType());
+          uniform = uniform(eta);
           blend(x, xBest, reduce);
           blend(grad, gradBest, reduce);
         }
@@ -283,6 +283,12 @@ final class Apgd {
     INDArray m = column(mask, dst.dataType());
     INDArray keep = m.rsub(1.0);
     dst.muliColumnVector(keep).addi(src.mulColumnVector(m));
+  }
+
+  /** Whether every row has the same step size (eta changes only at checkpoints). */
+  private static boolean uniform(double[] eta) {
+    double eta0 = eta[0];
+    return java.util.Arrays.stream(eta).allMatch(v -> v == eta0);
   }
 
   private static INDArray column(double[] v, DataType dt) {
