@@ -5,7 +5,6 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Auto-PGD (Croce and Hein, ICML 2020, "Reliable evaluation of adversarial robustness with an
@@ -145,6 +144,7 @@ final class Apgd {
       eta[i] *= 2;
     }
     INDArray etaColumn = column(eta, x.dataType());
+    boolean uniform = uniform(eta);
     INDArray xOld = x.dup();
     double[][] lossSteps = new double[steps + 1][];
     lossSteps[0] = e.loss().clone();
@@ -159,10 +159,8 @@ final class Apgd {
       xOld.assign(x);
       double a = it == 0 ? 1.0 : MOMENTUM;
       INDArray dir = grad.dup();
-      direction(space, norm, dir);
-      double eta0 = eta[0];
-      boolean uniform = java.util.Arrays.stream(eta).allMatch(v -> v == eta0);
-      INDArray z = (uniform ? dir.muli(eta0) : dir.muliColumnVector(etaColumn)).addi(x);
+      GradientAttack.direction(space, norm, dir);
+      INDArray z = (uniform ? dir.muli(eta[0]) : dir.muliColumnVector(etaColumn)).addi(x);
       space.relaxInPlace(z, x0, eps, norm);
       // x + a (z - x) + (1 - a) momentum
       z.subi(x).muli(a).addi(x);
@@ -220,6 +218,7 @@ final class Apgd {
         lossBestLastCheck = lossBest.clone();
         if (any) {
           etaColumn = column(eta, x.dataType());
+          uniform = uniform(eta);
           blend(x, xBest, reduce);
           blend(grad, gradBest, reduce);
         }
@@ -259,25 +258,13 @@ final class Apgd {
       }
       return Nd4j.create(y, new long[] {n, k}, 'c').castTo(p.dataType());
     });
-    double[][] decide = space.discrete() ? GradientAttack.toDouble(pass.output(
-        Nd4j.create(GradientAttack.valid(space, x, x0, eps, norm)).castTo(pass.dataType()))) : probs;
+    double[][] decide = space.discrete() ? GradientAttack.validOutput(pass, space, x, x0, eps, norm) : probs;
     boolean[] success = new boolean[n];
     for (int r = 0; r < n; r++) {
       int d = rule.decide(decide[r]);
       success[r] = targets != null ? d == targets[r] : d != reference[r];
     }
     return new Eval(g, loss, success);
-  }
-
-  /** Sign (L-inf) or unit rows (L2) of a gradient, in place, immutable dimensions zero. */
-  private static void direction(InputSpace space, Norm norm, INDArray g) {
-    space.maskInPlace(g);
-    if (norm == Norm.LINF) {
-      Transforms.sign(g, false);
-    } else {
-      INDArray norms = Transforms.max(g.norm2(1), 1e-12, false).reshape(g.rows(), 1);
-      g.diviColumnVector(norms);
-    }
   }
 
   /** {@code dst[r] = src[r]} for the rows where {@code mask[r] == 1}, exactly (multiplication by 0 and 1). */
@@ -296,6 +283,12 @@ final class Apgd {
     INDArray m = column(mask, dst.dataType());
     INDArray keep = m.rsub(1.0);
     dst.muliColumnVector(keep).addi(src.mulColumnVector(m));
+  }
+
+  /** Whether every row has the same step size (eta changes only at checkpoints). */
+  private static boolean uniform(double[] eta) {
+    double eta0 = eta[0];
+    return java.util.Arrays.stream(eta).allMatch(v -> v == eta0);
   }
 
   private static INDArray column(double[] v, DataType dt) {

@@ -94,7 +94,7 @@ final class GradientAttack {
   }
 
   /** Turns a gradient into a step direction in place: its sign (L-inf) or unit rows (L2), immutable dimensions zero. */
-  private static void direction(InputSpace space, Norm norm, INDArray g) {
+  static void direction(InputSpace space, Norm norm, INDArray g) {
     space.maskInPlace(g);
     if (norm == Norm.LINF) {
       Transforms.sign(g, false);
@@ -146,7 +146,7 @@ final class GradientAttack {
   }
 
   /** The model's probabilities at the valid points of a relaxed batch. */
-  private static double[][] validOutput(GradientPass pass, InputSpace space, INDArray x, INDArray x0, INDArray eps, Norm norm) {
+  static double[][] validOutput(GradientPass pass, InputSpace space, INDArray x, INDArray x0, INDArray eps, Norm norm) {
     double[][] v = valid(space, x, x0, eps, norm);
     return toDouble(pass.output(Nd4j.create(v).castTo(pass.dataType())));
   }

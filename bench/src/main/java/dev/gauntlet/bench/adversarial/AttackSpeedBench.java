@@ -52,34 +52,56 @@ public final class AttackSpeedBench {
     return t[reps / 2];
   }
 
-  public static void main(String[] args) throws Exception {
-    int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    String python = args.length > 1 ? args[1] : "/usr/bin/python3";
-    String omp = System.getenv().getOrDefault("OMP_NUM_THREADS", "unset");
-    int n = 10_000;
-    double eps = 0.1;
+  /** The benchmark's 784-256-128-10 ReLU MLP with a softmax output, float32, seed 0. */
+  static MultiLayerNetwork mlp() {
     MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(0).dataType(DataType.FLOAT).list()
         .layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
         .layer(new DenseLayer.Builder().nIn(256).nOut(128).activation(Activation.RELU).build())
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(128).nOut(10).activation(Activation.SOFTMAX).build())
         .build());
     net.init();
-    SplittableRandom r = new SplittableRandom(1);
-    float[] xs = new float[n * 784];
-    for (int i = 0; i < xs.length; i++) {
-      xs[i] = (float) r.nextDouble();
+    return net;
+  }
+
+  /** A batch of {@code n} uniform inputs in [0, 1] ({@code x}) and random one-hot labels ({@code y}), seed 1. */
+  record Batch(INDArray x, INDArray y) {
+    static Batch random(int n) {
+      SplittableRandom r = new SplittableRandom(1);
+      float[] xs = new float[n * 784];
+      for (int i = 0; i < xs.length; i++) {
+        xs[i] = (float) r.nextDouble();
+      }
+      INDArray x = Nd4j.create(xs, new long[] {n, 784}, 'c');
+      INDArray y = Nd4j.zeros(DataType.FLOAT, n, 10);
+      for (int i = 0; i < n; i++) {
+        y.putScalar(i, r.nextInt(10), 1);
+      }
+      return new Batch(x, y);
     }
-    INDArray x = Nd4j.create(xs, new long[] {n, 784}, 'c');
-    INDArray y = Nd4j.zeros(DataType.FLOAT, n, 10);
-    for (int i = 0; i < n; i++) {
-      y.putScalar(i, r.nextInt(10), 1);
-    }
-    Dl4jModel model = Dl4jModel.of(net, "mlp-784-256-128-10");
-    DenseInputGradients dense = DenseInputGradients.of(model).orElseThrow();
+  }
+
+  /** The class names "0" to "9". */
+  static List<String> digits() {
     List<String> classes = new ArrayList<>();
     for (int k = 0; k < 10; k++) {
       classes.add(Integer.toString(k));
     }
+    return classes;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    String python = args.length > 1 ? args[1] : "/usr/bin/python3";
+    String omp = System.getenv().getOrDefault("OMP_NUM_THREADS", "unset");
+    int n = 10_000;
+    double eps = 0.1;
+    MultiLayerNetwork net = mlp();
+    Batch batch = Batch.random(n);
+    INDArray x = batch.x();
+    INDArray y = batch.y();
+    Dl4jModel model = Dl4jModel.of(net, "mlp-784-256-128-10");
+    DenseInputGradients dense = DenseInputGradients.of(model).orElseThrow();
+    List<String> classes = digits();
     Attacker attacker = Attacker.of(model, InputSpace.box(784, 0, 1), new DecisionRule(1, 0.5), classes);
     INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, 784);
 

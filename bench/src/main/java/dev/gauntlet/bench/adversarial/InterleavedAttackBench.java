@@ -13,20 +13,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Gauntlet against PyTorch, interleaved repetition by repetition (Gauntlet, PyTorch, Gauntlet, ...)
@@ -45,26 +38,11 @@ public final class InterleavedAttackBench {
     String python = args.length > 1 ? args[1] : "/usr/bin/python3";
     int n = 10_000;
     double eps = 0.1;
-    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(0).dataType(DataType.FLOAT).list()
-        .layer(new DenseLayer.Builder().nIn(784).nOut(256).activation(Activation.RELU).build())
-        .layer(new DenseLayer.Builder().nIn(256).nOut(128).activation(Activation.RELU).build())
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(128).nOut(10).activation(Activation.SOFTMAX).build())
-        .build());
-    net.init();
-    SplittableRandom r = new SplittableRandom(1);
-    float[] xs = new float[n * 784];
-    for (int i = 0; i < xs.length; i++) {
-      xs[i] = (float) r.nextDouble();
-    }
-    INDArray x = Nd4j.create(xs, new long[] {n, 784}, 'c');
-    INDArray y = Nd4j.zeros(DataType.FLOAT, n, 10);
-    for (int i = 0; i < n; i++) {
-      y.putScalar(i, r.nextInt(10), 1);
-    }
-    List<String> classes = new ArrayList<>();
-    for (int k = 0; k < 10; k++) {
-      classes.add(Integer.toString(k));
-    }
+    MultiLayerNetwork net = AttackSpeedBench.mlp();
+    AttackSpeedBench.Batch batch = AttackSpeedBench.Batch.random(n);
+    INDArray x = batch.x();
+    INDArray y = batch.y();
+    List<String> classes = AttackSpeedBench.digits();
     Attacker attacker = Attacker.of(Dl4jModel.of(net, "mlp"), InputSpace.box(784, 0, 1), new DecisionRule(1, 0.5), classes);
     INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, 784);
     Path script = Path.of("bench/src/main/python/torch_attack_server.py");
