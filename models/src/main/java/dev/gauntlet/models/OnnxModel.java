@@ -59,6 +59,10 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
   private final Artifact artifact;
   private final InputGradients gradients;
   private final String gradientSource;
+  /** The file the model was read from (with its external data, if any): what {@link ShippedModel} ships. */
+  final Path source;
+  /** The settings it was loaded with. */
+  final Settings settings;
 
   /**
    * Settings of the adapter.
@@ -91,6 +95,8 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
     this.sig = sig;
     this.width = width;
     this.artifact = artifact;
+    this.source = file.file;
+    this.settings = settings;
     double[][] probe = probe(width);
     double[][] raw = runRaw(probe);
     this.classes = raw[0].length == 1 ? 2 : raw[0].length;
@@ -226,6 +232,11 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
   @Override
   public String name() {
     return baseName + " [ONNX Runtime; gradients: " + shortSource() + "]";
+  }
+
+  /** The name given at load, without the adapter's suffix. */
+  String baseName() {
+    return baseName;
   }
 
   private String shortSource() {

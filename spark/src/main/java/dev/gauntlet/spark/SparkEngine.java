@@ -1,13 +1,16 @@
 package dev.gauntlet.spark;
 
 import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.data.CsvReader;
 import dev.gauntlet.harness.data.DataSource;
+import dev.gauntlet.harness.data.Encoder;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.Selection;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.data.TableBuilder;
 import dev.gauntlet.harness.model.ModelUnderTest;
+import dev.gauntlet.harness.model.Models;
 import dev.gauntlet.harness.model.PrecomputedModel;
 import dev.gauntlet.harness.model.Predictions;
 import dev.gauntlet.harness.summary.InProcessEngine;
@@ -15,16 +18,24 @@ import dev.gauntlet.harness.summary.Partition;
 import dev.gauntlet.harness.summary.Summarizer;
 import dev.gauntlet.harness.summary.Summary;
 import dev.gauntlet.harness.summary.SummaryEngine;
+import dev.gauntlet.models.ShippedModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -32,34 +43,45 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * The summary engine on Spark: the evaluation data is read by Spark (CSV as text cells, Parquet as
- * typed values turned into text), each Spark partition becomes a local {@link Table} through the
- * harness's own {@link TableBuilder} (the same schema validation and the same row selection as
- * the in-process reader), a precomputed model's predictions are taken from that table on the
- * executor, the check's own {@link Summarizer} summarises it there, and the summaries travel back
- * as bytes ({@link Summary#encode}, read by the summary type's {@code decode}) to be merged on the
- * driver. Summaries merge exactly, so the result is bit for bit the in-process engine's.
+ * The summary engine on Spark: the evaluation data is read by Spark (CSV as text cells, split
+ * across tasks when no quoted field spans lines; Parquet as typed values rendered exactly), each
+ * Spark partition becomes a local {@link Table} through the harness's own {@link TableBuilder}
+ * (the same schema validation and the same row selection as the in-process reader) once per run
+ * (the tables are persisted in the executors' memory and reused by every summary), the model's
+ * predictions are made there, and the check's own {@link Summarizer} summarises each partition;
+ * the summaries travel back as bytes ({@link Summary#encode}, read by the summary type's
+ * {@code decode}) to be merged on the driver. Summaries merge exactly, so the result is bit for
+ * bit the in-process engine's.
  *
- * <p>What runs where in this first cut:
+ * <p>Predictions on the executors: a precomputed model reads its columns of the partition's table;
+ * an ONNX or DL4J model is shipped once per executor as a broadcast of its file's bytes and their
+ * SHA-256 ({@link ShippedModel}), verified and loaded on the executor through the same inert
+ * loaders as on the driver, and run on the partition's encoded rows in batches of 4,096. An ONNX
+ * model is loaded for prediction only, so an executor scoring it does not load ND4J.
+ *
+ * <p>What runs where:
  * <ul>
  *   <li>The summaries of the evaluation data ({@code performance}, {@code fairness.slices},
- *       {@code drift.temporal}, {@code drift.features}) run on the executors, for a precomputed
- *       model or a summariser that needs no predictions.
+ *       {@code drift.temporal}, {@code drift.features}) run on the executors.
  *   <li>The driver also holds the whole validated table (read by the harness reader, as the
- *       in-process engine does): the checks that need the model on chosen rows (attacks,
- *       perturbation, min-flip, detectors) and the checks' whole-data steps use it. A seeded sample
- *       instead is future work.
- *   <li>Anything else (a reference table, a derived table, a model that must be run) is summarised
- *       in-process on the driver; {@link #describe} counts these.
- *   <li>With a partition count set, the data is read once: the repartition's shuffle output is
- *       reused by every later summary of the run; as read ({@code partitions = 0}), every summary
- *       reads the source again.
+ *       in-process engine does) and the model's predictions for it: the checks that need the model
+ *       on chosen rows (attacks, perturbation, min-flip, detectors) and the checks' whole-data steps
+ *       use them. A seeded sample instead is future work.
+ *   <li>Anything else (a reference table, a derived table, a model that cannot be shipped, such as
+ *       one built in code or a Keras file) is summarised in-process on the driver; {@link
+ *       #describe} counts these.
  *   <li>The summariser reaches the executor through a registry of this JVM: Spark's local mode
  *       only. On a cluster the executor says so (making summarisers serialisable is future work).
  * </ul>
@@ -68,121 +90,292 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** Summaries in flight, by job id: how an executor of this JVM (local mode) finds its summariser. */
   private static final Map<Long, Job> JOBS = new ConcurrentHashMap<>();
   private static final AtomicLong IDS = new AtomicLong();
+  /** Rows this JVM scored as an executor (tests: local mode runs the executors in the driver's JVM). */
+  static final AtomicLong SCORED_ROWS = new AtomicLong();
+  /** Rows per model call on an executor: the driver's batch size. */
+  static final int BATCH = 4096;
 
-  private final SparkSession spark;
-  private final boolean ownsSession;
-  private final Table bound;
-  private final String path;
-  private final String format;
-  private final Selection selection;
-  private final PrecomputedModel model;
-  private final int partitions;
-  private final AtomicInteger onSpark = new AtomicInteger();
-  private final AtomicInteger onDriver = new AtomicInteger();
-  private volatile int lastPartitions = -1;
-  private Dataset<Row> rows;
-  private String[] header;
+  private final Shared sh;
+  /** Which model's predictions this view summarises (null: the base engine, no model). */
+  private final ModelUnderTest model;
+  private Scoring scoring;
+  private JavaRDD<Scored> scored;
+
+  /** What the views of one engine (one per model) share: the session, the data, the counters. */
+  private static final class Shared {
+    final SparkSession spark;
+    final boolean ownsSession;
+    final Table bound;
+    final String path;
+    final String format;
+    final Selection selection;
+    final int partitions;
+    final AtomicInteger onSpark = new AtomicInteger();
+    final AtomicInteger onDriver = new AtomicInteger();
+    final Map<ModelUnderTest, SparkEngine> views = new IdentityHashMap<>();
+    final List<JavaRDD<?>> persisted = new ArrayList<>();
+    final List<Broadcast<?>> broadcasts = new ArrayList<>();
+    volatile int lastPartitions = -1;
+    boolean splittable;
+    JavaRDD<Table> tables;
+    String[] header;
+    ShippedModel tampered; // tests only: the bytes shipped instead of the model's
+
+    Shared(SparkSession spark, boolean ownsSession, Table bound, String path, String format, Selection selection, int partitions) {
+      this.spark = spark;
+      this.ownsSession = ownsSession;
+      this.bound = bound;
+      this.path = path;
+      this.format = format;
+      this.selection = selection;
+      this.partitions = partitions;
+    }
+  }
+
+  /** How an executor gets a partition's predictions. */
+  private sealed interface Scoring permits Precomputed, Shipped {}
+
+  /** From the data's own columns. */
+  private record Precomputed(PrecomputedModel model) implements Scoring {}
+
+  /** From a model shipped as broadcast bytes (the encoded {@link ShippedModel}). */
+  private record Shipped(String name, String sha256, Broadcast<byte[]> bytes, double threshold) implements Scoring, java.io.Serializable {}
+
+  /** A partition's table with the model's predictions for it (null predictions: none asked for). */
+  record Scored(Table table, Predictions predictions) {}
 
   /** What an executor needs to summarise a partition. */
-  private record Job(Schema schema, String file, Selection selection, String[] header, PrecomputedModel model, Summarizer<?> summarizer) {}
+  private record Job(Summarizer<?> summarizer) {}
+
+  /** What an executor needs to build a partition's table. */
+  private record Build(Schema schema, String file, Selection selection, String[] header) {}
+
+  private static final Map<Long, Build> BUILDS = new ConcurrentHashMap<>();
+  /** What an executor needs to score a partition besides the shipped bytes: the schema's encoding, a precomputed model's columns. */
+  private record ScoreJob(Schema schema, Precomputed precomputed) {}
+
+  private static final Map<Long, ScoreJob> SCORES = new ConcurrentHashMap<>();
 
   /**
    * @param spark the session (closed by {@link #close} when {@code ownsSession})
    * @param data the evaluation table as the driver read it: its source (path, format, selection)
    *     is read again by Spark, and summaries of this table go to Spark
-   * @param model the model under test: precomputed models are scored on the executors
+   * @param model the candidate model: the base engine summarises without predictions; the engine
+   *     {@link #forModel} gives for a model makes that model's predictions on the executors
    * @param partitions the Spark partitions of the data ({@code 0}: as Spark reads it)
    */
   public SparkEngine(SparkSession spark, boolean ownsSession, Table data, ModelUnderTest model, int partitions) {
-    this.spark = Objects.requireNonNull(spark, "spark");
-    this.ownsSession = ownsSession;
-    this.bound = Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(spark, "spark");
+    Objects.requireNonNull(data, "data");
     DataSource src = data.source();
     if (src == null || src.path() == null) {
       throw new UsageException("the Spark engine reads the evaluation data from its file, but this table has no source file");
     }
-    this.path = src.path();
-    this.format = src.format() == null ? "csv" : src.format();
-    Selection.Summary sel = src.selection();
-    this.selection = sel == null ? Selection.ALL : Selection.of(sel.where(), sel.from(), sel.to(), data.schema());
-    this.model = model == null ? null : model.precomputed().orElse(null);
     if (partitions < 0) {
       throw new IllegalArgumentException("partitions must be 0 (as read) or more, not " + partitions);
     }
-    this.partitions = partitions;
+    Selection.Summary sel = src.selection();
+    Selection selection = sel == null ? Selection.ALL : Selection.of(sel.where(), sel.from(), sel.to(), data.schema());
+    this.sh = new Shared(spark, ownsSession, data, src.path(), src.format() == null ? "csv" : src.format(), selection, partitions);
+    this.model = null;
+    if (model != null) {
+      forModel(model);
+    }
   }
 
-  private synchronized Dataset<Row> rows() {
-    if (rows == null) {
+  private SparkEngine(Shared sh, ModelUnderTest model) {
+    this.sh = sh;
+    this.model = model;
+  }
+
+  @Override
+  public SparkEngine forModel(ModelUnderTest m) {
+    if (m == null) {
+      return this;
+    }
+    synchronized (sh) {
+      return sh.views.computeIfAbsent(m, k -> new SparkEngine(sh, k));
+    }
+  }
+
+  /** Tests: ship these bytes instead of the model's (e.g. with a wrong digest), to exercise an executor that cannot load the model. */
+  SparkEngine shipInstead(ShippedModel bytes) {
+    sh.tampered = bytes;
+    return this;
+  }
+
+  /** The path as Spark reads it: a URI with a scheme (file://, hdfs://, s3a://) untouched, a local path absolute. */
+  static String sparkPath(String path) {
+    if (path.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      return path;
+    }
+    return Path.of(path).toAbsolutePath().toString();
+  }
+
+  private Dataset<Row> read() throws Exception {
+    String p = sparkPath(sh.path);
+    return switch (sh.format) {
+      case "csv" -> {
+        sh.splittable = !multiLineRecords(p, sh.bound.schema().delimiter());
+        yield sh.spark.read()
+            .option("header", "true").option("inferSchema", "false")
+            .option("sep", String.valueOf(sh.bound.schema().delimiter()))
+            .option("quote", "\"").option("escape", "\"").option("multiLine", String.valueOf(!sh.splittable))
+            .option("mode", "FAILFAST").option("encoding", "UTF-8")
+            .csv(p);
+      }
+      case "parquet" -> {
+        sh.splittable = true;
+        yield sh.spark.read().parquet(p);
+      }
+      default -> throw new UsageException(sh.path + ": the Spark engine reads csv and parquet, not format '" + sh.format + "'");
+    };
+  }
+
+  /**
+   * Whether a quoted field of the CSV spans lines (then Spark must read it as multi-line records,
+   * one task per file). A local file (or file:// URI) is scanned; any other scheme is assumed to.
+   */
+  static boolean multiLineRecords(String path, char delimiter) throws IOException {
+    Path local;
+    if (path.startsWith("file:")) {
+      local = Path.of(URI.create(path));
+    } else if (path.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      return true;
+    } else {
+      local = Path.of(path);
+    }
+    if (!Files.isRegularFile(local)) {
+      return true; // a folder of CSV files, or missing: Spark says which
+    }
+    boolean quoted = false;
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = Files.newInputStream(local)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        for (int i = 0; i < n; i++) {
+          byte b = buf[i];
+          if (b == '"') {
+            quoted = !quoted; // "" inside quotes toggles twice
+          } else if (quoted && (b == '\n' || b == '\r')) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The persisted tables of the partitions, built on first use. */
+  private JavaRDD<Table> tables() {
+    synchronized (sh) {
+      if (sh.tables != null) {
+        return sh.tables;
+      }
       Dataset<Row> ds;
       try {
         ds = read();
       } catch (UsageException e) {
         throw e;
       } catch (Exception e) { // AnalysisException (e.g. a missing path) is checked, though Scala does not declare it
-        throw new UsageException(path + ": Spark cannot read the " + format + " data: " + firstLine(e), e);
+        throw new UsageException(sh.path + ": Spark cannot read the " + sh.format + " data: " + firstLine(e), e);
       }
       // The file's own header (Spark renames duplicate CSV names, e.g. COMPAS's two decile_score
       // columns), read by the harness's CSV reader: the builder then sees what the in-process reader sees.
-      header = "csv".equals(format) ? csvHeader() : ds.columns();
-      if (header.length != ds.columns().length) {
-        throw new UsageException(path + ": the header has " + header.length + " fields but Spark reads " + ds.columns().length + " columns");
+      sh.header = "csv".equals(sh.format) ? csvHeader() : ds.columns();
+      if (sh.header.length != ds.columns().length) {
+        throw new UsageException(sh.path + ": the header has " + sh.header.length + " fields but Spark reads " + ds.columns().length + " columns");
       }
-      rows = partitions > 0 ? ds.repartition(partitions) : ds;
+      int k = sh.partitions;
+      JavaRDD<Row> rows = ds.javaRDD();
+      if (k > 0) {
+        int read = rows.getNumPartitions();
+        // No shuffle when the read already gives enough partitions; else a shuffle to k.
+        rows = read == k ? rows : read > k ? rows.coalesce(k) : rows.repartition(k);
+      }
+      long id = IDS.incrementAndGet();
+      BUILDS.put(id, new Build(sh.bound.schema(), sh.path, sh.selection, sh.header));
+      sh.tables = rows.mapPartitionsWithIndex(new BuildTable(id), true).persist(StorageLevel.MEMORY_ONLY());
+      sh.persisted.add(sh.tables);
+      return sh.tables;
     }
-    return rows;
-  }
-
-  private Dataset<Row> read() throws Exception {
-    return switch (format) {
-      case "csv" -> spark.read()
-          .option("header", "true").option("inferSchema", "false")
-          .option("sep", String.valueOf(bound.schema().delimiter()))
-          .option("quote", "\"").option("escape", "\"").option("multiLine", "true")
-          .option("mode", "FAILFAST").option("encoding", "UTF-8")
-          .csv(path);
-      case "parquet" -> spark.read().parquet(path);
-      default -> throw new UsageException(path + ": the Spark engine reads csv and parquet, not format '" + format + "'");
-    };
   }
 
   private String[] csvHeader() {
     String first;
     try {
-      first = spark.read().option("lineSep", "\n").textFile(path).first();
+      first = sh.spark.read().option("lineSep", "\n").textFile(sparkPath(sh.path)).first();
     } catch (Exception e) {
-      throw new UsageException(path + ": Spark cannot read the header line: " + firstLine(e), e);
+      throw new UsageException(sh.path + ": Spark cannot read the header line: " + firstLine(e), e);
     }
-    try (CsvReader r = new CsvReader(new StringReader(first), bound.schema().delimiter(), path)) {
+    try (CsvReader r = new CsvReader(new StringReader(first), sh.bound.schema().delimiter(), sh.path)) {
       return r.next();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** How this view's model is scored on the executors, or null when it cannot be (then its summaries run on the driver). */
+  private Scoring scoring(double threshold) {
+    synchronized (sh) {
+      if (scoring == null && model != null) {
+        if (model.precomputed().isPresent()) {
+          scoring = new Precomputed(model.precomputed().get());
+        } else {
+          ShippedModel m = sh.tampered != null ? sh.tampered : ShippedModel.of(model).orElse(null);
+          if (m != null) {
+            Broadcast<byte[]> b = JavaSparkContext.fromSparkContext(sh.spark.sparkContext()).broadcast(m.encode());
+            sh.broadcasts.add(b);
+            scoring = new Shipped(m.name(), m.sha256(), b, threshold);
+          }
+        }
+      }
+      return scoring;
+    }
+  }
+
+  /** The persisted tables with this view's predictions. */
+  private JavaRDD<Scored> scored(Scoring s) {
+    synchronized (sh) {
+      if (scored == null) {
+        long id = IDS.incrementAndGet();
+        Shipped shipped = s instanceof Shipped x ? x : null;
+        SCORES.put(id, new ScoreJob(sh.bound.schema(), s instanceof Precomputed p ? p : null));
+        scored = tables().mapPartitions(new Score(id, shipped), true).persist(StorageLevel.MEMORY_ONLY());
+        sh.persisted.add(scored);
+      }
+      return scored;
+    }
+  }
+
   @Override
   public <S extends Summary<S>> S summarize(Table data, Predictions predictions, Summarizer<S> summarizer) {
-    if (data != bound || (predictions != null && model == null)) {
-      onDriver.incrementAndGet();
+    Scoring s = predictions == null ? null : scoring(predictions.threshold());
+    // A shipped model decides at the threshold it was shipped with: other predictions of it are summarised on the driver.
+    // (NaN: more than two classes, decided by the most probable class whatever the threshold.)
+    boolean same = !(s instanceof Shipped x) || Double.compare(x.threshold(), predictions.threshold()) == 0 || Double.isNaN(predictions.threshold());
+    if (data != sh.bound || (predictions != null && (s == null || !same))) {
+      sh.onDriver.incrementAndGet();
       return InProcessEngine.defaults().summarize(data, predictions, summarizer);
     }
     // The identity of merge, and through its class the decoder of the executors' bytes.
     int[] none = new int[0];
     S empty = summarizer.summarize(Partition.of(data.select(none), predictions == null ? null : predictions.select(none)));
     Method decode = decoder(empty.getClass());
-    Dataset<Row> ds = rows();
     long id = IDS.incrementAndGet();
-    JOBS.put(id, new Job(data.schema(), path, selection, header, predictions == null ? null : model, summarizer));
+    JOBS.put(id, new Job(summarizer));
     List<byte[]> parts;
     try {
-      parts = ds.javaRDD().mapPartitionsWithIndex(new SummarizePartition(id), false).collect();
+      JavaRDD<Scored> in = predictions == null ? tables().map(t -> new Scored(t, null)) : scored(s);
+      parts = in.mapPartitions(new SummarizePartition(id), false).collect();
+    } catch (UsageException e) {
+      throw e;
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
       throw unwrap(e);
     } finally {
       JOBS.remove(id);
     }
-    onSpark.incrementAndGet();
-    lastPartitions = parts.size();
+    sh.onSpark.incrementAndGet();
+    sh.lastPartitions = parts.size();
     S total = empty;
     long kept = 0;
     for (byte[] b : parts) {
@@ -190,8 +383,8 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
         kept += in.readLong();
         @SuppressWarnings("unchecked")
-        S s = (S) decode.invoke(null, (DataInput) in);
-        total = total.merge(s);
+        S x = (S) decode.invoke(null, (DataInput) in);
+        total = total.merge(x);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (IllegalAccessException | InvocationTargetException e) {
@@ -199,7 +392,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       }
     }
     if (kept != data.rowCount()) {
-      throw new UsageException(path + ": Spark kept " + kept + " rows but the driver read " + data.rowCount()
+      throw new UsageException(sh.path + ": Spark kept " + kept + " rows but the driver read " + data.rowCount()
           + "; did the data change between the two reads? (if not, the readers disagree: a bug to report)");
     }
     return total;
@@ -227,7 +420,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     if (at >= 0) {
       return new UsageException(m.substring(at + "dev.gauntlet.harness.UsageException: ".length()), e);
     }
-    return new UsageException(path + ": the Spark job failed: " + m, e);
+    return new UsageException(sh.path + ": the Spark job failed: " + m, e);
   }
 
   static String firstLine(Throwable e) {
@@ -239,49 +432,116 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /**
    * Reads and validates every partition on Spark before any check runs: a missing or unreadable
    * file, a value the schema refuses, a selection that disagrees with the driver's all fail here,
-   * as a {@link UsageException} naming the file and place.
+   * as a {@link UsageException} naming the file and place. The partitions' tables stay in the
+   * executors' memory for the summaries.
    *
    * @return the rows Spark kept
    */
   public long validate() {
-    long n = summarize(bound, null, part -> new RowCount(part.size())).rows();
-    onSpark.decrementAndGet();
+    long n = summarize(sh.bound, null, part -> new RowCount(part.size())).rows();
+    sh.onSpark.decrementAndGet();
     return n;
+  }
+
+  /**
+   * Makes this view's model's predictions on every partition before any check runs (an executor
+   * that cannot load the model fails here, naming the model and the executor); nothing for the
+   * base engine or a model that is not scored on the executors.
+   *
+   * @param threshold the decision threshold of the suite (the executors decide at it; NaN for more than two classes)
+   */
+  public void prepare(double threshold) {
+    Scoring s = scoring(threshold);
+    if (s == null) {
+      return;
+    }
+    try {
+      long n = scored(s).map(x -> (long) x.table().rowCount()).reduce(Long::sum);
+      if (n != sh.bound.rowCount()) {
+        throw new UsageException(sh.path + ": Spark scored " + n + " rows but the driver read " + sh.bound.rowCount());
+      }
+    } catch (UsageException e) {
+      throw e;
+    } catch (Exception e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** Whether this view's model is scored on the executors (precomputed, or shipped). */
+  boolean scoresOnExecutors(double threshold) {
+    return scoring(threshold) != null;
+  }
+
+  /** Whether Spark reads the CSV split across tasks (no quoted field spans lines); Parquet always. */
+  boolean splittable() {
+    tables();
+    return sh.splittable;
   }
 
   /** The Spark partitions of the data in the last summary ({@code -1} before any). */
   public int lastPartitionCount() {
-    return lastPartitions;
+    return sh.lastPartitions;
   }
 
   @Override
   public String describe(Table data) {
-    int k = lastPartitions >= 0 ? lastPartitions : rows().rdd().getNumPartitions();
-    return "spark " + spark.version() + " " + spark.sparkContext().master() + ", " + k + (k == 1 ? " partition" : " partitions")
-        + " (" + onSpark.get() + " summaries on Spark, " + onDriver.get() + " on the driver)";
+    int k = sh.lastPartitions >= 0 ? sh.lastPartitions : tables().getNumPartitions();
+    return "spark " + sh.spark.version() + " " + sh.spark.sparkContext().master() + ", " + k + (k == 1 ? " partition" : " partitions")
+        + " (" + sh.onSpark.get() + " summaries on Spark, " + sh.onDriver.get() + " on the driver)";
   }
 
   @Override
   public void close() {
-    if (ownsSession) {
-      spark.stop();
+    synchronized (sh) {
+      for (JavaRDD<?> r : sh.persisted) {
+        try {
+          r.unpersist(false);
+        } catch (RuntimeException ignored) {
+          // a stopped session
+        }
+      }
+      sh.persisted.clear();
+      for (Broadcast<?> b : sh.broadcasts) {
+        try {
+          b.destroy();
+        } catch (RuntimeException ignored) {
+          // a stopped session
+        }
+      }
+      sh.broadcasts.clear();
+    }
+    if (sh.ownsSession) {
+      sh.spark.stop();
     }
   }
 
-  /** Runs on an executor: one partition's rows to a table, its summary, as bytes (kept rows first). */
-  private static final class SummarizePartition implements Function2<Integer, Iterator<Row>, Iterator<byte[]>> {
+  /** This executor's name for messages: Spark's executor id and the host. */
+  static String executorName() {
+    SparkEnv env = SparkEnv.get();
+    String id = env == null ? "?" : env.executorId();
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown host";
+    }
+    return "executor " + id + " on " + host;
+  }
+
+  /** Runs on an executor: one partition's rows to its table, built by the harness's TableBuilder. */
+  private static final class BuildTable implements Function2<Integer, Iterator<Row>, Iterator<Table>> {
     private static final long serialVersionUID = 1L;
     private final long id;
 
-    SummarizePartition(long id) {
+    BuildTable(long id) {
       this.id = id;
     }
 
     @Override
-    public Iterator<byte[]> call(Integer index, Iterator<Row> it) throws IOException {
-      Job job = JOBS.get(id);
+    public Iterator<Table> call(Integer index, Iterator<Row> it) {
+      Build job = BUILDS.get(id);
       if (job == null) {
-        throw new IllegalStateException("summary job " + id + " is unknown on this executor: this first cut of the Spark engine runs"
+        throw new IllegalStateException("table job " + id + " is unknown on this executor: this cut of the Spark engine runs"
             + " summarisers in Spark's local mode only (local[N]); cluster executors need serialisable summarisers");
       }
       String file = job.file();
@@ -300,15 +560,108 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         }
         b.row(rec, ++r);
       }
-      Table t = b.build(null, false);
-      Predictions p = job.model() == null ? null : job.model().predictionsFor(t);
-      Summary<?> s = job.summarizer().summarize(Partition.of(t, p));
-      ByteArrayOutputStream buf = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(buf)) {
-        out.writeLong(t.rowCount());
-        s.encode(out);
+      return List.of(b.build(null, false)).iterator();
+    }
+  }
+
+  /** Models loaded on this executor, by SHA-256: each is loaded once per executor JVM. */
+  private static final Map<String, ModelUnderTest> LOADED = new ConcurrentHashMap<>();
+
+  /** Runs on an executor: the partition's predictions, from its columns or from the shipped model. */
+  private static final class Score implements FlatMapFunction<Iterator<Table>, Scored> {
+    private static final long serialVersionUID = 1L;
+    private final long id;
+    private final Shipped shipped;
+
+    Score(long id, Shipped shipped) {
+      this.id = id;
+      this.shipped = shipped;
+    }
+
+    @Override
+    public Iterator<Scored> call(Iterator<Table> it) {
+      List<Scored> out = new ArrayList<>(1);
+      ScoreJob job = SCORES.get(id);
+      if (job == null) {
+        throw new IllegalStateException("scoring job " + id + " is unknown on this executor: this cut of the Spark engine runs"
+            + " in Spark's local mode only (local[N])");
       }
-      return List.of(buf.toByteArray()).iterator();
+      while (it.hasNext()) {
+        Table t = it.next();
+        if (shipped == null) {
+          out.add(new Scored(t, job.precomputed().model().predictionsFor(t)));
+        } else {
+          out.add(new Scored(t, score(load(shipped), job.schema(), t, shipped.threshold())));
+        }
+      }
+      return out.iterator();
+    }
+  }
+
+  /** Tests: forget the models this JVM loaded as an executor. */
+  static void forgetLoadedModels() {
+    LOADED.clear();
+  }
+
+  static ModelUnderTest load(Shipped s) {
+    try {
+      return LOADED.computeIfAbsent(s.sha256(), k -> {
+        ShippedModel m = ShippedModel.decode(s.bytes().value());
+        if (!m.sha256().equals(s.sha256())) {
+          throw new UsageException("the broadcast bytes name SHA-256 " + m.sha256() + ", not " + s.sha256());
+        }
+        return m.load();
+      });
+    } catch (RuntimeException | LinkageError e) {
+      throw new UsageException("model '" + s.name() + "' (SHA-256 " + s.sha256() + ") cannot be loaded on " + executorName() + ": "
+          + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+    }
+  }
+
+  /** The model's predictions for a partition's table: encoded rows in batches, as {@code CheckContext.predictions} makes them. */
+  static Predictions score(ModelUnderTest m, Schema schema, Table t, double threshold) {
+    double[][] x = new Encoder(schema).encode(t);
+    double[][] p = new double[x.length][];
+    for (int start = 0; start < x.length; start += BATCH) {
+      int end = Math.min(x.length, start + BATCH);
+      double[][] chunk = java.util.Arrays.copyOfRange(x, start, end);
+      double[][] q = m.predict(chunk);
+      Models.checkProbabilities(m.name(), q, chunk.length, m.classCount());
+      System.arraycopy(q, 0, p, start, q.length);
+    }
+    SCORED_ROWS.addAndGet(x.length);
+    int positive = schema.label().map(ColumnSpec::positiveIndex).orElse(1);
+    return Predictions.fromProbabilities(p, positive, threshold);
+  }
+
+  /** Runs on an executor: one partition's summary, as bytes (kept rows first). */
+  private static final class SummarizePartition implements FlatMapFunction<Iterator<Scored>, byte[]> {
+    private static final long serialVersionUID = 1L;
+    private final long id;
+
+    SummarizePartition(long id) {
+      this.id = id;
+    }
+
+    @Override
+    public Iterator<byte[]> call(Iterator<Scored> it) throws IOException {
+      Job job = JOBS.get(id);
+      if (job == null) {
+        throw new IllegalStateException("summary job " + id + " is unknown on this executor: this cut of the Spark engine runs"
+            + " summarisers in Spark's local mode only (local[N]); cluster executors need serialisable summarisers");
+      }
+      List<byte[]> out = new ArrayList<>(1);
+      while (it.hasNext()) {
+        Scored s = it.next();
+        Summary<?> sum = job.summarizer().summarize(Partition.of(s.table(), s.predictions()));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (DataOutputStream out2 = new DataOutputStream(buf)) {
+          out2.writeLong(s.table().rowCount());
+          sum.encode(out2);
+        }
+        out.add(buf.toByteArray());
+      }
+      return out.iterator();
     }
   }
 }

@@ -38,6 +38,11 @@ public final class SparkEngineProvider implements EngineProvider {
     SparkEngine engine = new SparkEngine(spark, true, suite.data(), suite.model(), partitions > 0 ? partitions : spark.sparkContext().defaultParallelism());
     try {
       engine.validate();
+      // Load and run the models on the executors before any check: an executor that cannot load one fails here, before anything is written.
+      engine.forModel(suite.model()).prepare(suite.threshold());
+      if (suite.baseline() != null) {
+        engine.forModel(suite.baseline()).prepare(suite.threshold());
+      }
     } catch (RuntimeException e) {
       engine.close();
       throw e;

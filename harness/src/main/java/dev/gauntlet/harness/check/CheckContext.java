@@ -75,9 +75,9 @@ public final class CheckContext {
     this.engine = Objects.requireNonNull(engine, "engine");
   }
 
-  /** This context with another summary engine (the same model, data, seed and caches). */
+  /** This context with another summary engine (the same model, data, seed and caches), told which model it summarises for. */
   public CheckContext withEngine(SummaryEngine engine) {
-    return new CheckContext(this, engine);
+    return new CheckContext(this, engine.forModel(model));
   }
 
   /**

@@ -20,6 +20,15 @@ public interface SummaryEngine {
    */
   <S extends Summary<S>> S summarize(Table data, Predictions predictions, Summarizer<S> summarizer);
 
+  /**
+   * This engine for the predictions of {@code model} (the candidate's or the baseline's): an engine
+   * that runs the model itself where the rows are (Spark's executors) needs to know which one the
+   * {@code predictions} it is given come from. By default the engine itself.
+   */
+  default SummaryEngine forModel(dev.gauntlet.harness.model.ModelUnderTest model) {
+    return this;
+  }
+
   /** A short description for provenance, e.g. {@code in-process, 4 partitions}. */
   String describe(Table data);
 }
