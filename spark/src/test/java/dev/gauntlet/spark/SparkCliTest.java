@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,41 @@ class SparkCliTest {
     assertEquals(2, mismatch.code(), mismatch.out() + mismatch.err());
     assertTrue(mismatch.err().contains("data.csv:6:3"), "file:line:column of the bad cell: " + mismatch.err());
     assertTrue(mismatch.err().contains("lots"), mismatch.err());
+  }
+
+  /**
+   * Parquet inputs that cannot be audited, with the Spark engine: a missing file, a missing
+   * partition folder, a corrupt file, a column whose Parquet type is not the schema's. Exit 2 naming
+   * the file (and the column), no report written.
+   */
+  @Test
+  void badParquetInputIsExit2NamingTheFileAndNothingIsWritten(@TempDir Path dir) throws Exception {
+    Path csvSuite = SparkEngineEqualityTest.synthetic(dir);
+    org.apache.spark.sql.SparkSession spark = Sessions.shared();
+    Path typed = dir.resolve("typed");
+    spark.read().option("header", "true").option("inferSchema", "true").csv(dir.resolve("data.csv").toString())
+        .repartition(2).write().partitionBy("sex").parquet(typed.toString());
+    Path text = dir.resolve("all-text.parquet");
+    spark.read().option("header", "true").csv(dir.resolve("data.csv").toString()).coalesce(1).write().parquet(text.toString());
+    Path corrupt = dir.resolve("corrupt.parquet");
+    Files.writeString(corrupt, "PAR1 this is not a Parquet file PAR1");
+    String suiteText = Files.readString(csvSuite);
+    record Case(String path, String expected) {}
+    for (Case c : List.of(
+        new Case("missing.parquet", "missing.parquet"),
+        new Case("typed/sex=X/", "sex=X"),
+        new Case("corrupt.parquet", "corrupt.parquet"),
+        new Case("all-text.parquet/", "all-text.parquet: column 'date' is Parquet type BYTE_ARRAY"))) {
+      Path suite = dir.resolve("suite-bad.yaml");
+      Files.writeString(suite, suiteText.replace("path: data.csv", "path: " + c.path() + "\n  format: parquet"));
+      Path out = dir.resolve("out-bad");
+      Run r = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--out", out.toString());
+      assertEquals(2, r.code(), c.path() + ": " + r.out() + r.err());
+      assertTrue(r.err().contains(c.expected()), c.path() + " named: " + r.err());
+      assertTrue(!Files.exists(out.resolve("report.json")), "nothing half-written");
+    }
+    Run mismatch = gauntlet("audit", "--suite", dir.resolve("suite-bad.yaml").toString(), "--engine", "spark");
+    assertTrue(mismatch.err().contains("the schema (" + dir.resolve("schema.yaml") + ") declares it timestamp"), "the schema's type: " + mismatch.err());
   }
 
   @Test

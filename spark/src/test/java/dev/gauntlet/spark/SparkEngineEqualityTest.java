@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.config.SuiteLoader;
+import dev.gauntlet.harness.data.Column;
 import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Suite;
 import dev.gauntlet.harness.run.SuiteResult;
 import dev.gauntlet.harness.run.SuiteRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
@@ -128,6 +130,47 @@ class SparkEngineEqualityTest {
     Suite s = new SuiteLoader().load(suite, OptionalLong.empty(), null);
     assertEquals(6000, s.data().rowCount());
     assertSameOnBothEngines(s, true);
+  }
+
+  /**
+   * A file:// URI reaches Spark as written, and the schema's delimiter (';') and RFC 4180 quoting
+   * (ids quoted, holding the delimiter and doubled quotes) reach Spark's reader: the same rows and
+   * measurements, read split across tasks (no quoted field spans lines).
+   */
+  @Test
+  void fileUriAndSemicolonDelimiterWithQuotesReachSpark(@TempDir Path dir) throws Exception {
+    Path csvSuite = synthetic(dir);
+    List<String> lines = Files.readAllLines(dir.resolve("data.csv"));
+    StringBuilder semi = new StringBuilder(lines.get(0).replace(',', ';')).append('\n');
+    for (String l : lines.subList(1, lines.size())) {
+      String[] f = l.split(",");
+      f[0] = "\"" + f[0] + ";\"\"x\"\"\""; // a00001 -> "a00001;""x""" (the value a00001;"x")
+      semi.append(String.join(";", f)).append('\n');
+    }
+    Files.writeString(dir.resolve("data-semi.csv"), semi);
+    Files.writeString(dir.resolve("schema-semi.yaml"), Files.readString(dir.resolve("schema.yaml")).replace("name: synthetic\n", "name: synthetic\ndelimiter: \";\"\n"));
+    String uri = dir.resolve("data-semi.csv").toUri().toString();
+    assertTrue(uri.startsWith("file:///"), uri);
+    Path suite = dir.resolve("suite-semi.yaml");
+    Files.writeString(suite, Files.readString(csvSuite).replace("path: data.csv", "path: " + uri).replace("schema: schema.yaml", "schema: schema-semi.yaml"));
+    Suite s = new SuiteLoader().load(suite, OptionalLong.empty(), null);
+    assertEquals(uri, s.data().source().path(), "the path as the suite wrote it");
+    assertEquals("a00000;\"x\"", ((Column.Text) s.data().column("id")).values()[0], "the in-process reader's value");
+    assertEquals(uri, SparkEngine.sparkPath(uri), "a URI with a scheme goes to Spark untouched");
+    SuiteResult local = new SuiteRunner(null, null, null).run(s);
+    try (SparkEngine engine = new SparkEngine(spark, false, s.data(), s.model(), 3)) {
+      assertEquals(6000, engine.validate());
+      assertTrue(engine.splittable(), "no quoted field spans lines: Spark reads the file split");
+      SuiteResult onSpark = new SuiteRunner(null, null, null).engine(engine).run(s);
+      for (int i = 0; i < local.checks().size(); i++) {
+        assertEquals(local.checks().get(i).measurements(), onSpark.checks().get(i).measurements(), local.checks().get(i).id());
+      }
+      assertTrue(onSpark.provenance().engine().contains("3 partitions (5 summaries on Spark, 0 on the driver)"), onSpark.provenance().engine());
+    }
+    // The suite's own delimiter: override of a comma schema: the table's schema (what Spark reads with) carries it.
+    Path override = dir.resolve("suite-override.yaml");
+    Files.writeString(override, Files.readString(suite).replace("schema: schema-semi.yaml", "schema: schema.yaml\n  delimiter: \";\""));
+    assertEquals(';', new SuiteLoader().load(override, OptionalLong.empty(), null).data().schema().delimiter());
   }
 
   static final String PROPUBLICA = "days_b_screening_arrest >= -30 and days_b_screening_arrest <= 30"

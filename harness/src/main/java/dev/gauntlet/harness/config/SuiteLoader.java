@@ -9,6 +9,7 @@ import dev.gauntlet.harness.data.Encoder;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.SchemaLoader;
 import dev.gauntlet.harness.data.Table;
+import dev.gauntlet.harness.data.DataSource;
 import dev.gauntlet.harness.data.DataSources;
 import dev.gauntlet.harness.data.FilterException;
 import dev.gauntlet.harness.data.Selection;
@@ -97,16 +98,16 @@ public final class SuiteLoader {
 
     ConfigNode dataNode = root.get("data").allowOnly("path", "schema", "delimiter", "format", "where", "from", "to");
     Path schemaPath = base.resolve(dataNode.text("schema"));
-    Schema schema;
+    Schema fileSchema;
     try {
-      schema = SchemaLoader.load(schemaPath);
+      fileSchema = SchemaLoader.load(schemaPath);
     } catch (UsageException e) {
       if (e.getMessage().contains("not found")) {
         throw dataNode.get("schema").error(e.getMessage());
       }
       throw e;
     }
-    char delimiter = schema.delimiter();
+    char delimiter = fileSchema.delimiter();
     if (dataNode.has("delimiter")) {
       String d = dataNode.text("delimiter");
       if (d.equals("\\t") || d.equals("tab")) {
@@ -117,6 +118,9 @@ public final class SuiteLoader {
       }
       delimiter = d.charAt(0);
     }
+    // The table's schema carries the delimiter the data was read with: an engine that reads the file again (Spark) uses it.
+    Schema schema = delimiter == fileSchema.delimiter() ? fileSchema
+        : new Schema(fileSchema.name(), delimiter, fileSchema.missing(), fileSchema.columns(), fileSchema.source());
     // Checks and conditions first: a typo in a metric name is exit 2 before any data or model is read.
     List<CheckSpec<?>> checks = new ArrayList<>();
     List<ConfigNode> paramNodes = new ArrayList<>();
@@ -265,13 +269,32 @@ public final class SuiteLoader {
 
   private static Table loadTable(ConfigNode node, Path base, Schema schema, char delimiter, Selection selection) {
     ConfigNode pathNode = node.get("path");
-    Path p = base.resolve(pathNode.asText());
+    String text = pathNode.asText();
+    // A URI with a scheme: file:// is read here as a local file and kept as written for an engine
+    // that reads the data itself (Spark); other schemes need a reader this JVM does not have.
+    java.util.regex.Matcher scheme = java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://.*").matcher(text);
+    boolean uri = scheme.matches();
+    Path p;
+    if (uri && !scheme.group(1).equalsIgnoreCase("file")) {
+      throw pathNode.error("a " + scheme.group(1) + ":// path: Gauntlet reads the evaluation data on this machine too (for every engine),"
+          + " which reads local paths and file:// URIs only; copy the data locally or mount it");
+    } else if (uri) {
+      try {
+        p = Path.of(java.net.URI.create(text));
+      } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+        throw pathNode.error("not a usable file:// URI (" + e.getMessage() + "); write file:///absolute/path");
+      }
+    } else {
+      p = base.resolve(text);
+    }
     String format = node.has("format") ? node.text("format") : DataSources.defaultFormat(p);
     if (node.has("format") && !DataSources.readers(delimiter).containsKey(format)) {
       throw node.get("format").error("unknown data format '" + format + "'; known formats: " + String.join(", ", DataSources.readers(delimiter).keySet()));
     }
     try {
-      return DataSources.load(p, format, schema, delimiter, selection);
+      Table t = DataSources.load(p, format, schema, delimiter, selection);
+      DataSource src = t.source();
+      return uri && src != null ? t.withSource(new DataSource(text, src.format(), src.sha256(), src.bytes(), src.notes(), src.selection())) : t;
     } catch (UsageException e) {
       if (e.getMessage().contains("data file not found") || e.getMessage().contains("unknown data format")) {
         throw pathNode.error(e.getMessage());

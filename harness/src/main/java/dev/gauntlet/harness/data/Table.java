@@ -69,6 +69,11 @@ public final class Table {
     this.origin = origin;
   }
 
+  /** The same rows and origin with another source description (e.g. the path as the suite wrote it, a {@code file://} URI). */
+  public Table withSource(DataSource source) {
+    return new Table(schema, new java.util.ArrayList<>(columns.values()), source, origin);
+  }
+
   /**
    * A {@link UsageException} about the value of {@code column} in {@code row}, anchored at the file,
    * line and column it was read from when the table knows them, else naming the row.
