@@ -285,16 +285,29 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       if (sh.header.length != ds.columns().length) {
         throw new UsageException(sh.path + ": the header has " + sh.header.length + " fields but Spark reads " + ds.columns().length + " columns");
       }
+      int w = sh.header.length;
+      // A single CSV file with no quoted field across lines: its lines, parsed by the harness's own
+      // CSV reader (no Spark rows in between); else Spark's rows, cell by cell as text.
+      JavaRDD<String[]> recs = sh.splittable && "csv".equals(sh.format) && localFile(sparkPath(sh.path))
+          ? sh.spark.read().textFile(sparkPath(sh.path)).javaRDD().mapPartitionsWithIndex(new ParseLines(sh.bound.schema().delimiter(), sh.path), true)
+          : ds.javaRDD().map(row -> {
+            String[] rec = new String[w];
+            for (int c = 0; c < w; c++) {
+              Object v = row.get(c);
+              // The CSV reader's text: an empty field is "", never null.
+              rec[c] = v == null ? "" : v.toString();
+            }
+            return rec;
+          });
       int k = sh.partitions;
-      JavaRDD<Row> rows = ds.javaRDD();
       if (k > 0) {
-        int read = rows.getNumPartitions();
+        int read = recs.getNumPartitions();
         // No shuffle when the read already gives enough partitions; else a shuffle to k.
-        rows = read == k ? rows : read > k ? rows.coalesce(k) : rows.repartition(k);
+        recs = read == k ? recs : read > k ? recs.coalesce(k) : recs.repartition(k);
       }
       long id = IDS.incrementAndGet();
       BUILDS.put(id, new Build(sh.bound.schema(), sh.path, sh.selection, sh.header));
-      sh.tables = rows.mapPartitionsWithIndex(new BuildTable(id), true).persist(StorageLevel.MEMORY_ONLY());
+      sh.tables = recs.mapPartitionsWithIndex(new BuildTable(id), true).persist(StorageLevel.MEMORY_ONLY());
       sh.persisted.add(sh.tables);
       return sh.tables;
     }
@@ -528,8 +541,106 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     return "executor " + id + " on " + host;
   }
 
-  /** Runs on an executor: one partition's rows to its table, built by the harness's TableBuilder. */
-  private static final class BuildTable implements Function2<Integer, Iterator<Row>, Iterator<Table>> {
+  /** A local file (a path without a scheme, or file://) that is a regular file. */
+  static boolean localFile(String path) {
+    try {
+      Path p = path.startsWith("file:") ? Path.of(URI.create(path)) : path.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") ? null : Path.of(path);
+      return p != null && Files.isRegularFile(p);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Runs on an executor: a split of a CSV file's lines to records (the header, the first line of split 0, and blank lines skipped). */
+  private static final class ParseLines implements Function2<Integer, Iterator<String>, Iterator<String[]>> {
+    private static final long serialVersionUID = 1L;
+    private final char delimiter;
+    private final String file;
+
+    ParseLines(char delimiter, String file) {
+      this.delimiter = delimiter;
+      this.file = file;
+    }
+
+    @Override
+    public Iterator<String[]> call(Integer index, Iterator<String> lines) {
+      if (index == 0 && lines.hasNext()) {
+        lines.next();
+      }
+      // One reader over the split's lines (each given back its line break), not one per line.
+      CsvReader r = new CsvReader(new LinesReader(lines), delimiter, file);
+      return new Iterator<>() {
+        String[] next = advance();
+
+        private String[] advance() {
+          String[] rec;
+          do {
+            rec = r.next();
+          } while (rec != null && rec.length == 1 && rec[0].isEmpty()); // a blank line, as the in-process reader skips it
+          return rec;
+        }
+
+        @Override
+        public boolean hasNext() {
+          return next != null;
+        }
+
+        @Override
+        public String[] next() {
+          if (next == null) {
+            throw new java.util.NoSuchElementException();
+          }
+          String[] rec = next;
+          next = advance();
+          return rec;
+        }
+      };
+    }
+  }
+
+  /** The lines of an iterator as one character stream, each followed by a line feed. */
+  static final class LinesReader extends java.io.Reader {
+    private final Iterator<String> lines;
+    private String line;
+    private int pos;
+
+    LinesReader(Iterator<String> lines) {
+      this.lines = lines;
+    }
+
+    @Override
+    public int read(char[] buf, int off, int len) {
+      if (len == 0) {
+        return 0;
+      }
+      int n = 0;
+      while (n < len) {
+        if (line == null) {
+          if (!lines.hasNext()) {
+            break;
+          }
+          line = lines.next();
+          pos = 0;
+        }
+        if (pos < line.length()) {
+          int k = Math.min(len - n, line.length() - pos);
+          line.getChars(pos, pos + k, buf, off + n);
+          pos += k;
+          n += k;
+        } else {
+          buf[off + n++] = '\n';
+          line = null;
+        }
+      }
+      return n == 0 ? -1 : n;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Runs on an executor: one partition's records to its table, built by the harness's TableBuilder. */
+  private static final class BuildTable implements Function2<Integer, Iterator<String[]>, Iterator<Table>> {
     private static final long serialVersionUID = 1L;
     private final long id;
 
@@ -538,7 +649,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     }
 
     @Override
-    public Iterator<Table> call(Integer index, Iterator<Row> it) {
+    public Iterator<Table> call(Integer index, Iterator<String[]> it) {
       Build job = BUILDS.get(id);
       if (job == null) {
         throw new IllegalStateException("table job " + id + " is unknown on this executor: this cut of the Spark engine runs"
@@ -548,17 +659,9 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       TableBuilder b = new TableBuilder(job.schema(), file, job.selection(),
           (pos, col, msg) -> new UsageException(file + ": Spark partition " + index + ", record " + pos + (col > 0 ? ", column " + col : "") + ": " + msg));
       b.header(job.header());
-      int w = job.header().length;
       int r = 0;
       while (it.hasNext()) {
-        Row row = it.next();
-        String[] rec = new String[w];
-        for (int c = 0; c < w; c++) {
-          Object v = row.get(c);
-          // The CSV reader's text: an empty field is "", never null.
-          rec[c] = v == null ? "" : v.toString();
-        }
-        b.row(rec, ++r);
+        b.row(it.next(), ++r);
       }
       return List.of(b.build(null, false)).iterator();
     }

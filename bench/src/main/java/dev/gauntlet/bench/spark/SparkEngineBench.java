@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
  * Rows per second of the summary checks (performance, fairness.slices, drift.temporal,
  * drift.features) on the in-process engine and on Spark local[N], on the same generated CSV in the
  * same run, and whether the two give the same measurements. Usage (see bench/README-spark.md):
- * {@code java $(cat spark/jvm.options) -cp "bench/target/classes:$(cat bench/target/cp.txt)" dev.gauntlet.bench.spark.SparkEngineBench ROWS MASTER PARTITIONS DIR}
+ * {@code java $(cat spark/jvm.options) -cp "bench/target/classes:$(cat bench/target/cp.txt)" dev.gauntlet.bench.spark.SparkEngineBench ROWS MASTER PARTITIONS DIR [csv|parquet] [spark-only]}
  */
 public final class SparkEngineBench {
   private SparkEngineBench() {}
@@ -28,23 +28,40 @@ public final class SparkEngineBench {
     String master = args.length > 1 ? args[1] : "local[2]";
     int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     Path dir = Path.of(args.length > 3 ? args[3] : "target/spark-bench");
+    String format = args.length > 4 ? args[4] : "csv";
+    boolean inProcessToo = args.length <= 5 || !"spark-only".equals(args[5]);
     Files.createDirectories(dir);
     Path suiteFile = generate(dir, rows);
     long t0 = System.nanoTime();
-    Suite suite = new SuiteLoader().load(suiteFile, OptionalLong.empty(), null);
-    double load = secs(t0);
-    System.out.printf(Locale.ROOT, "rows %d, driver load (CSV, validated) %.2f s%n", suite.data().rowCount(), load);
-
-    t0 = System.nanoTime();
-    SuiteResult local = new SuiteRunner(null, null, null).run(suite);
-    double inProcess = secs(t0);
-    System.out.printf(Locale.ROOT, "in-process: checks %.2f s = %.0f rows/s (%s)%n", inProcess, rows / inProcess, local.provenance().engine());
-
-    t0 = System.nanoTime();
     SparkSession spark = SparkSession.builder().appName("gauntlet-bench").master(master).config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
     double start = secs(t0);
+    if ("parquet".equals(format)) {
+      Path pq = dir.resolve("data-" + rows + ".parquet");
+      if (!Files.exists(pq)) {
+        t0 = System.nanoTime();
+        spark.read().option("header", "true").option("inferSchema", "true").csv(dir.resolve("data-" + rows + ".csv").toString())
+            .write().parquet(pq.toString());
+        System.out.printf(Locale.ROOT, "wrote %s in %.2f s%n", pq, secs(t0));
+      }
+      Path s = dir.resolve("suite-" + rows + "-parquet.yaml");
+      Files.writeString(s, Files.readString(suiteFile).replace("path: data-" + rows + ".csv", "path: " + pq.getFileName() + "/\n  format: parquet"));
+      suiteFile = s;
+    }
+    t0 = System.nanoTime();
+    Suite suite = new SuiteLoader().load(suiteFile, OptionalLong.empty(), null);
+    double load = secs(t0);
+    System.out.printf(Locale.ROOT, "rows %d, driver load (%s, validated) %.2f s%n", suite.data().rowCount(), format, load);
+
+    double inProcess = Double.NaN;
+    SuiteResult local = null;
+    if (inProcessToo) {
+      t0 = System.nanoTime();
+      local = new SuiteRunner(null, null, null).run(suite);
+      inProcess = secs(t0);
+      System.out.printf(Locale.ROOT, "in-process: checks %.2f s = %.0f rows/s (%s)%n", inProcess, rows / inProcess, local.provenance().engine());
+    }
     try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), partitions)) {
       t0 = System.nanoTime();
       engine.validate();
@@ -54,15 +71,19 @@ public final class SparkEngineBench {
       double run = secs(t0);
       System.out.printf(Locale.ROOT, "spark %s: session %.2f s, read+validate pass %.2f s, checks %.2f s = %.0f rows/s (%s)%n",
           master, start, validate, run, rows / run, onSpark.provenance().engine());
-      System.out.printf(Locale.ROOT, "spark/in-process time per row (checks): %.2fx; with the read+validate pass: %.2fx%n",
-          run / inProcess, (run + validate) / inProcess);
-      boolean same = local.verdict().equals(onSpark.verdict());
-      for (int i = 0; i < local.checks().size(); i++) {
-        CheckResult a = local.checks().get(i);
-        CheckResult b = onSpark.checks().get(i);
-        same &= a.outcome() == b.outcome() && a.measurements().equals(b.measurements());
+      Runtime rt = Runtime.getRuntime();
+      System.out.printf(Locale.ROOT, "heap in use after the Spark run: %.2f GB (max %.2f GB)%n", (rt.totalMemory() - rt.freeMemory()) / 1e9, rt.maxMemory() / 1e9);
+      if (local != null) {
+        System.out.printf(Locale.ROOT, "spark/in-process time per row (checks): %.2fx; with the read+validate pass: %.2fx%n",
+            run / inProcess, (run + validate) / inProcess);
+        boolean same = local.verdict().equals(onSpark.verdict());
+        for (int i = 0; i < local.checks().size(); i++) {
+          CheckResult a = local.checks().get(i);
+          CheckResult b = onSpark.checks().get(i);
+          same &= a.outcome() == b.outcome() && a.measurements().equals(b.measurements());
+        }
+        System.out.println("same verdict and bit-identical measurements: " + same);
       }
-      System.out.println("same verdict and bit-identical measurements: " + same);
     } finally {
       spark.stop();
     }
