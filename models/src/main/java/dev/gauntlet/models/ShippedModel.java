@@ -40,9 +40,12 @@ public record ShippedModel(String kind, String name, String output, int width, S
   /**
    * The bytes of a model loaded from a file by this module's adapters, re-read from that file and
    * checked against the SHA-256 recorded when it was loaded (a file changed since is a
-   * {@link UsageException}); empty for any other model (built in code, Keras, precomputed).
+   * {@link UsageException}); empty for any other model (built in code, Keras, precomputed, a regression model).
    */
   public static Optional<ShippedModel> of(ModelUnderTest model) {
+    if (model.task() != dev.gauntlet.harness.model.Task.CLASSIFICATION) {
+      return Optional.empty(); // regression models are scored on the driver (the executors make class probabilities)
+    }
     if (model instanceof OnnxModel m) {
       OnnxFile f = OnnxFile.read(m.source);
       unchanged(m.artifact().orElseThrow(), f.artifact, m.source);
