@@ -68,6 +68,11 @@ public final class SparkEngineProvider implements EngineProvider {
     } else if (!master.startsWith("local") && !master.startsWith("yarn") && !master.startsWith("k8s://")) {
       throw new UsageException("--master " + master + ": expected local[N], spark://HOST:PORT, yarn or k8s://...");
     }
+    if (!master.startsWith("local")) {
+      // Fail closed before any executor starts: the summarisers reach executors through this JVM.
+      throw new UsageException("--master " + master + ": this version of the Spark engine runs in Spark's local mode only (--master local[N]):"
+          + " the checks' summarisers and the schema reach the executors through the driver's JVM, so a cluster's executors could not run them");
+    }
     try {
       SparkSession.Builder b = SparkSession.builder().appName("gauntlet").master(master)
           .config("spark.ui.enabled", "false")

@@ -98,6 +98,19 @@ class SparkCliTest {
     assertTrue(mismatch.err().contains("the schema (" + dir.resolve("schema.yaml") + ") declares it timestamp"), "the schema's type: " + mismatch.err());
   }
 
+  /** A cluster master that answers is refused before any executor starts: this version runs in local mode only. */
+  @Test
+  void clusterMasterIsExit2SayingLocalModeOnly(@TempDir Path dir) throws Exception {
+    Path suite = SparkEngineEqualityTest.synthetic(dir);
+    try (java.net.ServerSocket master = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String url = "spark://127.0.0.1:" + master.getLocalPort();
+      Run r = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--master", url, "--out", dir.resolve("out").toString());
+      assertEquals(2, r.code(), r.out() + r.err());
+      assertTrue(r.err().contains("--master " + url + ": this version of the Spark engine runs in Spark's local mode only"), r.err());
+      assertTrue(!Files.exists(dir.resolve("out/report.json")), "nothing half-written");
+    }
+  }
+
   @Test
   void unknownEngineIsExit2(@TempDir Path dir) throws Exception {
     Path suite = SparkEngineEqualityTest.synthetic(dir);
