@@ -115,6 +115,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     final Map<ModelUnderTest, SparkEngine> views = new IdentityHashMap<>();
     final List<JavaRDD<?>> persisted = new ArrayList<>();
     final List<Broadcast<?>> broadcasts = new ArrayList<>();
+    final List<Long> jobs = new ArrayList<>(); // ids in BUILDS and SCORES, removed on close
     volatile int lastPartitions = -1;
     boolean splittable;
     JavaRDD<Table> tables;
@@ -307,6 +308,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       }
       long id = IDS.incrementAndGet();
       BUILDS.put(id, new Build(sh.bound.schema(), sh.path, sh.selection, sh.header));
+      sh.jobs.add(id);
       sh.tables = recs.mapPartitionsWithIndex(new BuildTable(id), true).persist(StorageLevel.MEMORY_ONLY());
       sh.persisted.add(sh.tables);
       return sh.tables;
@@ -353,6 +355,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         long id = IDS.incrementAndGet();
         Shipped shipped = s instanceof Shipped x ? x : null;
         SCORES.put(id, new ScoreJob(sh.bound.schema(), s instanceof Precomputed p ? p : null));
+        sh.jobs.add(id);
         scored = tables().mapPartitions(new Score(id, shipped), true).persist(StorageLevel.MEMORY_ONLY());
         sh.persisted.add(scored);
       }
@@ -522,6 +525,11 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         }
       }
       sh.broadcasts.clear();
+      for (long id : sh.jobs) {
+        BUILDS.remove(id);
+        SCORES.remove(id);
+      }
+      sh.jobs.clear();
     }
     if (sh.ownsSession) {
       sh.spark.stop();
