@@ -3,8 +3,8 @@ package dev.gauntlet.models;
 import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.model.Artifact;
 import dev.gauntlet.harness.model.Capability;
-import dev.gauntlet.harness.model.Dl4jModel;
-import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.models.Dl4jModel;
+import dev.gauntlet.models.InputGradients;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -158,7 +158,7 @@ public final class KerasModel implements ModelUnderTest {
       }
 
       @Override
-      public Optional<dev.gauntlet.harness.model.DenseStack> denseStack() {
+      public Optional<dev.gauntlet.models.DenseStack> denseStack() {
         return g.denseStack(); // the imported network's layers: attacks take the input-only pass
       }
     });

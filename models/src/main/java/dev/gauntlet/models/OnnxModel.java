@@ -11,7 +11,7 @@ import ai.onnxruntime.OrtSession;
 import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.model.Artifact;
 import dev.gauntlet.harness.model.Capability;
-import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.models.InputGradients;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.model.Models;
 import java.io.IOException;

@@ -2,36 +2,17 @@ package dev.gauntlet.harness.config;
 
 import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.data.Schema;
-import dev.gauntlet.harness.model.Dl4jModel;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.model.PrecomputedModel;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The model types every installation has: {@code dl4j} and {@code precomputed}. */
+/** The model type every installation has: {@code precomputed} (the others come from the models module). */
 final class BuiltInModels {
   private BuiltInModels() {}
 
   static List<ModelProvider> all() {
-    return List.of(new Dl4j(), new Precomputed());
-  }
-
-  static final class Dl4j implements ModelProvider {
-    @Override
-    public String type() {
-      return "dl4j";
-    }
-
-    @Override
-    public String description() {
-      return "a DL4J MultiLayerNetwork or ComputationGraph zip written by ModelSerializer (path:)";
-    }
-
-    @Override
-    public ModelUnderTest load(ConfigNode node, Path baseDir, Schema schema) {
-      node.allowOnly("type", "path", "name");
-      return ModelProvider.loadFile(node, baseDir, Dl4jModel::load);
-    }
+    return List.of(new Precomputed());
   }
 
   static final class Precomputed implements ModelProvider {

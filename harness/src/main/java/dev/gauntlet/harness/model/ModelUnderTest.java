@@ -38,7 +38,7 @@ public interface ModelUnderTest {
   double[][] predict(double[][] x);
 
   /** Input gradients, when the model has {@link Capability#LOSS_GRADIENT}. */
-  default Optional<InputGradients> gradients() {
+  default Optional<? extends Gradients> gradients() {
     return Optional.empty();
   }
 

@@ -1,5 +1,9 @@
-package dev.gauntlet.harness.model;
+package dev.gauntlet.models;
 
+import dev.gauntlet.harness.model.Artifact;
+import dev.gauntlet.harness.model.Capability;
+import dev.gauntlet.harness.model.ModelUnderTest;
+import dev.gauntlet.harness.model.Models;
 import dev.gauntlet.harness.UsageException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
