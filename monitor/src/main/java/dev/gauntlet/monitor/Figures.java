@@ -157,7 +157,8 @@ final class Figures {
       MonitorCheck.Window w = windows.get(i);
       Cell all = cells.get(i)[0];
       double mid = (w.start() + w.end()) / 2.0 / 86_400.0;
-      if (w.mature() && all.labelled() >= c.minLabelled()) {
+      boolean realizedUsable = all.labelled() >= c.minLabelled() && (w.mature() || all.completeness() >= c.minCompleteness());
+      if (realizedUsable) {
         pts.add(new double[] {mid, all.realized()});
         kinds.add("realized");
       } else if (trusted && all.n() >= c.minSliceRows()) {
@@ -169,7 +170,7 @@ final class Figures {
     if (Double.isNaN(c.floor())) {
       retrainWhy = "the check has no floor parameter to extrapolate to";
     } else if (pts.size() < 3) {
-      retrainWhy = "only " + pts.size() + " window" + (pts.size() == 1 ? "" : "s") + " with a usable accuracy (realized on mature windows"
+      retrainWhy = "only " + pts.size() + " window" + (pts.size() == 1 ? "" : "s") + " with a usable accuracy (realized where judged"
           + (trusted ? ", estimated on the others" : "; the estimator is untrusted, so no estimated ones") + "); a trend needs 3";
     } else {
       double[] x = new double[pts.size()];

@@ -72,7 +72,7 @@ public final class MonitorCheck implements Check<CheckValue> {
       MetricDecl.of("reference_calibration_error", Direction.LOWER_IS_BETTER,
           "expected calibration error (10 bins) of the calibrated scores on the reference data, out of fold (5 folds)"),
       MetricDecl.of("days_until_floor", Direction.HIGHER_IS_BETTER,
-          "days from asOf until the per-window accuracy trend (least squares; realized on mature windows, else estimated) crosses floor, capped at horizonDays;"
+          "days from asOf until the per-window accuracy trend (least squares; realized where it is judged, else estimated while trusted) crosses floor, capped at horizonDays;"
               + " parametric-bootstrap interval").withInterval());
 
   private final MonitorConfig config;
