@@ -166,7 +166,7 @@ final class WindowSummary implements Summary<WindowSummary> {
     cols.add(new Column.Numeric("y", y));
     List<dev.gauntlet.harness.data.ColumnSpec> specs = new java.util.ArrayList<>();
     for (String n : List.of("window", "t", "p", "d", "y")) {
-      specs.add(new dev.gauntlet.harness.data.ColumnSpec(n, dev.gauntlet.harness.data.ColumnType.NUMERIC, java.util.Set.of(dev.gauntlet.harness.data.Role.IGNORE),
+      specs.add(new dev.gauntlet.harness.data.ColumnSpec(n, dev.gauntlet.harness.data.ColumnType.NUMERIC, java.util.Set.of(dev.gauntlet.harness.data.Role.FEATURE),
           Double.NaN, Double.NaN, false, null, false, null, null, null, null));
     }
     for (Column.Categorical c : slices) {
