@@ -32,23 +32,42 @@ final class Calibrator {
     if (n == 0) {
       throw new IllegalArgumentException("no reference rows to calibrate on");
     }
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+    // the positives' and the negatives' scores, each sorted, merged into distinct scores with their counts
+    int np = 0;
+    for (boolean b : positive) {
+      np += b ? 1 : 0;
     }
-    Arrays.sort(order, (a, b) -> Double.compare(score[a], score[b]));
+    double[] ps = new double[np];
+    double[] ns = new double[n - np];
+    int ip = 0;
+    int in = 0;
+    for (int i = 0; i < n; i++) {
+      if (Double.isNaN(score[i])) {
+        throw new IllegalArgumentException("a NaN score among the reference scores");
+      }
+      if (positive[i]) {
+        ps[ip++] = score[i];
+      } else {
+        ns[in++] = score[i];
+      }
+    }
+    java.util.Arrays.sort(ps);
+    java.util.Arrays.sort(ns);
     double[] ux = new double[n];
     double[] sum = new double[n];
     double[] w = new double[n];
     int m = 0;
-    for (int k = 0; k < n; k++) {
-      int i = order[k];
-      if (m > 0 && ux[m - 1] == score[i]) {
-        sum[m - 1] += positive[i] ? 1 : 0;
+    ip = 0;
+    in = 0;
+    while (ip < ps.length || in < ns.length) {
+      boolean takePos = in >= ns.length || (ip < ps.length && ps[ip] <= ns[in]);
+      double v = takePos ? ps[ip++] : ns[in++];
+      if (m > 0 && ux[m - 1] == v) {
+        sum[m - 1] += takePos ? 1 : 0;
         w[m - 1]++;
       } else {
-        ux[m] = score[i];
-        sum[m] = positive[i] ? 1 : 0;
+        ux[m] = v;
+        sum[m] = takePos ? 1 : 0;
         w[m] = 1;
         m++;
       }

@@ -16,11 +16,18 @@ import org.apache.commons.math3.distribution.BinomialDistribution;
 final class Figures {
   private Figures() {}
 
-  /** One cell's figures in one window. */
+  /**
+   * One cell's figures in one window. The estimate's interval combines the Poisson-binomial
+   * variance of the outcomes with the spread of the estimate over the calibration's refits ({@code
+   * boot}, one estimate per refit, empty without refits).
+   */
   record Cell(String column, String group, long n, long labelled, double completeness, double realized, double[] realizedCi, double estimated, double[] estimatedCi,
-      double estimatedLabelled, double[] estimatedLabelledCi, double selection, double estimatedSd) {
+      double estimatedLabelled, double[] estimatedLabelledCi, double selection, double outcomeSd, double[] boot) {
 
-    static Cell of(String column, String group, WindowSummary.Acc a, double z, double conf) {
+    /**
+     * @param refitP per calibration refit, the calibrated probability at each score bin's centre
+     */
+    static Cell of(String column, String group, WindowSummary.Acc a, double z, double conf, double[][] refitP) {
       double comp = a.n == 0 ? Double.NaN : (double) a.labelled / a.n;
       double real = a.labelled == 0 ? Double.NaN : (double) a.correctCount() / a.labelled;
       double[] rci = a.labelled == 0 ? new double[] {0, 1} : Intervals.wilson(a.correctCount(), a.labelled, conf);
@@ -28,8 +35,46 @@ final class Figures {
       double sd = a.n == 0 ? Double.NaN : Math.sqrt(a.variance.value()) / a.n;
       double estL = a.labelled == 0 ? Double.NaN : a.correctLabelled.value() / a.labelled;
       double sdL = a.labelled == 0 ? Double.NaN : Math.sqrt(a.varianceLabelled.value()) / a.labelled;
-      return new Cell(column, group, a.n, a.labelled, comp, real, rci, est, clip(est - z * sd, est + z * sd), estL, clip(estL - z * sdL, estL + z * sdL),
-          a.n == 0 ? Double.NaN : (double) a.decidedPositive / a.n, sd);
+      double[] boot = boot(a, refitP, false);
+      double[] bootL = boot(a, refitP, true);
+      double tot = Math.sqrt(sd * sd + var(boot));
+      double totL = Math.sqrt(sdL * sdL + var(bootL));
+      return new Cell(column, group, a.n, a.labelled, comp, real, rci, est, clip(est - z * tot, est + z * tot), estL, clip(estL - z * totL, estL + z * totL),
+          a.n == 0 ? Double.NaN : (double) a.decidedPositive / a.n, sd, boot);
+    }
+
+    /** Per refit, the cell's estimate from its score-bin counts (all rows, or the labelled ones only). */
+    static double[] boot(WindowSummary.Acc a, double[][] refitP, boolean labelledOnly) {
+      double[] out = new double[refitP.length];
+      int bins = WindowSummary.BINS;
+      for (int b = 0; b < refitP.length; b++) {
+        double sum = 0;
+        long cnt = 0;
+        for (int lab = labelledOnly ? 1 : 0; lab < 2; lab++) {
+          for (int pos = 0; pos < 2; pos++) {
+            int off = (lab * 2 + pos) * bins;
+            for (int k = 0; k < bins; k++) {
+              long c = a.bins[off + k];
+              if (c > 0) {
+                double p = refitP[b][k];
+                sum += c * (pos == 1 ? p : 1 - p);
+                cnt += c;
+              }
+            }
+          }
+        }
+        out[b] = cnt == 0 ? Double.NaN : sum / cnt;
+      }
+      return out;
+    }
+
+    /** The gap's outcome and calibration standard deviation against another (disjoint) cell: calibration errors are shared, so per refit. */
+    double gapSd(Cell ref) {
+      double[] d = new double[boot.length];
+      for (int b = 0; b < boot.length; b++) {
+        d[b] = boot[b] - ref.boot[b];
+      }
+      return Math.sqrt(outcomeSd * outcomeSd + ref.outcomeSd * ref.outcomeSd + var(d));
     }
 
     Subject subject(String window) {
@@ -41,6 +86,29 @@ final class Figures {
     }
   }
 
+  /** The sample variance, 0 for fewer than two finite values. */
+  static double var(double[] xs) {
+    double m = 0;
+    int k = 0;
+    for (double x : xs) {
+      if (Double.isFinite(x)) {
+        m += x;
+        k++;
+      }
+    }
+    if (k < 2) {
+      return 0;
+    }
+    m /= k;
+    double v = 0;
+    for (double x : xs) {
+      if (Double.isFinite(x)) {
+        v += (x - m) * (x - m);
+      }
+    }
+    return v / (k - 1);
+  }
+
   private static double[] clip(double lo, double hi) {
     if (!Double.isFinite(lo) || !Double.isFinite(hi)) {
       return new double[] {Double.NaN, Double.NaN};
@@ -49,7 +117,13 @@ final class Figures {
   }
 
   static CheckValue of(MonitorCheck check, CheckContext ctx, ProductionLogs.Joined j, List<MonitorCheck.Window> windows, WindowSummary sum, double ece,
-      int referenceRows) {
+      int referenceRows, Calibrator[] refits) {
+    double[][] refitP = new double[refits.length][WindowSummary.BINS];
+    for (int b = 0; b < refits.length; b++) {
+      for (int k = 0; k < WindowSummary.BINS; k++) {
+        refitP[b][k] = refits[b].apply((k + 0.5) / WindowSummary.BINS);
+      }
+    }
     MonitorConfig c = check.config();
     double conf = c.confidence();
     double z = Intervals.z(conf);
@@ -83,10 +157,10 @@ final class Figures {
     for (MonitorCheck.Window w : windows) {
       WindowSummary.Acc[] a = accs.get(w.index());
       Cell[] row = new Cell[layout.cells()];
-      row[0] = Cell.of(null, null, a[0], z, conf);
+      row[0] = Cell.of(null, null, a[0], z, conf, refitP);
       for (int s = 0; s < layout.columns().size(); s++) {
         for (int g = 0; g < layout.groups().get(s).size(); g++) {
-          row[layout.offset(s) + g] = Cell.of(layout.columns().get(s), layout.groups().get(s).get(g), a[layout.offset(s) + g], z, conf);
+          row[layout.offset(s) + g] = Cell.of(layout.columns().get(s), layout.groups().get(s).get(g), a[layout.offset(s) + g], z, conf, refitP);
         }
       }
       cells.add(row);
@@ -257,7 +331,7 @@ final class Figures {
     if (small != null || untrusted != null) {
       ms.add(Measurement.inconclusive("estimated_accuracy_gap", s, Double.isFinite(est) ? est : Double.NaN, g.n(), small != null ? small : untrusted));
     } else {
-      double sd = Math.sqrt(g.estimatedSd() * g.estimatedSd() + ref.estimatedSd() * ref.estimatedSd());
+      double sd = g.gapSd(ref);
       ms.add(Measurement.of("estimated_accuracy_gap", s, est, Interval.of(est - z * sd, est + z * sd, conf, Interval.Method.POISSON_BINOMIAL), g.n()));
     }
     double real = g.realized() - ref.realized();
@@ -308,7 +382,9 @@ final class Figures {
         ? "calibrated by isotonic regression (pool adjacent violators, linear between fitted points, clipped) fitted on the " + refRows + " reference rows (the suite's data)"
         : "taken as calibrated probabilities (calibration: none)")
         .append("; each prediction's chance of being right is its calibrated probability of the decided class, the expected accuracy their mean, and the interval ")
-        .append("the normal approximation of the Poisson-binomial variance sum p(1-p)/n², the spread of the accuracy the labels will show if the calibration holds. ");
+        .append("the normal approximation of the Poisson-binomial variance sum p(1-p)/n² (the spread of the accuracy the labels will show if the calibration holds)")
+        .append(c.calibration() == MonitorConfig.Calibration.ISOTONIC ? " plus the variance of the estimate over " + MonitorCheck.CALIBRATION_REFITS
+            + " isotonic refits on bootstrap resamples of the reference (the calibration's own uncertainty; scores in " + WindowSummary.BINS + " bins for it). " : ". ");
     b.append("Out-of-fold calibration error on the reference: ").append(MonitorCheck.f3(ece)).append(". ");
     b.append("Health: ").append(misses).append(" of ").append(mature).append(" mature windows outside the interval for the same labelled rows; ")
         .append(trusted ? "estimator trusted." : untrusted + ".");

@@ -194,9 +194,31 @@ public final class MonitorCheck implements Check<CheckValue> {
       groups.add(c.levels());
     }
     WindowSummary.Layout layout = new WindowSummary.Layout(config.slices(), groups);
-    Table work = WindowSummary.table(wcol, tcol, p, d, y, slices);
+    Table work = WindowSummary.table(wcol, tcol, j.scores(), p, d, y, slices);
     WindowSummary sum = ctx.engine().summarize(work, null, WindowSummary.summarizer(layout));
-    return Figures.of(this, ctx, j, windows, sum, ece, ref.rowCount());
+    // the calibration's own uncertainty: the isotonic map refitted on bootstrap resamples of the reference (seeded)
+    Calibrator[] refits = isotonic ? refits(rp.scores(), refPositive, CALIBRATION_REFITS, ctx.seed()) : new Calibrator[0];
+    return Figures.of(this, ctx, j, windows, sum, ece, ref.rowCount(), refits);
+  }
+
+  /** Bootstrap refits of the calibration whose spread widens every estimate's interval. */
+  static final int CALIBRATION_REFITS = 50;
+
+  static Calibrator[] refits(double[] score, boolean[] positive, int b, long seed) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+    int n = score.length;
+    Calibrator[] out = new Calibrator[b];
+    double[] s = new double[n];
+    boolean[] y = new boolean[n];
+    for (int k = 0; k < b; k++) {
+      for (int i = 0; i < n; i++) {
+        int j = r.nextInt(n);
+        s[i] = score[j];
+        y[i] = positive[j];
+      }
+      out[k] = Calibrator.isotonic(s, y);
+    }
+    return out;
   }
 
   /** Cuts the rows into windows: {@code widx[i]} is row {@code i}'s window. */

@@ -19,12 +19,19 @@ import java.util.TreeMap;
  * realized and estimated figures are computed from. Memory: per window present, {@code 1 + sum of
  * groups} cells of 9 longs and 6 {@link ExactSum}s: constant in the row count.
  *
+ * <p>Besides, per cell, counts of the rows by raw score bin ({@value #BINS} equal bins of [0, 1]), by
+ * decision and by whether labelled: what the spread of the estimate over refits of the calibration
+ * (a bootstrap of the reference) is computed from, without the rows (another 8 KB per cell).
+ *
  * <p>Built from the monitor's working table (see {@link #table}): columns {@code window} (index),
+ * {@code s} (the served score),
  * {@code t} (epoch seconds), {@code p} (calibrated probability of the positive class), {@code d}
  * (1 when decided positive), {@code y} (1 positive, 0 negative, NaN not labelled yet) and the slice
  * columns as categories.
  */
 final class WindowSummary implements Summary<WindowSummary> {
+  /** Score bins of the calibration-spread histograms. */
+  static final int BINS = 256;
 
   /** The cells: the slice columns and their groups. */
   record Layout(List<String> columns, List<List<String>> groups) {
@@ -71,9 +78,16 @@ final class WindowSummary implements Summary<WindowSummary> {
     /** Expected true positives (sum of p over decided positive rows) and false negatives (over decided negative rows). */
     ExactSum expectedTp = new ExactSum();
     ExactSum expectedFn = new ExactSum();
+    /** Rows by score bin: [(labelled ? 2 : 0) + (positive ? 1 : 0)] * BINS + bin. */
+    long[] bins = new long[4 * BINS];
 
-    void add(double t, double p, boolean positive, double y) {
+    static int bin(double score) {
+      return Math.max(0, Math.min(BINS - 1, (int) Math.floor(score * BINS)));
+    }
+
+    void add(double t, double score, double p, boolean positive, double y) {
       n++;
+      bins[((Double.isNaN(y) ? 0 : 2) + (positive ? 1 : 0)) * BINS + bin(score)]++;
       minT = Math.min(minT, t);
       maxT = Math.max(maxT, t);
       double c = positive ? p : 1 - p;
@@ -120,6 +134,9 @@ final class WindowSummary implements Summary<WindowSummary> {
       a.varianceLabelled = varianceLabelled.plus(o.varianceLabelled);
       a.expectedTp = expectedTp.plus(o.expectedTp);
       a.expectedFn = expectedFn.plus(o.expectedFn);
+      for (int i = 0; i < bins.length; i++) {
+        a.bins[i] = bins[i] + o.bins[i];
+      }
       return a;
     }
 
@@ -135,6 +152,9 @@ final class WindowSummary implements Summary<WindowSummary> {
       out.writeDouble(maxT);
       for (ExactSum s : new ExactSum[] {correct, variance, correctLabelled, varianceLabelled, expectedTp, expectedFn}) {
         s.encode(out);
+      }
+      for (long b : bins) {
+        out.writeLong(b);
       }
     }
   }
@@ -157,15 +177,16 @@ final class WindowSummary implements Summary<WindowSummary> {
   }
 
   /** The working table the summariser reads (see the class comment). */
-  static Table table(double[] window, double[] t, double[] p, double[] d, double[] y, List<Column.Categorical> slices) {
+  static Table table(double[] window, double[] t, double[] score, double[] p, double[] d, double[] y, List<Column.Categorical> slices) {
     List<Column> cols = new java.util.ArrayList<>();
     cols.add(new Column.Numeric("window", window));
     cols.add(new Column.Numeric("t", t));
+    cols.add(new Column.Numeric("s", score));
     cols.add(new Column.Numeric("p", p));
     cols.add(new Column.Numeric("d", d));
     cols.add(new Column.Numeric("y", y));
     List<dev.gauntlet.harness.data.ColumnSpec> specs = new java.util.ArrayList<>();
-    for (String n : List.of("window", "t", "p", "d", "y")) {
+    for (String n : List.of("window", "t", "s", "p", "d", "y")) {
       specs.add(new dev.gauntlet.harness.data.ColumnSpec(n, dev.gauntlet.harness.data.ColumnType.NUMERIC, java.util.Set.of(dev.gauntlet.harness.data.Role.FEATURE),
           Double.NaN, Double.NaN, false, null, false, null, null, null, null));
     }
@@ -186,6 +207,7 @@ final class WindowSummary implements Summary<WindowSummary> {
     Table tb = part.data();
     double[] w = tb.numeric("window");
     double[] t = tb.numeric("t");
+    double[] sc = tb.numeric("s");
     double[] p = tb.numeric("p");
     double[] d = tb.numeric("d");
     double[] y = tb.numeric("y");
@@ -206,9 +228,9 @@ final class WindowSummary implements Summary<WindowSummary> {
         cur = out.computeIfAbsent(wi, k -> newCells(cells));
       }
       boolean pos = d[i] > 0.5;
-      cur[0].add(t[i], p[i], pos, y[i]);
+      cur[0].add(t[i], sc[i], p[i], pos, y[i]);
       for (int a = 0; a < codes.length; a++) {
-        cur[offsets[a] + codes[a][i]].add(t[i], p[i], pos, y[i]);
+        cur[offsets[a] + codes[a][i]].add(t[i], sc[i], p[i], pos, y[i]);
       }
     }
     return new WindowSummary(layout, out);
@@ -307,6 +329,9 @@ final class WindowSummary implements Summary<WindowSummary> {
         a.varianceLabelled = ExactSum.decode(in);
         a.expectedTp = ExactSum.decode(in);
         a.expectedFn = ExactSum.decode(in);
+        for (int b = 0; b < a.bins.length; b++) {
+          a.bins[b] = in.readLong();
+        }
         cells[c] = a;
       }
       ws.put(key, cells);

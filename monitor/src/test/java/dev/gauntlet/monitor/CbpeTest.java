@@ -35,6 +35,14 @@ class CbpeTest {
       ry[i] = r.nextDouble() < rs[i];
     }
     Calibrator cal = isotonic ? Calibrator.isotonic(rs, ry) : Calibrator.identity();
+    Calibrator[] refits = isotonic ? MonitorCheck.refits(rs, ry, MonitorCheck.CALIBRATION_REFITS, seed) : new Calibrator[0];
+    double[][] refitP = new double[refits.length][WindowSummary.BINS];
+    for (int b = 0; b < refits.length; b++) {
+      for (int k = 0; k < WindowSummary.BINS; k++) {
+        refitP[b][k] = refits[b].apply((k + 0.5) / WindowSummary.BINS);
+      }
+    }
+    double[] raw = new double[1000];
     // production: another score distribution (covariate shift moves the scores up), same score-to-outcome relation
     int n = 1000;
     double[] w = new double[n];
@@ -50,13 +58,14 @@ class CbpeTest {
       boolean decided = s >= 0.5;
       correct += truth == decided ? 1 : 0;
       p[i] = cal.apply(s);
+      raw[i] = s;
       d[i] = decided ? 1 : 0;
       y[i] = Double.NaN; // no label yet: the estimate sees scores only
       t[i] = i;
     }
     WindowSummary.Layout layout = new WindowSummary.Layout(List.of(), List.of());
-    WindowSummary sum = InProcessEngine.defaults().summarize(WindowSummary.table(w, t, p, d, y, List.of()), null, WindowSummary.summarizer(layout));
-    Figures.Cell cell = Figures.Cell.of(null, null, sum.windows().get(0)[0], Intervals.z(confidence), confidence);
+    WindowSummary sum = InProcessEngine.defaults().summarize(WindowSummary.table(w, t, raw, p, d, y, List.of()), null, WindowSummary.summarizer(layout));
+    Figures.Cell cell = Figures.Cell.of(null, null, sum.windows().get(0)[0], Intervals.z(confidence), confidence, refitP);
     double realized = (double) correct / n;
     return realized >= cell.estimatedCi()[0] && realized <= cell.estimatedCi()[1];
   }
@@ -98,7 +107,7 @@ class CbpeTest {
 
   @Test
   void underConceptShiftTheEstimateMissesSoHealthCanCatchIt() {
-    int k = hits(true, true, CONFIDENCE);
+    int k = hits(false, true, CONFIDENCE);
     assertTrue(k < SEEDS / 4, k + " of " + SEEDS + " covered under concept shift; the estimate should be biased");
   }
 
@@ -121,7 +130,7 @@ class CbpeTest {
       g[i] = r.nextInt(3);
     }
     List<Column.Categorical> slices = List.of(new Column.Categorical("g", g, List.of("x", "y", "z")));
-    Table tb = WindowSummary.table(w, t, p, d, y, slices);
+    Table tb = WindowSummary.table(w, t, p, p, d, y, slices);
     WindowSummary.Layout layout = new WindowSummary.Layout(List.of("g"), List.of(List.of("x", "y", "z")));
     byte[] one = InProcessEngine.partitions(1).summarize(tb, null, WindowSummary.summarizer(layout)).bytes();
     byte[] seven = InProcessEngine.partitions(7).summarize(tb, null, WindowSummary.summarizer(layout)).bytes();
