@@ -27,7 +27,7 @@ class CbpeTest {
   /** One seed: whether the window's realized accuracy lies in the estimate's interval. */
   static boolean covered(long seed, boolean isotonic, boolean conceptShift, double confidence) {
     SplittableRandom r = new SplittableRandom(seed);
-    int nr = 4000;
+    int nr = 2000;
     double[] rs = new double[nr];
     boolean[] ry = new boolean[nr];
     for (int i = 0; i < nr; i++) {
