@@ -194,7 +194,8 @@ final class Figures {
     if (pMisses < c.healthAlpha()) {
       distrust.add("the realized accuracy fell outside the estimate's " + levelText(conf) + " interval on " + misses + " of " + mature + " mature windows ("
           + String.join(", ", missed) + "; one-sided binomial p = " + String.format(java.util.Locale.ROOT, "%.2g", pMisses) + " < healthAlpha "
-          + MonitorCheck.fmt(c.healthAlpha()) + "): the score-to-outcome relation has changed since the reference (concept shift), so estimates are biased");
+          + MonitorCheck.fmt(c.healthAlpha()) + "): the estimates are off for this model and data (the relation of score to outcome has changed since the reference,"
+          + " a concept shift, or the reference cannot pin the calibration down)");
     }
     boolean trusted = distrust.isEmpty();
     String untrusted = trusted ? null : "the estimator is untrusted: " + String.join("; ", distrust);

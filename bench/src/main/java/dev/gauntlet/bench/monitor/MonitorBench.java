@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
 
 /**
  * {@code monitor.performance} over a generated production log (issue 13 §4): ROWS predictions over
- * WINDOWS months, two slice columns, 70% of the labels arrived, calibrated on 20,000 reference rows.
+ * WINDOWS months, two slice columns, 70% of the labels arrived, calibrated on 100,000 reference rows.
  * Times (median of REPS) the suite load (reading, validating and joining both logs) and the check
  * (calibration, windows, summary, figures), against the baseline of the same run: reading the
  * prediction log alone with the same CSV reader. Peak heap: the sum of the heap pools' peak usage,
@@ -36,6 +36,8 @@ import java.util.SplittableRandom;
  * </pre>
  */
 public final class MonitorBench {
+  static final int REFERENCE_ROWS = 100_000;
+
   private MonitorBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -111,7 +113,7 @@ public final class MonitorBench {
         """);
     Path pred = dir.resolve("predictions.csv");
     Path lab = dir.resolve("labels.csv");
-    Path stamp = dir.resolve("rows-" + rows + "-windows-" + windows);
+    Path stamp = dir.resolve("rows-" + rows + "-windows-" + windows + "-ref-" + REFERENCE_ROWS);
     if (!Files.exists(stamp)) {
       SplittableRandom r = new SplittableRandom(13);
       LocalDate start = LocalDate.of(2024, 1, 1);
@@ -120,7 +122,7 @@ public final class MonitorBench {
         p.write("id,t,g,h,score\n");
         l.write("id,y,label_time\n");
         ref.write("id,t,g,h,risk,y\n");
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < REFERENCE_ROWS; i++) {
           double s = Math.round(r.nextDouble() * 10_000) / 10_000.0;
           ref.write("r" + i + ",2023-12-01," + "abc".charAt(r.nextInt(3)) + "," + (r.nextBoolean() ? "F" : "M") + "," + s + "," + (r.nextDouble() < s ? "yes" : "no") + "\n");
         }
