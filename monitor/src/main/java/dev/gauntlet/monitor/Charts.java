@@ -38,13 +38,18 @@ final class Charts {
             .append(hasReal ? MonitorCheck.f3(x.realized()) : "none yet").append(", ").append(MonitorCheck.pct(hasEst ? x.completeness() : 0)).append(" labelled");
       }
       String lv = Figures.levelText(conf);
-      Evidence.Band band = Double.isNaN(c.floor()) ? null : new Evidence.Band("at or above the floor " + MonitorCheck.fmt(c.floor()), c.floor(), 1.0);
+      List<Evidence.Series> series = new ArrayList<>(List.of(new Evidence.Series("realized (" + lv + " Wilson)", real),
+          new Evidence.Series("estimated, CBPE (" + lv + ")" + (trusted ? "" : ", untrusted"), est),
+          new Evidence.Series("labelled fraction", lab)));
+      if (!Double.isNaN(c.floor()) && !windows.isEmpty()) {
+        // the floor as a line of its own (a band would flag the labelled fraction as outside it)
+        series.add(new Evidence.Series("floor " + MonitorCheck.fmt(c.floor()), List.of(new Evidence.Point(windows.get(0).label(), 0, c.floor(), Double.NaN, Double.NaN),
+            new Evidence.Point(windows.get(windows.size() - 1).label(), windows.size() - 1, c.floor(), Double.NaN, Double.NaN))));
+      }
       out.add(new Evidence.Chart("Accuracy per window, " + name + ": estimated and realized, with the labelled fraction", Evidence.ChartKind.LINE, "window",
-          "accuracy / labelled fraction",
-          List.of(new Evidence.Series("realized accuracy (" + lv + " Wilson)", real),
-              new Evidence.Series("estimated accuracy, CBPE (" + lv + " Poisson-binomial)" + (trusted ? "" : ", untrusted"), est),
-              new Evidence.Series("labelled fraction", lab)),
-          band, "Per window for " + name + ", oldest first: " + alt + "." + (trusted ? "" : " The estimator is untrusted, so the estimates are not judged.")));
+          "accuracy / labelled fraction", series, null,
+          "Per window for " + name + ", oldest first: " + alt + "." + (Double.isNaN(c.floor()) ? "" : " The floor is " + MonitorCheck.fmt(c.floor()) + ".")
+              + (trusted ? "" : " The estimator is untrusted, so the estimates are not judged.")));
     }
     return out;
   }

@@ -178,4 +178,65 @@ class MonitorCheckTest {
     List<Measurement> ws = c.measurements().stream().filter(m -> m.metric().equals("label_completeness") && m.subject().attributes().isEmpty()).toList();
     assertEquals(1, ws.size());
   }
+
+  /** 4 months of 600 predictions, all labelled, labels ~ Bernoulli(score^power): power 1 is a calibrated model, 6 a concept shift (expected accuracy 0.641, not 0.75). */
+  static Path generated(Path dir, double power, String conditions) throws Exception {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    StringBuilder p = new StringBuilder("id,t,g,score\n");
+    StringBuilder l = new StringBuilder("id,y,label_time\n");
+    for (int m = 1; m <= 4; m++) {
+      for (int i = 0; i < 600; i++) {
+        double sc = Math.round(r.nextDouble() * 1000) / 1000.0;
+        String id = "m" + m + "-" + i;
+        String day = String.format(java.util.Locale.ROOT, "2024-%02d-%02d", m, 1 + r.nextInt(28));
+        p.append(id).append(',').append(day).append(',').append(i % 2 == 0 ? "a" : "b").append(',').append(sc).append('\n');
+        l.append(id).append(',').append(r.nextDouble() < Math.pow(sc, power) ? "yes" : "no").append(',').append(day).append('\n');
+      }
+    }
+    String suite = Tiny.SUITE.replace("predictions: {path: predictions.csv, version: model_version}", "predictions: {path: predictions.csv}")
+        .replace("asOf: 2024-03-20", "asOf: 2024-12-31")
+        .replace("    conditions:\n      - {metric: realized_accuracy, subject: \"window=2024-01\", atLeast: 0.5}\n", "    conditions:\n" + conditions);
+    return Tiny.write(dir, p.toString(), l.toString(), suite);
+  }
+
+  @Test
+  void anEstimatorThatMissesOnMatureWindowsIsUntrustedAndItsEstimatesNeverPass() throws Exception {
+    CheckResult c = run(generated(dir, 6, "      - {metric: estimated_accuracy, atLeast: 0.1}\n"), dir.resolve("out"));
+    assertNull(c.error(), c.error());
+    Measurement e = find(c, "estimated_accuracy", w("2024-02"));
+    assertNotNull(e.inconclusive(), "estimates of an untrusted estimator are INCONCLUSIVE");
+    assertTrue(e.inconclusive().contains("untrusted") && e.inconclusive().contains("4 of 4 mature windows"), e.inconclusive());
+    assertNotNull(find(c, "estimated_accuracy_gap", gw("b", "2024-02")).inconclusive());
+    assertEquals(1.0, find(c, "estimator_miss_rate", Subject.all()).value());
+    assertEquals("INCONCLUSIVE", c.outcome().name(), "an estimate that would pass its condition is not a PASS when the estimator is untrusted");
+  }
+
+  @Test
+  void aCalibratedModelsEstimatorIsTrustedAndItsEstimatesAreJudged() throws Exception {
+    CheckResult c = run(generated(dir, 1, "      - {metric: estimated_accuracy, atLeast: 0.1}\n"), dir.resolve("out"));
+    assertNull(c.error(), c.error());
+    assertNull(find(c, "estimated_accuracy", w("2024-02")).inconclusive());
+    assertEquals("PASS", c.outcome().name());
+    // the report's charts: one per cell (all, g=a, g=b), realized and estimated together with the labelled fraction
+    List<dev.gauntlet.harness.check.Evidence.Chart> charts = c.evidence().stream().filter(x -> x instanceof dev.gauntlet.harness.check.Evidence.Chart)
+        .map(x -> (dev.gauntlet.harness.check.Evidence.Chart) x).toList();
+    assertEquals(3, charts.size());
+    for (dev.gauntlet.harness.check.Evidence.Chart ch : charts) {
+      List<String> names = ch.series().stream().map(dev.gauntlet.harness.check.Evidence.Series::name).toList();
+      assertTrue(names.get(0).startsWith("realized") && names.get(1).startsWith("estimated") && names.get(2).equals("labelled fraction"), names.toString());
+      assertEquals(4, ch.series().get(0).points().size());
+      assertTrue(ch.alt().contains("2024-04: estimated"), ch.alt());
+    }
+  }
+
+  @Test
+  void aTrendBelowTheFloorSaysRetrainNow() throws Exception {
+    // accuracy of a calibrated model with uniform scores is about 0.75; a floor of 0.9 is crossed already
+    Path s = generated(dir, 1, "      - {metric: days_until_floor, atLeast: 30}\n");
+    java.nio.file.Files.writeString(s, java.nio.file.Files.readString(s).replace("maxCalibrationError: 1", "maxCalibrationError: 1\n      floor: 0.9"));
+    CheckResult c = run(s, dir.resolve("out"));
+    Measurement d = find(c, "days_until_floor", Subject.all());
+    assertEquals(0.0, d.value());
+    assertEquals("FAIL", c.outcome().name());
+  }
 }
