@@ -112,8 +112,13 @@ class MonitorCliTest {
     assertTrue(first.out().contains("Revision 1 of these windows"), first.out());
     assertTrue(first.out().contains("2024-02") && first.out().contains("50%"), "the per-window table: " + first.out());
     Files.writeString(work.resolve("labels.csv"), LABELS + "p9,yes,2024-03-01\np10,yes,2024-03-02\n");
-    Run second = monitor(s, hist);
+    Path prom = work.resolve("gauntlet.prom");
+    Run second = monitor(s, java.util.stream.Stream.concat(java.util.Arrays.stream(hist), java.util.stream.Stream.of("--metrics-file", prom.toString()))
+        .toArray(String[]::new));
     assertEquals(0, second.code(), second.out() + second.err());
+    String metrics = Files.readString(prom);
+    assertTrue(metrics.contains("gauntlet_label_completeness{suite=\"" + name + "\",check=\"production\",subject=\"window=2024-02\"} 1"), metrics);
+    assertTrue(metrics.contains("gauntlet_label_completeness{suite=\"" + name + "\",check=\"production\",subject=\"g=b&window=2024-01\"} 0.666"), metrics);
     assertTrue(second.out().contains("Revision 2 of these windows"), second.out());
     String db = url != null ? url : "jdbc:sqlite:" + work.resolve("gauntlet-history.db");
     try (HistoryStore store = HistoryStore.open(db)) {
