@@ -239,4 +239,24 @@ class MonitorCheckTest {
     assertEquals(0.0, d.value());
     assertEquals("FAIL", c.outcome().name());
   }
+
+  @Test
+  void parquetLogsGiveTheSameFigures() throws Exception {
+    Path suite = Tiny.write(dir);
+    CheckResult csv = run(suite, dir.resolve("out1"));
+    dev.gauntlet.harness.data.Schema schema = dev.gauntlet.harness.data.SchemaLoader.load(dir.resolve("schema.yaml"));
+    MonitorCheck check = (MonitorCheck) new SuiteLoader().load(suite, OptionalLong.empty(), null).checks().get(0).check();
+    dev.gauntlet.parquet.ParquetWriter.fromCsv(dir.resolve("predictions.csv"), ProductionLogs.predictionSchema(check.config(), schema), dir.resolve("predictions.parquet"));
+    dev.gauntlet.parquet.ParquetWriter.fromCsv(dir.resolve("labels.csv"), ProductionLogs.labelSchema(check.config(), schema), dir.resolve("labels.parquet"));
+    java.nio.file.Files.writeString(suite, Tiny.SUITE.replace("path: predictions.csv", "path: predictions.parquet").replace("path: labels.csv", "path: labels.parquet"));
+    CheckResult pq = run(suite, dir.resolve("out2"));
+    assertNull(pq.error(), pq.error());
+    assertEquals(csv.measurements().size(), pq.measurements().size());
+    for (int i = 0; i < csv.measurements().size(); i++) {
+      Measurement a = csv.measurements().get(i);
+      Measurement b = pq.measurements().get(i);
+      assertEquals(a.key(), b.key());
+      assertEquals(a.value(), b.value(), 0.0, a.key());
+    }
+  }
 }
