@@ -6,27 +6,23 @@ import dev.gauntlet.harness.check.Check;
 import dev.gauntlet.harness.check.CheckContext;
 import dev.gauntlet.harness.check.CheckValue;
 import dev.gauntlet.harness.check.Evidence;
-import dev.gauntlet.harness.check.Measurement;
 import dev.gauntlet.harness.check.MetricCondition;
 import dev.gauntlet.harness.check.Trial;
 import dev.gauntlet.harness.data.Column;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.metric.Direction;
-import dev.gauntlet.harness.metric.Interval;
 import dev.gauntlet.harness.metric.MetricDecl;
 import dev.gauntlet.harness.metric.MetricSet;
 import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.metric.SubjectShape;
 import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.model.Predictions;
-import dev.gauntlet.harness.stats.Intervals;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -297,20 +293,8 @@ public final class MonitorCheck implements Check<CheckValue> {
     return column == null ? Subject.window(window) : Subject.slice(column, group).with(Subject.Dim.WINDOW, window);
   }
 
-  static Interval interval(double lo, double hi, double level, Interval.Method m) {
-    return Interval.of(Math.max(0, Math.min(lo, hi)), Math.min(1, Math.max(lo, hi)), level, m);
-  }
-
-  static double[] wilson(long k, long n, double conf) {
-    return Intervals.wilson(k, n, conf);
-  }
-
   static String fmt(double v) {
     return MetricCondition.fmt(v);
-  }
-
-  static Map<String, Integer> versions(ProductionLogs.Joined j) {
-    return j.versions();
   }
 
   static Evidence.Note note(String title, String text) {

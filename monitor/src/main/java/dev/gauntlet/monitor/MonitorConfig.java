@@ -12,7 +12,6 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -233,13 +232,5 @@ public record MonitorConfig(Path predictions, String predictionsFormat, String s
   /** The window unit as the suite spells it. */
   String windowText() {
     return window == WindowUnit.ROWS ? windowRows + " rows" : window.name().toLowerCase(Locale.ROOT);
-  }
-
-  static List<String> names(List<ParamDecl> ps) {
-    List<String> out = new ArrayList<>();
-    for (ParamDecl p : ps) {
-      out.add(p.name());
-    }
-    return out;
   }
 }
