@@ -90,6 +90,10 @@ final class ProductionLogs {
         "the schema '" + schema.name() + "' has no id column (role id): predictions and labels are joined by it"));
     ColumnSpec label = schema.label().orElseThrow(() -> new dev.gauntlet.harness.metric.ParamException("labels",
         "the schema '" + schema.name() + "' has no label column"));
+    if (label.categories().size() != 2) {
+      throw new dev.gauntlet.harness.metric.ParamException("labels", "monitor.performance monitors binary decisions from a positive-class score; the label '"
+          + label.name() + "' has " + label.categories().size() + " classes " + label.categories());
+    }
     List<ColumnSpec> cols = List.of(
         new ColumnSpec(c.labelIdColumn(), id.type(), Set.of(Role.ID), id.min(), id.max(), id.integer(), id.categories(), false, null, null, id.format(), null),
         new ColumnSpec(c.labelColumn(), label.type(), Set.of(Role.LABEL), Double.NaN, Double.NaN, false, label.categories(), false, null, null, null, label.positive()),
