@@ -169,9 +169,8 @@ public final class MonitorCheck implements Check<CheckValue> {
     for (int i = 0; i < ry.length; i++) {
       refPositive[i] = ry[i] == pos;
     }
-    boolean isotonic = config.calibration() == MonitorConfig.Calibration.ISOTONIC;
-    Calibrator cal = isotonic ? Calibrator.isotonic(rp.scores(), refPositive) : Calibrator.identity();
-    double ece = Calibrator.outOfFoldEce(rp.scores(), refPositive, isotonic, 5, 10, ctx.seed());
+    Calibrator cal = Calibrator.fit(config.calibration(), rp.scores(), refPositive);
+    double ece = Calibrator.outOfFoldEce(rp.scores(), refPositive, config.calibration(), 5, 10, ctx.seed());
 
     // 2. windows
     int n = j.size();
@@ -205,8 +204,9 @@ public final class MonitorCheck implements Check<CheckValue> {
     WindowSummary.Layout layout = new WindowSummary.Layout(config.slices(), groups);
     Table work = WindowSummary.table(wcol, tcol, j.scores(), p, d, y, slices);
     WindowSummary sum = ctx.engine().summarize(work, null, WindowSummary.summarizer(layout));
-    // the calibration's own uncertainty: the isotonic map refitted on bootstrap resamples of the reference (seeded)
-    Calibrator[] refits = isotonic ? refits(rp.scores(), refPositive, CALIBRATION_REFITS, ctx.seed()) : new Calibrator[0];
+    // the calibration's own uncertainty: the map refitted on bootstrap resamples of the reference (seeded)
+    Calibrator[] refits = config.calibration() == MonitorConfig.Calibration.NONE ? new Calibrator[0]
+        : refits(config.calibration(), rp.scores(), refPositive, CALIBRATION_REFITS, ctx.seed());
     CheckValue perf = Figures.of(this, ctx, j, windows, sum, ece, ref.rowCount(), refits);
     // 4. feature and prediction drift per window against the reference, with drift.features' statistics
     ctx.progress("monitor: drift per window");
@@ -224,6 +224,10 @@ public final class MonitorCheck implements Check<CheckValue> {
   static final int CALIBRATION_REFITS = 50;
 
   static Calibrator[] refits(double[] score, boolean[] positive, int b, long seed) {
+    return refits(MonitorConfig.Calibration.ISOTONIC, score, positive, b, seed);
+  }
+
+  static Calibrator[] refits(MonitorConfig.Calibration kind, double[] score, boolean[] positive, int b, long seed) {
     java.util.SplittableRandom r = new java.util.SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
     int n = score.length;
     Calibrator[] out = new Calibrator[b];
@@ -235,7 +239,7 @@ public final class MonitorCheck implements Check<CheckValue> {
         s[i] = score[j];
         y[i] = positive[j];
       }
-      out[k] = Calibrator.isotonic(s, y);
+      out[k] = Calibrator.fit(kind, s, y);
     }
     return out;
   }

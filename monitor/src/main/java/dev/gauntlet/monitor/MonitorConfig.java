@@ -55,6 +55,8 @@ public record MonitorConfig(Path predictions, String predictionsFormat, String s
   public enum Calibration {
     /** Isotonic regression of the labels on the scores (pool adjacent violators), as scikit-learn's {@code IsotonicRegression(out_of_bounds="clip")}. */
     ISOTONIC,
+    /** Platt's sigmoid of the score, {@code 1 / (1 + exp(A s + B))}, as scikit-learn's {@code CalibratedClassifierCV(method="sigmoid")}. */
+    PLATT,
     /** The scores are taken as calibrated probabilities as they are. */
     NONE
   }
@@ -73,7 +75,8 @@ public record MonitorConfig(Path predictions, String predictionsFormat, String s
       ParamDecl.of("asOf", "ISO date or date-time", "latest time in the logs", "the monitor's now (default: the latest time in either log); later predictions and labels are ignored"),
       ParamDecl.of("slices", "list of categorical columns", "[]", "the groups watched: realized, estimated and label completeness per group and window"),
       ParamDecl.of("reference", "mapping column: group", "largest group", "the reference group of each slice column for the gaps (default: its largest group)"),
-      ParamDecl.of("calibration", "isotonic or none", "isotonic", "how the scores are calibrated on the reference data (the suite's data) before estimating"),
+      ParamDecl.of("calibration", "isotonic, platt or none", "isotonic", "how the scores are calibrated on the reference data (the suite's data) before estimating:"
+          + " isotonic regression, Platt's sigmoid 1 / (1 + exp(A s + B)), or the scores as they are"),
       ParamDecl.of("confidence", "number in [0.5, 0.999]", "0.95", "level of every interval"),
       ParamDecl.of("minLabelled", "integer in [1, 1000000]", "30", "fewer labelled rows than this make a realized figure INCONCLUSIVE"),
       ParamDecl.of("minSliceRows", "integer in [1, 1000000]", "30", "fewer predictions than this make a window's figures for a group INCONCLUSIVE"),
@@ -187,8 +190,9 @@ public record MonitorConfig(Path predictions, String predictionsFormat, String s
     String cal = params.text("calibration", "isotonic");
     Calibration calibration = switch (cal) {
       case "isotonic" -> Calibration.ISOTONIC;
+      case "platt" -> Calibration.PLATT;
       case "none" -> Calibration.NONE;
-      default -> throw params.get("calibration").error("calibration must be isotonic or none, got '" + cal + "'");
+      default -> throw params.get("calibration").error("calibration must be isotonic, platt or none, got '" + cal + "'");
     };
     long due;
     try {
