@@ -44,7 +44,7 @@ public final class XgboostModel implements ModelUnderTest {
 
   /** Why the model has no input gradient, for reports and refusals. */
   static final String NO_GRADIENT = "an XGBoost tree ensemble has no useful gradient (its output is piecewise constant: the gradient "
-      + "is zero almost everywhere and undefined at the splits); use a black-box attack: simba, square or hsj";
+      + "is zero almost everywhere and undefined at the splits); use a black-box attack: ";
 
   private final String name;
   private final Booster booster;
@@ -252,7 +252,9 @@ public final class XgboostModel implements ModelUnderTest {
 
   @Override
   public Optional<String> missingReason(Capability c) {
-    return c == Capability.LOSS_GRADIENT ? Optional.of(NO_GRADIENT) : Optional.empty();
+    return c == Capability.LOSS_GRADIENT
+        ? Optional.of(NO_GRADIENT + (objective.classifier() ? "simba, square or hsj" : "simba or noise (adversarial.shift, adversarial.min-shift)"))
+        : Optional.empty();
   }
 
   @Override
