@@ -8,6 +8,7 @@ import dev.gauntlet.harness.model.Artifact;
 import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.model.Models;
+import dev.gauntlet.harness.model.Task;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -262,6 +263,11 @@ public final class XgboostModel implements ModelUnderTest {
     return OptionalInt.of(width);
   }
 
+  @Override
+  public Task task() {
+    return objective.classifier() ? Task.CLASSIFICATION : Task.REGRESSION;
+  }
+
   /** Whether the objective makes this a classifier (else a regression model). */
   public boolean classifier() {
     return objective.classifier();
@@ -293,6 +299,7 @@ public final class XgboostModel implements ModelUnderTest {
    *
    * @throws UnsupportedOperationException for a classifier
    */
+  @Override
   public double[] predictValues(double[][] x) {
     if (objective.classifier()) {
       throw new UnsupportedOperationException("model '" + name + "' is a classifier (objective " + objectiveName + ", " + classes

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.config.ConfigNode;
 import dev.gauntlet.harness.config.SuiteLoader;
+import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.run.Suite;
 import java.io.IOException;
@@ -156,12 +158,45 @@ class XgboostModelTest {
   }
 
   private static Path suite(Path dir, String model, String schema) throws IOException {
+    return suite(dir, model, schema, "checks:\n  - {id: acc, type: performance, conditions: [{metric: accuracy, atLeast: 0.5}]}\n");
+  }
+
+  private static Path suite(Path dir, String model, String schema, String checks) throws IOException {
     Path f = dir.resolve("suite.yaml");
     Path fx = Fixture.dir().toAbsolutePath();
     Files.writeString(f, "name: t\nmodel: " + model.replace("XG", dir().toAbsolutePath().toString()) + "\n"
-        + "data: {path: " + fx.resolve("eval.csv") + ", schema: " + schema + "}\n"
-        + "checks:\n  - {id: acc, type: performance, conditions: [{metric: accuracy, atLeast: 0.5}]}\n");
+        + "data: {path: " + fx.resolve("eval.csv") + ", schema: " + schema + "}\n" + checks);
     return f;
+  }
+
+  @Test
+  void anObjectiveAgainstTheSuitesTaskIsExit2NamingBoth(@TempDir Path tmp) throws IOException {
+    Path schema = Fixture.dir().toAbsolutePath().resolve("lending.schema.yaml");
+    // the lending data with loan_amount as a numeric label (a regression suite) and approved as a feature: still 9 inputs
+    String text = Files.readString(schema)
+        .replace("    role: label\n    categories: [\"no\", \"yes\"]\n    positive: \"yes\"\n", "    role: feature\n    categories: [\"no\", \"yes\"]\n")
+        .replace("  - name: loan_amount\n    type: numeric\n    role: feature\n    range: [0, 500000]\n    encoding: {scale: standard, mean: 30000, std: 25000}\n",
+            "  - name: loan_amount\n    type: numeric\n    role: label\n");
+    assertTrue(text.contains("name: approved\n    type: binary\n    role: feature") && text.contains("name: loan_amount\n    type: numeric\n    role: label"), text);
+    Path numeric = Files.writeString(tmp.resolve("numeric.schema.yaml"), text);
+    Schema regression = dev.gauntlet.harness.data.SchemaLoader.load(numeric);
+    UsageException cls = assertThrows(UsageException.class, () -> new XgboostModelProvider()
+        .load(ConfigNode.parse("suite.yaml", "model:\n  {type: xgboost, path: lending-xgb.json}").get("model"), dir(), regression));
+    assertTrue(cls.getMessage().contains("suite.yaml:2:") && cls.getMessage().contains("objective binary:logistic (a classifier of 2 classes)")
+        && cls.getMessage().contains("label 'loan_amount' is numeric"), cls.getMessage());
+    // a regression model (4 features) against the classification suite: the objective and the label's classes
+    Path four = Files.writeString(tmp.resolve("four.schema.yaml"), "name: four\ncolumns:\n"
+        + "  - {name: a, type: numeric, role: feature}\n  - {name: b, type: numeric, role: feature}\n"
+        + "  - {name: c, type: numeric, role: feature}\n  - {name: d, type: numeric, role: feature}\n"
+        + "  - {name: y, type: categorical, role: label, categories: [lo, hi]}\n");
+    Path csv = Files.writeString(tmp.resolve("four.csv"), "a,b,c,d,y\n0,0,0,0,lo\n1,1,1,1,hi\n");
+    Path f = tmp.resolve("four.yaml");
+    Files.writeString(f, "name: t\nmodel: {type: xgboost, path: " + dir().toAbsolutePath().resolve("regression.ubj") + "}\n"
+        + "data: {path: " + csv + ", schema: " + four + "}\n"
+        + "checks:\n  - {id: acc, type: performance, conditions: [{metric: accuracy, atLeast: 0.5}]}\n");
+    UsageException reg = assertThrows(UsageException.class, () -> new SuiteLoader().load(f, OptionalLong.empty(), x -> {}));
+    assertTrue(reg.getMessage().contains("four.yaml:2:") && reg.getMessage().contains("objective reg:squarederror (a regression model")
+        && reg.getMessage().contains("classes [lo, hi]"), reg.getMessage());
   }
 
   @Test

@@ -100,11 +100,68 @@ class XgboostAttackTest {
     CheckResult sq = res.checks().get(1);
     assertEquals(Outcome.PASS, sq.outcome(), () -> sq.error() + " " + sq.findings());
     assertTrue(sq.summary().contains("200 queries"), sq.summary());
-    double cleanAcc = value(sq, "robust_accuracy", Subject.eps(0.1));
+    double small = value(sq, "robust_accuracy", Subject.eps(0.1));
     double hsj = value(sq, "attack_robust_accuracy", Subject.parse("attack=hsj-linf&eps=0.5"));
     double square = value(sq, "robust_accuracy", Subject.eps(0.5));
-    System.out.printf("lending-xgb: robust accuracy at eps 0.1 %.3f; at eps 0.5 square %.3f, hsj %.3f%n", cleanAcc, square, hsj);
+    System.out.printf("lending-xgb: robust accuracy at eps 0.1 %.3f; at eps 0.5 square %.3f, hsj %.3f%n", small, square, hsj);
     assertTrue(square < value(sq, "clean_accuracy", Subject.all()), "square must break some rows at eps 0.5");
+  }
+
+  static final String REGRESSION_SCHEMA = """
+      name: z
+      columns:
+        - {name: id, type: text, role: id}
+        - {name: z0, type: numeric, role: feature, range: [-6, 6]}
+        - {name: z1, type: numeric, role: feature, range: [-6, 6]}
+        - {name: z2, type: numeric, role: feature, range: [-6, 6]}
+        - {name: z3, type: numeric, role: feature, range: [-6, 6]}
+        - {name: g, type: categorical, role: protected, categories: [p, q]}
+        - {name: value, type: numeric, role: label}
+      """;
+
+  /** Rows like the regression fixture's training data: z ~ N(0, 1), value = 2 z0 - z1 + 0.5 z2 z3. */
+  private static Table regressionRows(int n) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(12);
+    java.util.List<String[]> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double[] z = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
+      rows.add(new String[] {"r" + i, num(z[0]), num(z[1]), num(z[2]), num(z[3]), i % 3 == 0 ? "q" : "p",
+          num(2 * z[0] - z[1] + 0.5 * z[2] * z[3])});
+    }
+    Schema schema = SchemaLoader.parse(dev.gauntlet.harness.config.ConfigNode.parse("z.schema.yaml", REGRESSION_SCHEMA));
+    return TableLoader.fromRows(schema, new String[] {"id", "z0", "z1", "z2", "z3", "g", "value"}, rows, "z-data");
+  }
+
+  private static String num(double v) {
+    return String.format(java.util.Locale.ROOT, "%.6f", v);
+  }
+
+  @Test
+  void regressionTreesAreAttackedBlackBoxAndWhiteBoxIsRefusedWithTheReason() {
+    Table t = regressionRows(120);
+    XgboostModel m = XgboostModel.load(fixtures().resolve("xgboost/regression.ubj"), "reg-xgb", OptionalInt.of(4));
+    double[] eps = {0.1, 0.3};
+    Suite suite = Suite.builder("xgb-reg").seed(4).model(m).data(t)
+        .check(CheckSpec.of("fgsm", ShiftCheck.of(AttackSpec.fgsm(Norm.LINF), eps), MetricCondition.atMost("robust_mae", 100.0).forSubject("eps=0.3")))
+        .check(CheckSpec.of("simba", ShiftCheck.of(AttackSpec.simba(Norm.LINF, 64), eps), MetricCondition.atMost("robust_mae", 100.0).forSubject("eps=0.3")))
+        .check(CheckSpec.of("noise", ShiftCheck.of(AttackSpec.noise(Norm.LINF, 64), eps), MetricCondition.atMost("robust_mae", 100.0).forSubject("eps=0.3")))
+        .build();
+    SuiteResult res = new SuiteRunner(null, null, null).run(suite);
+    CheckResult fgsm = res.checks().get(0);
+    assertEquals(Outcome.ERROR, fgsm.outcome());
+    assertTrue(fgsm.error().contains("no useful gradient") && fgsm.error().contains("simba or noise"), fgsm.error());
+    CheckResult simba = res.checks().get(1);
+    CheckResult noise = res.checks().get(2);
+    assertEquals(Outcome.PASS, simba.outcome(), () -> simba.error() + " " + simba.findings());
+    double clean = value(simba, "clean_mae", Subject.all());
+    for (double e : eps) {
+      double s = value(simba, "robust_mae", Subject.eps(e));
+      double nz = value(noise, "robust_mae", Subject.eps(e));
+      System.out.printf("reg-xgb eps %.1f: MAE clean %.4f, simba (64 queries) %.4f, noise (64 draws) %.4f; max shift simba %.4f%n", e, clean, s, nz,
+          value(simba, "max_shift", Subject.eps(e)));
+      assertTrue(s > clean && s >= nz, "simba must raise the error at least as much as noise at eps " + e + ": " + s + " vs " + nz);
+    }
+    assertTrue(simba.summary().contains("MAE") && simba.summary().contains("model calls per row"), simba.summary());
   }
 
   private static double value(CheckResult r, String metric, Subject subject) {
