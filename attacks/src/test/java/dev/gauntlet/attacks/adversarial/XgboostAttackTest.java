@@ -107,33 +107,11 @@ class XgboostAttackTest {
     assertTrue(square < value(sq, "clean_accuracy", Subject.all()), "square must break some rows at eps 0.5");
   }
 
-  static final String REGRESSION_SCHEMA = """
-      name: z
-      columns:
-        - {name: id, type: text, role: id}
-        - {name: z0, type: numeric, role: feature, range: [-6, 6]}
-        - {name: z1, type: numeric, role: feature, range: [-6, 6]}
-        - {name: z2, type: numeric, role: feature, range: [-6, 6]}
-        - {name: z3, type: numeric, role: feature, range: [-6, 6]}
-        - {name: g, type: categorical, role: protected, categories: [p, q]}
-        - {name: value, type: numeric, role: label}
-      """;
-
-  /** Rows like the regression fixture's training data: z ~ N(0, 1), value = 2 z0 - z1 + 0.5 z2 z3. */
+  /** The committed regression fixture's data: 400 rows of the generator the model was trained on. */
   private static Table regressionRows(int n) {
-    java.util.SplittableRandom r = new java.util.SplittableRandom(12);
-    java.util.List<String[]> rows = new java.util.ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      double[] z = {r.nextGaussian(), r.nextGaussian(), r.nextGaussian(), r.nextGaussian()};
-      rows.add(new String[] {"r" + i, num(z[0]), num(z[1]), num(z[2]), num(z[3]), i % 3 == 0 ? "q" : "p",
-          num(2 * z[0] - z[1] + 0.5 * z[2] * z[3])});
-    }
-    Schema schema = SchemaLoader.parse(dev.gauntlet.harness.config.ConfigNode.parse("z.schema.yaml", REGRESSION_SCHEMA));
-    return TableLoader.fromRows(schema, new String[] {"id", "z0", "z1", "z2", "z3", "g", "value"}, rows, "z-data");
-  }
-
-  private static String num(double v) {
-    return String.format(java.util.Locale.ROOT, "%.6f", v);
+    Schema schema = SchemaLoader.load(fixtures().resolve("xgboost/regression.schema.yaml"));
+    Table t = TableLoader.load(fixtures().resolve("xgboost/regression-eval.csv"), schema);
+    return t.select(IntStream.range(0, n).toArray());
   }
 
   @Test
