@@ -81,8 +81,8 @@ public final class XgboostModel implements ModelUnderTest {
   /**
    * As {@link #load(Path, String, OptionalInt)}, predicting with {@code threads} OpenMP threads.
    * One thread is the default: attacks call the model on one row or a few at a time, where starting
-   * OpenMP threads costs more than the trees (measured: 0.3-0.4 ms per one-row call with one thread,
-   * 4-12 ms with the default, on 2 cores at load average 20).
+   * OpenMP threads can cost more than the trees (an ad-hoc probe on a loaded 2-core machine, not a
+   * benchmark, showed one-thread calls an order of magnitude faster).
    */
   public static XgboostModel load(Path file, String name, OptionalInt expectedWidth, int threads) {
     Objects.requireNonNull(file, "file");
