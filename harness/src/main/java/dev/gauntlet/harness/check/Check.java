@@ -40,6 +40,16 @@ public interface Check<V extends Measured> {
    */
   default void validateData(dev.gauntlet.harness.data.Table data) {}
 
+  /**
+   * Conditions a suite applies to this check unless it turns them off (YAML: the check's
+   * {@code defaultConditions: false}; Java: {@link dev.gauntlet.harness.run.CheckSpec#withoutDefaultConditions}),
+   * e.g. the robustness check's gradient-masking warning. A suite condition on the same metric
+   * replaces the default one. The default is none.
+   */
+  default java.util.List<DefaultCondition> defaultConditions() {
+    return java.util.List.of();
+  }
+
   /** The capabilities the model must have. */
   Set<Capability> requires();
 
