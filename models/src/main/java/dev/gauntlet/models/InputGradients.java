@@ -65,6 +65,11 @@ public interface InputGradients extends Gradients {
     }
 
     @Override
+    public double[][] lossGradient(double[][] x, double[] targets) {
+      return gradients.lossGradient(x, targets);
+    }
+
+    @Override
     public INDArray lossGradient(INDArray x, INDArray oneHotLabels) {
       INDArray y = oneHotLabels.argMax(1);
       int[] labels = new int[(int) y.length()];

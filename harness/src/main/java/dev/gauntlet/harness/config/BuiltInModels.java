@@ -23,7 +23,7 @@ final class BuiltInModels {
 
     @Override
     public String description() {
-      return "decisions (prediction: column) or scores (score: column, threshold:) already in the data";
+      return "decisions (prediction: column) or scores (score: column, threshold:) already in the data; a numeric prediction: column for a regression model";
     }
 
     @Override
@@ -36,7 +36,9 @@ final class BuiltInModels {
       }
       PrecomputedModel m;
       if (hasPred) {
-        m = PrecomputedModel.ofDecisions(node.text("name", node.text("prediction")), node.text("prediction"));
+        String col = node.text("prediction");
+        boolean numeric = schema.find(col).map(c -> c.type() == dev.gauntlet.harness.data.ColumnType.NUMERIC).orElse(false);
+        m = numeric ? PrecomputedModel.ofValues(node.text("name", col), col) : PrecomputedModel.ofDecisions(node.text("name", col), col);
       } else {
         if (!node.has("threshold")) {
           throw node.error("a precomputed score needs 'threshold:' (rows at or above it are decided positive)");

@@ -21,4 +21,20 @@ public interface Gradients {
    * @param labels the class of each row, in {@code [0, classCount)}
    */
   double[][] lossGradient(double[][] x, int[] labels);
+
+  /**
+   * For a regression model: the gradient of its own loss (e.g. squared or absolute error) against
+   * numeric targets, summed over the rows, with respect to each input: {@code n x d}. For the
+   * squared or absolute error the row's gradient is a positive multiple of {@code -(y - f(x))}
+   * times the gradient of the prediction, so a target above the prediction gives the direction
+   * that lowers it.
+   *
+   * @param x encoded inputs, {@code n x d}
+   * @param targets the target number of each row
+   * @throws UnsupportedOperationException for a classifier (its loss takes class labels)
+   * @since 0.5
+   */
+  default double[][] lossGradient(double[][] x, double[] targets) {
+    throw new UnsupportedOperationException("a classifier's loss gradient takes class labels, not numeric targets");
+  }
 }
