@@ -321,7 +321,7 @@ public final class SuiteLoader {
   }
 
   private CheckSpec<?> check(ConfigNode c, Schema schema) {
-    c.allowOnly("id", "type", "required", "params", "conditions");
+    c.allowOnly("id", "type", "required", "params", "conditions", "defaultConditions");
     String type = c.text("type");
     CheckType t = checkTypes.get(type);
     if (t == null) {
@@ -379,11 +379,19 @@ public final class SuiteLoader {
       }
       conds.add(mc);
     }
+    if (c.bool("defaultConditions", true)) {
+      conds = withDefaults(check, conds);
+    }
     try {
       return spec(id, check, conds, c.bool("required", true));
     } catch (IllegalArgumentException e) {
       throw c.error(e.getMessage());
     }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static List<Condition<? super Measured>> withDefaults(Check<?> check, List<Condition<? super Measured>> conds) {
+    return (List) CheckSpec.withDefaults((Check) check, (List) conds);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
