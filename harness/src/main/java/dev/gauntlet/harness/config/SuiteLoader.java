@@ -342,7 +342,7 @@ public final class SuiteLoader {
       throw c.get("type").error("unknown check type '" + type + "'; known types: " + String.join(", ", checkTypes.keySet()));
     }
     String id = c.text("id", type);
-    ConfigNode params = c.opt("params").orElseGet(() -> ConfigNode.parse(c.file(), "{}"));
+    ConfigNode params = c.opt("params").orElseGet(c::emptyHere);
     Check<?> check = t.create(params, schema);
     try {
       CheckSpec.requireTask(id, check, schema);

@@ -130,6 +130,60 @@ public final class RegressionErrors {
     return new Estimate(n, v, lo, hi);
   }
 
+  /**
+   * {@code resamples} Poisson-bootstrap replicates of every metric: {@code [metric][replicate]},
+   * NaN where a replicate leaves the metric undefined (no rows drawn; constant labels for R-squared).
+   * Draws from {@code rng} in the summary's canonical order, one draw per distinct pair.
+   */
+  public static double[][] replicates(RegressionSummary s, double quantile, int resamples, SplittableRandom rng) {
+    int d = s.distinct();
+    double[] e = new double[d];
+    double[] y = new double[d];
+    long[] c = new long[d];
+    for (int i = 0; i < d; i++) {
+      e[i] = s.error(i);
+      y[i] = s.label(i);
+      c[i] = s.count(i);
+    }
+    int[] byAbs = byAbs(e);
+    double[][] reps = new double[COUNT][resamples];
+    long[] w = new long[d];
+    double[] r = new double[COUNT];
+    for (int b = 0; b < resamples; b++) {
+      for (int i = 0; i < d; i++) {
+        w[i] = Poisson.draw(rng, c[i]);
+      }
+      weighted(e, y, w, byAbs, quantile, r);
+      for (int m = 0; m < COUNT; m++) {
+        reps[m][b] = r[m];
+      }
+    }
+    return reps;
+  }
+
+  /** The percentile interval {@code [lower, upper]} of the finite replicates at {@code confidence}; NaNs when none is finite. */
+  public static double[] percentile(double[] replicates, double confidence) {
+    double[] f = Arrays.stream(replicates).filter(Double::isFinite).sorted().toArray();
+    if (f.length == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    double alpha = 1 - confidence;
+    return new double[] {type7(f, alpha / 2), type7(f, 1 - alpha / 2)};
+  }
+
+  static int[] byAbs(double[] e) {
+    Integer[] boxed = new Integer[e.length];
+    for (int i = 0; i < e.length; i++) {
+      boxed[i] = i;
+    }
+    Arrays.sort(boxed, (a, b) -> Double.compare(Math.abs(e[a]), Math.abs(e[b])));
+    int[] out = new int[e.length];
+    for (int i = 0; i < e.length; i++) {
+      out[i] = boxed[i];
+    }
+    return out;
+  }
+
   /** The metrics of one weighted replicate into {@code out} (NaN where undefined, e.g. zero total weight). */
   static void weighted(double[] e, double[] y, long[] w, int[] byAbs, double quantile, double[] out) {
     long n = 0;
