@@ -78,6 +78,18 @@ class RegressionPerformanceTest {
   }
 
   @Test
+  void sentencesNameTheErrorMetricsAsReviewersWriteThem() {
+    assertEquals("MAE", MetricCondition.spoken("mae"));
+    assertEquals("last window MAE rise", MetricCondition.spoken("last_window_mae_rise"));
+    assertEquals("R-squared", MetricCondition.spoken("r2"));
+    assertEquals("prediction KS", MetricCondition.spoken("prediction_ks"));
+    // classification names read as before
+    assertEquals("ks d", MetricCondition.spoken("ks_d"));
+    assertEquals("balanced accuracy", MetricCondition.spoken("balanced_accuracy"));
+    assertEquals("auc", MetricCondition.spoken("auc"));
+  }
+
+  @Test
   void quantilesOfTiedErrorsInterpolateByHand() {
     // errors +1, -1, +1, -3: |e| = 1, 1, 1, 3; type 7 at 0.9: h = 3 * 0.9 = 2.7, 1 + 0.7 * (3 - 1) = 2.4
     RegressionSummary s = RegressionSummary.of(new double[] {11, 9, 11, 7}, new double[] {10, 10, 10, 10});
