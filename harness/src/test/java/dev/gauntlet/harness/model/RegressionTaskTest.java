@@ -273,6 +273,15 @@ class RegressionTaskTest {
   }
 
   @Test
+  void aLabelThatIsNotANumberInARegressionSuiteIsExit2AtItsCell() throws Exception {
+    Path suite = write("{type: precomputed, prediction: pred}", "  - {type: test.mae, conditions: [{metric: mae, atMost: 2.5}]}\n");
+    Files.writeString(dir.resolve("d.csv"), "x,pred,y\n1,2,3\n2,3,high\n");
+    UsageException e = assertThrows(UsageException.class, () -> loader().load(suite, OptionalLong.empty(), null));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("d.csv:3:3: column 'y' is numeric but holds 'high'"), e.getMessage());
+  }
+
+  @Test
   void aNumericPredictionColumnAgainstClassesIsRefused() {
     Schema s = SchemaLoader.parse(ConfigNode.parse("s.yaml", """
         columns:
