@@ -2,7 +2,8 @@
 """PyTorch side of InterleavedAttackBench: the same work as AttackSpeedBench's reference, one
 operation per command, so the Java side can alternate Gauntlet and PyTorch repetition by repetition.
 
-Reads one command per line on stdin (fgsm | pgd10 | apgd10 | quit), runs it once and prints the
+Reads one command per line on stdin (fgsm | pgd10 | apgd10 | gemm | fwd_bwd | elem_fgsm | elem_pgd | copy | triad
+| quit), runs it once and prints the
 elapsed seconds. The first line printed is a JSON header (torch version, threads). APGD-10 is
 Croce and Hein's Auto-PGD with the cross-entropy loss (as in attacks/scripts/apgd_reference.py:
 step 2 eps, momentum 0.75, checkpoints of the paper, halving and restart from the best point),
@@ -105,7 +106,52 @@ def apgd(steps=10):
     return torch.where(found.unsqueeze(1), x_adv, x_best)
 
 
-ops = {"fgsm": fgsm, "pgd10": pgd, "apgd10": apgd}
+# ---- per-phase breakdown (StepBreakdownBench): the pieces of one step, on preallocated tensors ----
+W = [m.weight for m in model if isinstance(m, torch.nn.Linear)]  # out x in
+acts = [torch.empty(n, w.shape[0]) for w in W]
+deltas = [torch.empty(n, w.shape[0]) for w in W]
+gin = torch.empty(n, 784)
+g_fixed = grad(x)
+x_pgd = project(x + torch.empty_like(x).uniform_(-eps, eps))
+buf = torch.empty_like(x)
+buf2 = torch.empty_like(x)
+
+
+def gemm():
+    """The six matrix products of one input-only forward + backward, same shapes, into preallocated outputs."""
+    a = x
+    for w, z in zip(W, acts):
+        torch.mm(a, w.t(), out=z)
+        a = z
+    torch.mm(deltas[2], W[2], out=deltas[1])
+    torch.mm(deltas[1], W[1], out=deltas[0])
+    torch.mm(deltas[0], W[0], out=gin)
+
+
+def fwd_bwd():
+    grad(x)
+
+
+def elem_fgsm():
+    """FGSM's element-wise part as the fgsm op writes it (sign, scale, add, clamp)."""
+    return (x + eps * g_fixed.sign()).clamp_(0, 1)
+
+
+def elem_pgd():
+    """One PGD step's element-wise part as the pgd op writes it (sign, scale, add, project, clamp)."""
+    return project(x_pgd + (2.5 * eps / 10) * g_fixed.sign())
+
+
+def copy():
+    buf.copy_(x)
+
+
+def triad():
+    torch.add(buf2, x, alpha=0.5, out=buf)
+
+
+ops = {"fgsm": fgsm, "pgd10": pgd, "apgd10": apgd, "gemm": gemm, "fwd_bwd": fwd_bwd, "elem_fgsm": elem_fgsm,
+       "elem_pgd": elem_pgd, "copy": copy, "triad": triad}
 print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
 for line in sys.stdin:
     cmd = line.strip()

@@ -12,7 +12,8 @@ import java.util.TreeSet;
 
 /**
  * The drift of one column in one window against its baseline, with every statistic that applies
- * and the default test's verdict inputs.
+ * and the default test's verdict inputs. Public so that other checks (the production monitor's
+ * drift per window) compute exactly the statistics of {@code drift.features}.
  *
  * @param pValue the p-value of the column's test (KS for continuous columns, chi-square otherwise)
  * @param effect the effect size beside that p-value (KS D, or Cramer's V)
@@ -20,12 +21,12 @@ import java.util.TreeSet;
  * @param chi2Df the chi-square test's degrees of freedom (categorical columns), else NaN
  * @param binLabels the PSI bins (or categories) and the proportions behind them, for evidence
  */
-record ColumnDrift(String column, boolean numeric, DefaultTest test, double score, double pValue, String effectName, double effect,
+public record ColumnDrift(String column, boolean numeric, DefaultTest test, double score, double pValue, String effectName, double effect,
     double psi, double ks, double wasserstein, double wassersteinNorm, double chi2, double chi2Df, double jensenShannon,
     List<String> binLabels, long[] refBins, long[] curBins) {
 
   /** A numeric column: continuous statistics when either sample has more than 5 distinct values. */
-  static ColumnDrift numeric(String column, SortedSample ref, SortedSample cur, int bins) {
+  public static ColumnDrift numeric(String column, SortedSample ref, SortedSample cur, int bins) {
     int distinctRef = ref.distinct(5);
     int distinctCur = cur.distinct(5);
     if (distinctRef <= 5 && distinctCur <= 5) {
@@ -59,7 +60,7 @@ record ColumnDrift(String column, boolean numeric, DefaultTest test, double scor
   }
 
   /** A categorical column (or a numeric one with at most 5 values), from counts per category. */
-  static ColumnDrift categorical(String column, boolean numeric, List<String> labels, long[] ref, long[] cur, long refSize) {
+  public static ColumnDrift categorical(String column, boolean numeric, List<String> labels, long[] ref, long[] cur, long refSize) {
     CategoricalDrift d = DriftStats.categorical(ref, cur);
     int seen = 0;
     for (int i = 0; i < ref.length; i++) {

@@ -48,7 +48,28 @@ public final class DriftChecks implements CheckProvider {
         CheckType.of("drift.simulation", "simulated covariate, label or concept shift: accuracy against severity, detectors on a sudden or gradual change",
             ShiftSimulationCheck.METRICS, ShiftSimulationCheck.PARAMS, DriftChecks::simulation),
         CheckType.of("drift.detectors", "Page-Hinkley, DDM and ADWIN over the model's errors in time order, or over SEA / rotating-hyperplane streams",
-            DetectorCheck.METRICS, DetectorCheck.PARAMS, DriftChecks::detectors));
+            DetectorCheck.METRICS, DetectorCheck.PARAMS, DriftChecks::detectors),
+        CheckType.of("drift.regression", "temporal holdout of a regression model: MAE and bias per time window and per group, MAE rise with"
+                + " bootstrap intervals, retrain-by estimate, and KS drift of the predictions and of the errors",
+            RegressionDecayCheck.METRICS, RegressionDecayCheck.PARAMS, DriftChecks::regression));
+  }
+
+  static RegressionDecayCheck regression(ConfigNode params, Schema schema) {
+    needLabel(params, schema, "drift.regression");
+    if (dev.gauntlet.harness.model.Task.ofLabel(schema.label().get()) != dev.gauntlet.harness.model.Task.REGRESSION) {
+      throw params.error("drift.regression follows a regression model's errors; " + dev.gauntlet.harness.model.Task.labelShape(schema.label().get())
+          + ": use drift.temporal");
+    }
+    WindowSpec spec = WindowSpec.parse(params, schema, 30);
+    Optional<ConfigNode> g = params.opt("groups");
+    List<String> groups = new ArrayList<>();
+    if (g.isPresent()) {
+      groups.addAll(columns(g.get(), schema, ColumnSpec::hasCategories, "groups need a categorical or binary column", "group column"));
+    } else {
+      schema.protectedAttributes().stream().filter(ColumnSpec::hasCategories).forEach(c -> groups.add(c.name()));
+    }
+    return new RegressionDecayCheck(spec, groups, params.dbl("maxRise", 0.1), params.integer("horizon", 12), params.integer("bootstrap", 500),
+        params.dbl("confidence", 0.95));
   }
 
   private static void needLabel(ConfigNode params, Schema schema, String type) {
@@ -59,6 +80,10 @@ public final class DriftChecks implements CheckProvider {
 
   static TemporalHoldoutCheck temporal(ConfigNode params, Schema schema) {
     needLabel(params, schema, "drift.temporal");
+    if (dev.gauntlet.harness.model.Task.ofLabel(schema.label().get()) == dev.gauntlet.harness.model.Task.REGRESSION) {
+      throw params.error("drift.temporal follows a classifier's accuracy; " + dev.gauntlet.harness.model.Task.labelShape(schema.label().get())
+          + ": use drift.regression");
+    }
     WindowSpec spec = WindowSpec.parse(params, schema, 30);
     Optional<ConfigNode> g = params.opt("groups");
     List<String> groups = new ArrayList<>();

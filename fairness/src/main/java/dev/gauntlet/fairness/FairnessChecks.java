@@ -50,7 +50,24 @@ public final class FairnessChecks implements CheckProvider {
             "searches every conjunction of up to depth feature values or quantile bins (exact pruned SliceLine enumeration) for slices whose"
                 + " error, FPR, FNR, denial or selection rate is above the whole's by more than an effect size, with Wilson intervals,"
                 + " Benjamini-Hochberg control over the whole lattice, and the YAML that pins each slice",
-            SliceDiscoveryCheck.METRICS, SliceDiscoveryCheck.PARAMS, FairnessChecks::discovery));
+            SliceDiscoveryCheck.METRICS, SliceDiscoveryCheck.PARAMS, FairnessChecks::discovery),
+        CheckType.of("fairness.regression",
+            "a regression model's errors per slice and intersection (MAE, RMSE, mean error), their gaps and ratios against a reference slice"
+                + " with bootstrap intervals and Benjamini-Hochberg control, KS of the predictions against the rest, and the bounded group loss",
+            RegressionSliceCheck.METRICS, RegressionSliceCheck.PARAMS, FairnessChecks::regression));
+  }
+
+  /** Reads the {@code params:} of {@code fairness.regression}; {@link RegressionSliceCheck} validates the values. */
+  static RegressionSliceCheck regression(ConfigNode params, Schema schema) {
+    if (schema.label().isEmpty() || dev.gauntlet.harness.model.Task.ofLabel(schema.label().get()) != dev.gauntlet.harness.model.Task.REGRESSION) {
+      // before the attributes are read: the suite's task is the first thing wrong
+      throw params.error("fairness.regression audits a regression model's errors; it needs a numeric label"
+          + schema.label().map(l -> ", but " + dev.gauntlet.harness.model.Task.labelShape(l) + ": use fairness.slices").orElse(", and the schema has none"));
+    }
+    List<SliceConfig.Attribute> attrs = attributes(params, schema);
+    RegressionSliceCheck.Loss loss = params.opt("loss").map(n -> n.asEnum(RegressionSliceCheck.Loss.class)).orElse(RegressionSliceCheck.Loss.MAE);
+    return new RegressionSliceCheck(attrs, params.integer("intersections", 1), params.integer("minSize", SliceConfig.DEFAULT_MIN_SIZE),
+        references(params, attrs, schema), params.integer("bootstrap", 1000), params.dbl("confidence", 0.95), params.dbl("alpha", 0.05), loss);
   }
 
   /**
@@ -88,9 +105,36 @@ public final class FairnessChecks implements CheckProvider {
     if (schema.label().isEmpty()) {
       throw params.error("fairness.slices compares decisions with labels; the schema has no label column");
     }
+    if (dev.gauntlet.harness.model.Task.ofLabel(schema.label().get()) == dev.gauntlet.harness.model.Task.REGRESSION) {
+      throw params.error("fairness.slices compares decisions with classes, but " + dev.gauntlet.harness.model.Task.labelShape(schema.label().get())
+          + ": use fairness.regression");
+    }
     if (schema.label().get().categories().size() != 2) {
       throw params.error("fairness.slices needs a binary label; '" + schema.label().get().name() + "' has classes " + schema.label().get().categories());
     }
+    List<SliceConfig.Attribute> attrs = attributes(params, schema);
+    int depth = params.integer("intersections", 1);
+    int minSize = params.integer("minSize", SliceConfig.DEFAULT_MIN_SIZE);
+    Map<String, String> refs = references(params, attrs, schema);
+    Set<Disparity> ds = EnumSet.allOf(Disparity.class);
+    if (params.has("metrics")) {
+      ds = EnumSet.noneOf(Disparity.class);
+      ConfigNode m = params.get("metrics");
+      for (ConfigNode x : m.isScalar() ? List.of(m) : m.asList()) {
+        ds.add(x.asEnum(Disparity.class));
+      }
+    }
+    int bootstrap = params.integer("bootstrap", 1000);
+    double confidence = params.dbl("confidence", 0.95);
+    double alpha = params.dbl("alpha", 0.05);
+    double threshold = params.dbl("threshold", Double.NaN);
+    double[] ratioBand = params.has("ratioBand") ? params.doubles("ratioBand") : new double[] {0.8, 1.25};
+    double diffBand = params.dbl("diffBand", 0.1);
+    return new SliceConfig(attrs, depth, minSize, refs, ds, bootstrap, confidence, alpha, threshold, ratioBand, diffBand);
+  }
+
+  /** The sliced attributes: {@code attributes:}, or the schema's protected columns. */
+  private static List<SliceConfig.Attribute> attributes(ConfigNode params, Schema schema) {
     List<SliceConfig.Attribute> attrs = new ArrayList<>();
     Optional<ConfigNode> an = params.opt("attributes");
     if (an.isEmpty()) {
@@ -109,8 +153,11 @@ public final class FairnessChecks implements CheckProvider {
         attrs.add(attribute(a, schema));
       }
     }
-    int depth = params.integer("intersections", 1);
-    int minSize = params.integer("minSize", SliceConfig.DEFAULT_MIN_SIZE);
+    return attrs;
+  }
+
+  /** The {@code reference:} mapping, each value checked against the attribute's values. */
+  private static Map<String, String> references(ConfigNode params, List<SliceConfig.Attribute> attrs, Schema schema) {
     Map<String, String> refs = new LinkedHashMap<>();
     if (params.has("reference")) {
       ConfigNode r = params.get("reference");
@@ -126,21 +173,7 @@ public final class FairnessChecks implements CheckProvider {
         refs.put(key, value);
       }
     }
-    Set<Disparity> ds = EnumSet.allOf(Disparity.class);
-    if (params.has("metrics")) {
-      ds = EnumSet.noneOf(Disparity.class);
-      ConfigNode m = params.get("metrics");
-      for (ConfigNode x : m.isScalar() ? List.of(m) : m.asList()) {
-        ds.add(x.asEnum(Disparity.class));
-      }
-    }
-    int bootstrap = params.integer("bootstrap", 1000);
-    double confidence = params.dbl("confidence", 0.95);
-    double alpha = params.dbl("alpha", 0.05);
-    double threshold = params.dbl("threshold", Double.NaN);
-    double[] ratioBand = params.has("ratioBand") ? params.doubles("ratioBand") : new double[] {0.8, 1.25};
-    double diffBand = params.dbl("diffBand", 0.1);
-    return new SliceConfig(attrs, depth, minSize, refs, ds, bootstrap, confidence, alpha, threshold, ratioBand, diffBand);
+    return refs;
   }
 
   private static SliceConfig.Attribute attribute(ConfigNode a, Schema schema) {

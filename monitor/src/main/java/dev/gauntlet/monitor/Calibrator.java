@@ -7,20 +7,129 @@ import java.util.SplittableRandom;
  * A monotone map from a served score to the probability that the positive class is the truth,
  * fitted on the reference data: isotonic regression by pool-adjacent-violators, evaluated by
  * linear interpolation between the fitted points and clipped at the ends (what scikit-learn's
- * {@code IsotonicRegression(out_of_bounds="clip")} predicts), or the identity.
+ * {@code IsotonicRegression(out_of_bounds="clip")} predicts), Platt's sigmoid {@code 1 / (1 +
+ * exp(A s + B))} (scikit-learn's {@code CalibratedClassifierCV(method="sigmoid")} on the score), or
+ * the identity.
  */
 final class Calibrator {
   private final double[] x;
   private final double[] y;
+  private final double a;
+  private final double b;
 
   private Calibrator(double[] x, double[] y) {
+    this(x, y, Double.NaN, Double.NaN);
+  }
+
+  private Calibrator(double[] x, double[] y, double a, double b) {
     this.x = x;
     this.y = y;
+    this.a = a;
+    this.b = b;
   }
 
   /** The identity: scores are probabilities already. */
   static Calibrator identity() {
     return new Calibrator(null, null);
+  }
+
+  /** The fit of a kind ({@code NONE}: the identity). */
+  static Calibrator fit(MonitorConfig.Calibration kind, double[] score, boolean[] positive) {
+    return switch (kind) {
+      case ISOTONIC -> isotonic(score, positive);
+      case PLATT -> platt(score, positive);
+      case NONE -> identity();
+    };
+  }
+
+  /**
+   * Platt scaling (Platt 1999, as scikit-learn's {@code _sigmoid_calibration}): {@code A, B}
+   * minimise the cross-entropy of {@code 1 / (1 + exp(A s + B))} against the smoothed targets
+   * {@code (N+ + 1) / (N+ + 2)} for positives and {@code 1 / (N- + 2)} for negatives, here by
+   * Newton's method with step halving (the loss is convex, so the minimum is the same).
+   */
+  static Calibrator platt(double[] score, boolean[] positive) {
+    int n = score.length;
+    if (n == 0) {
+      throw new IllegalArgumentException("no reference rows to calibrate on");
+    }
+    int np = 0;
+    for (boolean v : positive) {
+      np += v ? 1 : 0;
+    }
+    double hi = (np + 1.0) / (np + 2.0);
+    double lo = 1.0 / (n - np + 2.0);
+    double[] t = new double[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = positive[i] ? hi : lo;
+    }
+    double aa = 0;
+    double bb = Math.log((n - np + 1.0) / (np + 1.0));
+    double loss = plattLoss(score, t, aa, bb);
+    for (int it = 0; it < 200; it++) {
+      // gradient and Hessian of sum -t log p - (1 - t) log(1 - p), p = 1 / (1 + exp(a s + b)): d/dz = t - p with z = a s + b
+      double ga = 0;
+      double gb = 0;
+      double haa = 0;
+      double hab = 0;
+      double hbb = 0;
+      for (int i = 0; i < n; i++) {
+        double p = sigmoid(aa * score[i] + bb);
+        double d = t[i] - p;
+        double w = p * (1 - p);
+        ga += d * score[i];
+        gb += d;
+        haa += w * score[i] * score[i];
+        hab += w * score[i];
+        hbb += w;
+      }
+      haa += 1e-12;
+      hbb += 1e-12;
+      double det = haa * hbb - hab * hab;
+      if (!(Math.abs(det) > 0)) {
+        break;
+      }
+      double da = -(hbb * ga - hab * gb) / det;
+      double db = -(haa * gb - hab * ga) / det;
+      double step = 1;
+      double next = plattLoss(score, t, aa + da, bb + db);
+      while (next > loss && step > 1e-10) {
+        step /= 2;
+        next = plattLoss(score, t, aa + step * da, bb + step * db);
+      }
+      if (next > loss) {
+        break;
+      }
+      aa += step * da;
+      bb += step * db;
+      boolean done = loss - next < 1e-14 * Math.max(1, Math.abs(loss)) && Math.abs(step * da) + Math.abs(step * db) < 1e-12;
+      loss = next;
+      if (done) {
+        break;
+      }
+    }
+    return new Calibrator(null, null, aa, bb);
+  }
+
+  /** {@code 1 / (1 + exp(z))}, without overflow. */
+  private static double sigmoid(double z) {
+    return z >= 0 ? Math.exp(-z) / (1 + Math.exp(-z)) : 1 / (1 + Math.exp(z));
+  }
+
+  private static double plattLoss(double[] s, double[] t, double a, double b) {
+    double l = 0;
+    for (int i = 0; i < s.length; i++) {
+      double z = a * s[i] + b;
+      // -t log p - (1 - t) log(1 - p) with log p = -log(1 + e^z), log(1 - p) = z - log(1 + e^z)
+      double softplus = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+      l += t[i] * softplus + (1 - t[i]) * (softplus - z);
+    }
+    return l;
+  }
+
+  /** Platt's {@code A} and {@code B}, NaN for other calibrations. */
+  double[] plattParameters() {
+    return new double[] {a, b};
   }
 
   /**
@@ -102,6 +211,9 @@ final class Calibrator {
 
   /** The calibrated probability of the positive class. */
   double apply(double s) {
+    if (!Double.isNaN(a)) {
+      return sigmoid(a * s + b);
+    }
     if (x == null) {
       return s;
     }
@@ -126,12 +238,12 @@ final class Calibrator {
    * The expected calibration error of the calibrated scores out of fold: the rows dealt into
    * {@code folds} folds from {@code seed}, each fold's scores calibrated by a fit on the others,
    * then {@code bins} equal-width bins of the calibrated probability, {@code sum_b (n_b / n) |mean
-   * label_b - mean p_b|}. With {@code isotonic} false the scores are scored as they are.
+   * label_b - mean p_b|}. With {@code NONE} the scores are scored as they are.
    */
-  static double outOfFoldEce(double[] score, boolean[] positive, boolean isotonic, int folds, int bins, long seed) {
+  static double outOfFoldEce(double[] score, boolean[] positive, MonitorConfig.Calibration kind, int folds, int bins, long seed) {
     int n = score.length;
     double[] p = new double[n];
-    if (!isotonic) {
+    if (kind == MonitorConfig.Calibration.NONE) {
       System.arraycopy(score, 0, p, 0, n);
     } else {
       int[] fold = new int[n];
@@ -168,7 +280,7 @@ final class Calibrator {
             y[k++] = positive[i];
           }
         }
-        Calibrator c = isotonic(s, y);
+        Calibrator c = fit(kind, s, y);
         for (int i = 0; i < n; i++) {
           if (fold[i] == f) {
             p[i] = c.apply(score[i]);

@@ -379,13 +379,17 @@ final class Figures {
       b.append("Model versions: ").append(j.versions()).append(". ");
     }
     b.append("A window is mature when ").append(MonitorCheck.fmt(c.dueSeconds() / 86_400.0)).append(" days (labelsDueWithin) have passed since its end. ");
-    b.append("Estimates: CBPE. The served scores are ").append(c.calibration() == MonitorConfig.Calibration.ISOTONIC
-        ? "calibrated by isotonic regression (pool adjacent violators, linear between fitted points, clipped) fitted on the " + refRows + " reference rows (the suite's data)"
-        : "taken as calibrated probabilities (calibration: none)")
+    b.append("Estimates: CBPE. The served scores are ").append(switch (c.calibration()) {
+          case ISOTONIC -> "calibrated by isotonic regression (pool adjacent violators, linear between fitted points, clipped) fitted on the " + refRows
+              + " reference rows (the suite's data)";
+          case PLATT -> "calibrated by Platt's sigmoid 1 / (1 + exp(A s + B)) (smoothed targets, as scikit-learn's sigmoid calibration) fitted on the " + refRows
+              + " reference rows (the suite's data)";
+          case NONE -> "taken as calibrated probabilities (calibration: none)";
+        })
         .append("; each prediction's chance of being right is its calibrated probability of the decided class, the expected accuracy their mean, and the interval ")
         .append("the normal approximation of the Poisson-binomial variance sum p(1-p)/n² (the spread of the accuracy the labels will show if the calibration holds)")
-        .append(c.calibration() == MonitorConfig.Calibration.ISOTONIC ? " plus the variance of the estimate over " + MonitorCheck.CALIBRATION_REFITS
-            + " isotonic refits on bootstrap resamples of the reference (the calibration's own uncertainty; scores in " + WindowSummary.BINS + " bins for it). " : ". ");
+        .append(c.calibration() != MonitorConfig.Calibration.NONE ? " plus the variance of the estimate over " + MonitorCheck.CALIBRATION_REFITS
+            + " refits on bootstrap resamples of the reference (the calibration's own uncertainty; scores in " + WindowSummary.BINS + " bins for it). " : ". ");
     b.append("Out-of-fold calibration error on the reference: ").append(MonitorCheck.f3(ece)).append(". ");
     b.append("Health: ").append(misses).append(" of ").append(mature).append(" mature windows outside the interval for the same labelled rows; ")
         .append(trusted ? "estimator trusted." : untrusted + ".");

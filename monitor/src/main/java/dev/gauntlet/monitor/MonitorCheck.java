@@ -47,6 +47,7 @@ public final class MonitorCheck implements Check<CheckValue> {
 
   private static final SubjectShape W = SubjectShape.of(Subject.Dim.WINDOW);
   private static final SubjectShape SW = SubjectShape.of(Subject.Dim.SLICE, Subject.Dim.WINDOW);
+  private static final SubjectShape FW = SubjectShape.of(Subject.Dim.FEATURE, Subject.Dim.WINDOW);
 
   /** The metrics, published with the {@code monitor.performance} type. */
   public static final MetricSet METRICS = MetricSet.of(
@@ -69,7 +70,19 @@ public final class MonitorCheck implements Check<CheckValue> {
           "expected calibration error (10 bins) of the calibrated scores on the reference data, out of fold (5 folds)"),
       MetricDecl.of("days_until_floor", Direction.HIGHER_IS_BETTER,
           "days from asOf until the per-window accuracy trend (least squares; realized where it is judged, else estimated while trusted) crosses floor, capped at horizonDays;"
-              + " parametric-bootstrap interval").withInterval());
+              + " parametric-bootstrap interval").withInterval(),
+      MetricDecl.of("psi", Direction.LOWER_IS_BETTER, "drift.features' population stability index of a column in a window against the reference"
+          + " (feature=<column>&window=<label>; feature=score for the served score, feature=prediction for the decisions)").about(FW),
+      MetricDecl.of("drift_score", Direction.NEUTRAL, "the column's default drift test score, as drift.features: a p-value (KS, chi-square, z) or a distance"
+          + " (normed Wasserstein, Jensen-Shannon)").about(FW),
+      MetricDecl.of("ks_d", Direction.LOWER_IS_BETTER, "two-sample Kolmogorov-Smirnov D of a continuous numeric column, window against reference").about(FW),
+      MetricDecl.of("ks_p", Direction.HIGHER_IS_BETTER, "two-sample KS p-value (SciPy ks_2samp method auto), unadjusted").about(FW),
+      MetricDecl.of("wasserstein", Direction.LOWER_IS_BETTER, "first Wasserstein distance in the column's units (continuous numeric columns)").about(FW),
+      MetricDecl.of("chi2", Direction.LOWER_IS_BETTER, "chi-square homogeneity statistic, 2 x k, no continuity correction (categorical columns and the decisions)").about(FW),
+      MetricDecl.of("chi2_p", Direction.HIGHER_IS_BETTER, "chi-square p-value, unadjusted").about(FW),
+      MetricDecl.of("js", Direction.LOWER_IS_BETTER, "Jensen-Shannon distance, natural log (categorical columns and the decisions)").about(FW),
+      MetricDecl.of("drifted_share", Direction.LOWER_IS_BETTER, "share of the watched features whose default test flags drift in a window"
+          + " (p-values Benjamini-Hochberg adjusted across the window's columns, alpha 0.05)").about(W));
 
   private final MonitorConfig config;
   private final Schema schema;
@@ -156,9 +169,8 @@ public final class MonitorCheck implements Check<CheckValue> {
     for (int i = 0; i < ry.length; i++) {
       refPositive[i] = ry[i] == pos;
     }
-    boolean isotonic = config.calibration() == MonitorConfig.Calibration.ISOTONIC;
-    Calibrator cal = isotonic ? Calibrator.isotonic(rp.scores(), refPositive) : Calibrator.identity();
-    double ece = Calibrator.outOfFoldEce(rp.scores(), refPositive, isotonic, 5, 10, ctx.seed());
+    Calibrator cal = Calibrator.fit(config.calibration(), rp.scores(), refPositive);
+    double ece = Calibrator.outOfFoldEce(rp.scores(), refPositive, config.calibration(), 5, 10, ctx.seed());
 
     // 2. windows
     int n = j.size();
@@ -192,15 +204,30 @@ public final class MonitorCheck implements Check<CheckValue> {
     WindowSummary.Layout layout = new WindowSummary.Layout(config.slices(), groups);
     Table work = WindowSummary.table(wcol, tcol, j.scores(), p, d, y, slices);
     WindowSummary sum = ctx.engine().summarize(work, null, WindowSummary.summarizer(layout));
-    // the calibration's own uncertainty: the isotonic map refitted on bootstrap resamples of the reference (seeded)
-    Calibrator[] refits = isotonic ? refits(rp.scores(), refPositive, CALIBRATION_REFITS, ctx.seed()) : new Calibrator[0];
-    return Figures.of(this, ctx, j, windows, sum, ece, ref.rowCount(), refits);
+    // the calibration's own uncertainty: the map refitted on bootstrap resamples of the reference (seeded)
+    Calibrator[] refits = config.calibration() == MonitorConfig.Calibration.NONE ? new Calibrator[0]
+        : refits(config.calibration(), rp.scores(), refPositive, CALIBRATION_REFITS, ctx.seed());
+    CheckValue perf = Figures.of(this, ctx, j, windows, sum, ece, ref.rowCount(), refits);
+    // 4. feature and prediction drift per window against the reference, with drift.features' statistics
+    ctx.progress("monitor: drift per window");
+    List<ProductionDrift.Watched> cols = ProductionDrift.columns(config, schema, ctx.label().categories());
+    ProductionDrift.Result drift = ProductionDrift.of(cols, ref, rp.scores(), j.predictions(), j.scores(), widx, windows, threshold, pos,
+        config.driftBins(), config.minSliceRows());
+    List<dev.gauntlet.harness.check.Measurement> ms = new ArrayList<>(perf.measurements());
+    ms.addAll(drift.measurements());
+    List<Evidence> ev = new ArrayList<>(perf.evidence());
+    ev.add(drift.heatmap());
+    return new CheckValue(ms, ev, perf.summary() + drift.summary());
   }
 
   /** Bootstrap refits of the calibration whose spread widens every estimate's interval. */
   static final int CALIBRATION_REFITS = 50;
 
   static Calibrator[] refits(double[] score, boolean[] positive, int b, long seed) {
+    return refits(MonitorConfig.Calibration.ISOTONIC, score, positive, b, seed);
+  }
+
+  static Calibrator[] refits(MonitorConfig.Calibration kind, double[] score, boolean[] positive, int b, long seed) {
     java.util.SplittableRandom r = new java.util.SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
     int n = score.length;
     Calibrator[] out = new Calibrator[b];
@@ -212,7 +239,7 @@ public final class MonitorCheck implements Check<CheckValue> {
         s[i] = score[j];
         y[i] = positive[j];
       }
-      out[k] = Calibrator.isotonic(s, y);
+      out[k] = Calibrator.fit(kind, s, y);
     }
     return out;
   }

@@ -41,17 +41,22 @@ import java.util.Objects;
  * @param reference the reference group per slice column (absent: the largest group)
  * @param calibration how scores are calibrated on the reference data
  * @param floor the accuracy floor the retraining estimate extrapolates to, or NaN for none
+ * @param driftFeatures the features whose drift per window is measured, or null for every numeric
+ *     or categorical feature (empty: none; the model's score and decisions are always watched)
+ * @param driftBins reference-quantile PSI bins for numeric columns, in [2, 100]
  */
 public record MonitorConfig(Path predictions, String predictionsFormat, String scoreColumn, String versionColumn, Path labels,
     String labelsFormat, String labelIdColumn, String labelColumn, String labelTimeColumn, String labelTimeFormat, long dueSeconds,
     WindowUnit window, int windowRows, Long asOf, List<String> slices, Map<String, String> reference, Calibration calibration,
     double confidence, int minLabelled, int minSliceRows, double minCompleteness, int minMatureWindows, double healthAlpha,
-    double maxCalibrationError, double floor, int horizonDays) {
+    double maxCalibrationError, double floor, int horizonDays, List<String> driftFeatures, int driftBins) {
 
   /** How the scores are calibrated before the expected confusion matrix is computed. */
   public enum Calibration {
     /** Isotonic regression of the labels on the scores (pool adjacent violators), as scikit-learn's {@code IsotonicRegression(out_of_bounds="clip")}. */
     ISOTONIC,
+    /** Platt's sigmoid of the score, {@code 1 / (1 + exp(A s + B))}, as scikit-learn's {@code CalibratedClassifierCV(method="sigmoid")}. */
+    PLATT,
     /** The scores are taken as calibrated probabilities as they are. */
     NONE
   }
@@ -70,7 +75,8 @@ public record MonitorConfig(Path predictions, String predictionsFormat, String s
       ParamDecl.of("asOf", "ISO date or date-time", "latest time in the logs", "the monitor's now (default: the latest time in either log); later predictions and labels are ignored"),
       ParamDecl.of("slices", "list of categorical columns", "[]", "the groups watched: realized, estimated and label completeness per group and window"),
       ParamDecl.of("reference", "mapping column: group", "largest group", "the reference group of each slice column for the gaps (default: its largest group)"),
-      ParamDecl.of("calibration", "isotonic or none", "isotonic", "how the scores are calibrated on the reference data (the suite's data) before estimating"),
+      ParamDecl.of("calibration", "isotonic, platt or none", "isotonic", "how the scores are calibrated on the reference data (the suite's data) before estimating:"
+          + " isotonic regression, Platt's sigmoid 1 / (1 + exp(A s + B)), or the scores as they are"),
       ParamDecl.of("confidence", "number in [0.5, 0.999]", "0.95", "level of every interval"),
       ParamDecl.of("minLabelled", "integer in [1, 1000000]", "30", "fewer labelled rows than this make a realized figure INCONCLUSIVE"),
       ParamDecl.of("minSliceRows", "integer in [1, 1000000]", "30", "fewer predictions than this make a window's figures for a group INCONCLUSIVE"),
@@ -79,7 +85,10 @@ public record MonitorConfig(Path predictions, String predictionsFormat, String s
       ParamDecl.of("healthAlpha", "number in (0, 0.5]", "0.05", "the estimator is untrusted when its misses on mature windows are this unlikely under its stated coverage (one-sided binomial test)"),
       ParamDecl.of("maxCalibrationError", "number in (0, 1]", "0.05", "the estimator is untrusted when the calibrated scores' out-of-fold expected calibration error on the reference data is above this"),
       ParamDecl.of("floor", "number in (0, 1)", "none", "the accuracy floor for the retraining estimate (days_until_floor); without it none is made"),
-      ParamDecl.of("horizonDays", "integer in [1, 3650]", "365", "the retraining estimate looks this far ahead at most"));
+      ParamDecl.of("horizonDays", "integer in [1, 3650]", "365", "the retraining estimate looks this far ahead at most"),
+      ParamDecl.of("driftFeatures", "list of feature columns", "every numeric or categorical feature",
+          "the features whose drift against the reference is measured per window ([] for none; the score and decisions are always watched)"),
+      ParamDecl.of("driftBins", "integer in [2, 100]", "10", "reference-quantile PSI bins for numeric columns (as drift.features' bins)"));
 
   /** Validates the parameters. */
   public MonitorConfig {
@@ -112,6 +121,10 @@ public record MonitorConfig(Path predictions, String predictionsFormat, String s
     ParamException.require(maxCalibrationError > 0 && maxCalibrationError <= 1, "maxCalibrationError", "maxCalibrationError must be in (0, 1], got " + maxCalibrationError);
     ParamException.require(Double.isNaN(floor) || (floor > 0 && floor < 1), "floor", "floor is an accuracy strictly between 0 and 1, got " + floor);
     ParamException.inRange("horizonDays", horizonDays, 1, 3650);
+    driftFeatures = driftFeatures == null ? null : List.copyOf(driftFeatures);
+    ParamException.require(driftFeatures == null || driftFeatures.stream().distinct().count() == driftFeatures.size(), "driftFeatures",
+        "a column is listed twice in driftFeatures: " + driftFeatures);
+    ParamException.inRange("driftBins", driftBins, 2, 100);
   }
 
   /** Reads the {@code params:} of a check (only declared keys reach here); paths resolve against the suite's folder. */
@@ -160,12 +173,26 @@ public record MonitorConfig(Path predictions, String predictionsFormat, String s
         reference.put(k, v);
       }
     }
+    List<String> driftFeatures = null;
+    if (params.has("driftFeatures")) {
+      driftFeatures = params.strings("driftFeatures");
+      for (int i = 0; i < driftFeatures.size(); i++) {
+        String f = driftFeatures.get(i);
+        ColumnSpec c = schema.find(f).orElse(null);
+        if (c == null || !c.has(dev.gauntlet.harness.data.Role.FEATURE) || !ProductionDrift.watchable(c)) {
+          ConfigNode at = params.get("driftFeatures").isScalar() ? params.get("driftFeatures") : params.get("driftFeatures").asList().get(i);
+          throw at.error("drift feature '" + f + "' must be a numeric, categorical or binary feature of the schema"
+              + (c == null ? "; the schema has no such column" : "; its type is " + c.type().name().toLowerCase(Locale.ROOT) + " and roles " + c.roles()));
+        }
+      }
+    }
     Long asOf = params.has("asOf") ? instant(params.get("asOf")) : null;
     String cal = params.text("calibration", "isotonic");
     Calibration calibration = switch (cal) {
       case "isotonic" -> Calibration.ISOTONIC;
+      case "platt" -> Calibration.PLATT;
       case "none" -> Calibration.NONE;
-      default -> throw params.get("calibration").error("calibration must be isotonic or none, got '" + cal + "'");
+      default -> throw params.get("calibration").error("calibration must be isotonic, platt or none, got '" + cal + "'");
     };
     long due;
     try {
@@ -184,7 +211,7 @@ public record MonitorConfig(Path predictions, String predictionsFormat, String s
         id, label, l.text("time", "label_time"), l.opt("timeFormat").map(ConfigNode::asText).orElse(null), due, unit, params.integer("windowRows", 0), asOf,
         slices, reference, calibration, params.dbl("confidence", 0.95), params.integer("minLabelled", 30), params.integer("minSliceRows", 30),
         params.dbl("minCompleteness", 0.8), params.integer("minMatureWindows", 1), params.dbl("healthAlpha", 0.05), params.dbl("maxCalibrationError", 0.05),
-        params.dbl("floor", Double.NaN), params.integer("horizonDays", 365));
+        params.dbl("floor", Double.NaN), params.integer("horizonDays", 365), driftFeatures, params.integer("driftBins", 10));
   }
 
   /** {@code 30d}, {@code 12h}, {@code 2w}, {@code 90m}, {@code 45s} in seconds. */

@@ -60,8 +60,7 @@ public final class AdversarialChecks implements CheckProvider {
     boolean auto = kind == AttackKind.AUTOATTACK;
     double stepSize = compared && (kind.apgd() || auto || kind == AttackKind.HSJ) ? Double.NaN : p.dbl("stepSize", Double.NaN);
     int budget = p.integer("queryBudget", kind == AttackKind.SQUARE || kind == AttackKind.HSJ || auto ? 1000 : 100);
-    Norm used = compared && kind == AttackKind.SQUARE ? Norm.LINF : norm;
-    return new AttackSpec(kind, used, p.integer("steps", kind.apgd() || auto ? 100 : 10), stepSize, restarts, target, budget);
+    return new AttackSpec(kind, norm, p.integer("steps", kind.apgd() || auto ? 100 : 10), stepSize, restarts, target, budget);
   }
 
   private static List<String> groups(ConfigNode p, Schema schema) {

@@ -42,8 +42,6 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
     ParamException.require(Double.isNaN(stepSize) || kind != AttackKind.HSJ, "stepSize",
         "hsj chooses its own steps (a geometric search from dist / sqrt(t)); remove stepSize, got " + stepSize);
     ParamException.inRange("queryBudget", queryBudget, 1, 1_000_000);
-    ParamException.require(kind != AttackKind.SQUARE || norm == Norm.LINF, "norm",
-        "square runs under linf only (its L2 variant is not implemented yet); use norm: linf, or simba for l2");
     ParamException.require(target == null || !target.isBlank(), "target", "target must name a class, got a blank string");
     ParamException.require(target == null || kind != AttackKind.NOISE, "target",
         "the noise baseline cannot be targeted; remove target or use another attack");
@@ -81,12 +79,17 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
 
   /** Square Attack (L-inf) with a budget of model queries per row. */
   public static AttackSpec square(int queryBudget) {
-    return new AttackSpec(AttackKind.SQUARE, Norm.LINF, 1, Double.NaN, 1, null, queryBudget);
+    return square(Norm.LINF, queryBudget);
+  }
+
+  /** Square Attack under either norm (L2: the paper's window updates, {@code SquareL2}) with a budget of model queries per row. */
+  public static AttackSpec square(Norm norm, int queryBudget) {
+    return new AttackSpec(AttackKind.SQUARE, norm, 1, Double.NaN, 1, null, queryBudget);
   }
 
   /**
    * The autoattack ensemble: APGD-CE and APGD-DLR targeted with {@code steps} iterations each, then
-   * Square Attack with {@code queryBudget} queries per row (L-inf only).
+   * Square Attack with {@code queryBudget} queries per row (under the same norm).
    */
   public static AttackSpec autoattack(Norm norm, int steps, int queryBudget) {
     return new AttackSpec(AttackKind.AUTOATTACK, norm, steps, Double.NaN, 1, null, queryBudget);
@@ -137,7 +140,7 @@ public record AttackSpec(AttackKind kind, Norm norm, int steps, double stepSize,
       case SIMBA, SQUARE -> queryBudget + " queries";
       case HSJ -> queryBudget + " queries, decisions only";
       case AUTOATTACK -> "apgd-ce " + steps + " steps; apgd-dlr targeted, up to " + AutoAttack.MAX_TARGETS + " classes x " + steps
-          + " steps; " + (norm == Norm.LINF ? "square " + queryBudget + " queries" : "no square under l2");
+          + " steps; square " + queryBudget + " queries";
       case NOISE -> queryBudget + " draws";
     };
     if (target != null) {

@@ -12,9 +12,8 @@ import java.util.Arrays;
  * iterations per target, at most {@link #MAX_TARGETS} targets (the clean prediction's classes
  * after the reference, most probable first); with 3 classes the targeted stage becomes untargeted
  * APGD-DLR, and with 2 it is skipped (DLR needs 3 logits, and a targeted attack on 2 classes is the
- * untargeted one); Square Attack {@code queryBudget} queries per row, under L-inf only (its L2
- * variant is not implemented, so an L2 ensemble has no Square stage). Every stage keeps the
- * schema's constraints, as each attack does alone.
+ * untargeted one); Square Attack {@code queryBudget} queries per row under the ensemble's norm
+ * (L2: {@link SquareL2}). Every stage keeps the schema's constraints, as each attack does alone.
  */
 final class AutoAttack {
   /** At most this many target classes for the targeted APGD-DLR stage (AutoAttack's standard). */
@@ -26,7 +25,7 @@ final class AutoAttack {
   static String stages(AttackSpec spec, int classes) {
     String dlr = classes >= 4 ? "apgd-dlr targeted at " + Math.min(classes - 1, MAX_TARGETS) + " classes x " + spec.steps() + " steps"
         : classes == 3 ? "apgd-dlr " + spec.steps() + " steps" : "no apgd-dlr (2 classes)";
-    String square = spec.norm() == Norm.LINF ? "square " + spec.queryBudget() + " queries" : "no square (l2)";
+    String square = "square " + spec.queryBudget() + " queries";
     return "apgd-ce " + spec.steps() + " steps; " + dlr + "; " + square;
   }
 
@@ -61,11 +60,9 @@ final class AutoAttack {
         }
       }
     }
-    if (spec.norm() == Norm.LINF) {
-      AttackSpec square = AttackSpec.square(spec.queryBudget());
-      AttackResult s = attacker.attack(square, x0, reference, null, open(attacked, decisions, reference, eps), seed + 100);
-      queries += merge(s, adv, decisions, probabilities, norms);
-    }
+    AttackSpec square = AttackSpec.square(spec.norm(), spec.queryBudget());
+    AttackResult s = attacker.attack(square, x0, reference, null, open(attacked, decisions, reference, eps), seed + 100);
+    queries += merge(s, adv, decisions, probabilities, norms);
     boolean[] success = new boolean[n];
     for (int i = 0; i < n; i++) {
       success[i] = attacked[i] && decisions[i] != reference[i];

@@ -37,6 +37,14 @@ final class GradientAttack {
     INDArray x = out == null ? x0.dup() : out.assign(x0);
     if (spec.kind() == AttackKind.FGSM) {
       INDArray g = pass.gradient(x0, y);
+      if (spec.norm() == Norm.LINF && FusedSteps.applies(x, x0, g)) {
+        double[] step = column(eps);
+        for (int i = 0; i < step.length; i++) {
+          step[i] = Double.isNaN(uniformEps) ? sign * step[i] : sign * uniformEps;
+        }
+        FusedSteps.fgsm(x, x0, g, step, space.bounds());
+        return x;
+      }
       direction(space, spec.norm(), g);
       if (!Double.isNaN(uniformEps)) {
         Nd4j.getBlasWrapper().level1().axpy(g.length(), sign * uniformEps, g, x);
@@ -57,6 +65,9 @@ final class GradientAttack {
     }
     INDArray alpha = eps.mul(sign * spec.effectiveStepSize());
     INDArray active = null;
+    double[] alphas = null;
+    double[] epsValues = null;
+    boolean uniform = eps.minNumber().doubleValue() == eps.maxNumber().doubleValue();
     boolean[] done = new boolean[(int) n];
     for (int t = 0; t < spec.steps(); t++) {
       INDArray g = pass.gradient(x, y);
@@ -82,6 +93,20 @@ final class GradientAttack {
           active = Nd4j.create(a, new long[] {n, 1}, DataType.DOUBLE).castTo(x.dataType());
         }
       }
+      if (spec.norm() == Norm.LINF && FusedSteps.applies(x, x0, g)) {
+        if (alphas == null || active != null) {
+          alphas = column(alpha);
+          epsValues = column(eps);
+          if (active != null) {
+            double[] a = column(active);
+            for (int i = 0; i < n; i++) {
+              alphas[i] *= a[i];
+            }
+          }
+        }
+        FusedSteps.pgdLinf(x, x0, g, alphas, epsValues, uniform, space.bounds());
+        continue;
+      }
       direction(space, spec.norm(), g);
       g.muliColumnVector(alpha);
       if (active != null) {
@@ -91,6 +116,11 @@ final class GradientAttack {
       space.relaxInPlace(x, x0, eps, spec.norm());
     }
     return x;
+  }
+
+  /** An {@code n x 1} column's values, exactly (float to double is exact). */
+  static double[] column(INDArray c) {
+    return c.castTo(DataType.DOUBLE).data().asDouble();
   }
 
   /** Turns a gradient into a step direction in place: its sign (L-inf) or unit rows (L2), immutable dimensions zero. */

@@ -106,6 +106,15 @@ public final class InputSpace {
     return new InputSpace(lo, hi, mut, new double[width], filled(width, -1), names);
   }
 
+  /** A continuous space with a range and a mutability per dimension (names {@code x0, x1, ...}). */
+  static InputSpace continuous(double[] lower, double[] upper, boolean[] mutable) {
+    List<String> names = new ArrayList<>();
+    for (int d = 0; d < lower.length; d++) {
+      names.add("x" + d);
+    }
+    return new InputSpace(lower.clone(), upper.clone(), mutable.clone(), new double[lower.length], filled(lower.length, -1), names);
+  }
+
   private static int[] filled(int n, int v) {
     int[] a = new int[n];
     java.util.Arrays.fill(a, v);
@@ -333,6 +342,16 @@ public final class InputSpace {
       INDArray mask = Nd4j.create(m, new long[] {1, width}, DataType.DOUBLE).castTo(t);
       return new INDArray[] {lo, hi, mask};
     });
+  }
+
+  private FusedSteps.Bounds bounds;
+
+  /** The per-column mask and range for {@link FusedSteps}, made once. */
+  synchronized FusedSteps.Bounds bounds() {
+    if (bounds == null) {
+      bounds = FusedSteps.Bounds.of(this);
+    }
+    return bounds;
   }
 
   /** Zeroes the immutable dimensions of a direction (a gradient), in place. */

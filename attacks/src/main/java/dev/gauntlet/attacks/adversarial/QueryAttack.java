@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * Black-box attacks that only call the model: SimBA, Square Attack and the uniform-noise baseline
- * (score-based), and HopSkipJump ({@link HopSkipJump}, decision-based). Rows are
+ * Black-box attacks that only call the model: SimBA, Square Attack (L-inf here, L2 in
+ * {@link SquareL2}) and the uniform-noise baseline (score-based), and HopSkipJump ({@link HopSkipJump}, decision-based). Rows are
  * attacked together, one model call per round for all rows still running, and every row has its
  * own random stream (split from the seed in row order), so results do not depend on batching.
  */
@@ -31,7 +31,8 @@ final class QueryAttack {
     }
     return switch (spec.kind()) {
       case NOISE -> noise(predict, space, rule, spec, x0, eps, goal, rnd);
-      case SQUARE -> square(predict, space, rule, spec, x0, eps, goal, rnd);
+      case SQUARE -> spec.norm() == Norm.L2 ? SquareL2.run(predict, space, rule, spec, x0, eps, goal, rnd)
+          : square(predict, space, rule, spec, x0, eps, goal, rnd);
       case HSJ -> HopSkipJump.run(predict, space, rule, spec, x0, eps, goal, rnd);
       default -> simba(predict, space, rule, spec, x0, eps, goal, rnd);
     };

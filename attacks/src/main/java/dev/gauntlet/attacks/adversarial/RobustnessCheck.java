@@ -126,6 +126,12 @@ public record RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, doubl
         "maskingSteps must differ from the attack's steps (" + attack.steps() + ") to compare them");
   }
 
+  /** The gradient-masking warning ({@link MaskingCondition}), applied unless the suite turns defaults off. */
+  @Override
+  public List<dev.gauntlet.harness.check.DefaultCondition> defaultConditions() {
+    return List.of(new MaskingCondition());
+  }
+
   /** The check without the extra masking run. */
   public RobustnessCheck(AttackSpec attack, List<AttackSpec> compare, double[] epsilons, int maxRows, List<String> groups,
       int minGroupSize, int fragileRows, String export, int[] imageShape, double confidence) {

@@ -145,8 +145,9 @@ class AdversarialSuiteTest {
     assertTrue(e.getMessage().contains("expected one of fgsm, bim, pgd, apgd-ce, apgd-dlr, autoattack, simba, square, noise"), e.getMessage());
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: apgd-ce, stepSize: 0.1}"));
     assertTrue(e.getMessage().contains("chooses its own step size") && e.getMessage().contains("suite.yaml:1:"), e.getMessage());
-    e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: square, norm: l2}"));
-    assertTrue(e.getMessage().contains("square runs under linf only"), e.getMessage());
+    RobustnessCheck squareL2 = (RobustnessCheck) fromYaml("adversarial.robustness", "{attack: pgd, norm: l2, compare: [square]}");
+    org.junit.jupiter.api.Assertions.assertEquals("square-l2", ((RobustnessCheck) fromYaml("adversarial.robustness", "{attack: square, norm: l2}")).attack().shortName(), "square runs under l2");
+    org.junit.jupiter.api.Assertions.assertEquals("square-l2", squareL2.compare().get(0).shortName(), "a compared square keeps the check's norm");
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{attack: autoattack, target: \"yes\"}"));
     assertTrue(e.getMessage().contains("autoattack is untargeted"), e.getMessage());
     e = assertThrows(UsageException.class, () -> fromYaml("adversarial.robustness", "{target: maybe}"));

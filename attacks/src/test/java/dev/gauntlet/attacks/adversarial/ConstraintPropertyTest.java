@@ -46,7 +46,7 @@ class ConstraintPropertyTest {
       AttackSpec[] specs = {
           AttackSpec.fgsm(norm), AttackSpec.bim(norm, 3), AttackSpec.pgd(norm, 3, 2),
           AttackSpec.pgd(norm, 2, 1).targeting("yes"), AttackSpec.simba(norm, 25), AttackSpec.noise(norm, 5),
-          AttackSpec.apgdCe(norm, 3, 2), AttackSpec.apgdCe(norm, 3, 1).targeting("yes"), AttackSpec.square(25),
+          AttackSpec.apgdCe(norm, 3, 2), AttackSpec.apgdCe(norm, 3, 1).targeting("yes"), AttackSpec.square(norm, 25),
           AttackSpec.autoattack(norm, 3, 20)};
       if (seed % 3 != 0) {
         specs = java.util.Arrays.copyOf(specs, 6); // the APGD, Square and autoattack runs on every third seed (9 seeds)

@@ -28,7 +28,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * operation it prints the pair-by-pair throughput ratios (PyTorch time / Gauntlet time: above 1
  * means Gauntlet is faster), their median and their range, and the load average before and after.
  * PyTorch runs in a persistent subprocess ({@code bench/src/main/python/torch_attack_server.py},
- * {@code torch.set_num_threads(2)}, OMP_NUM_THREADS=2). Usage: {@code InterleavedAttackBench [reps] [python]}.
+ * {@code torch.set_num_threads(2)}, OMP_NUM_THREADS=2). Usage: {@code InterleavedAttackBench [reps] [python] [ops: fgsm,pgd10,apgd10]}.
  */
 public final class InterleavedAttackBench {
   private InterleavedAttackBench() {}
@@ -57,11 +57,16 @@ public final class InterleavedAttackBench {
     PrintWriter cmd = new PrintWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), true);
     String header = in.readLine();
     String loadBefore = uptime();
-    String[] names = {"fgsm", "pgd10", "apgd10"};
-    AttackSpec[] specs = {AttackSpec.fgsm(Norm.LINF), AttackSpec.pgd(Norm.LINF, 10, 1), AttackSpec.apgdCe(Norm.LINF, 10, 1)};
+    String[] all = {"fgsm", "pgd10", "apgd10"};
+    AttackSpec[] allSpecs = {AttackSpec.fgsm(Norm.LINF), AttackSpec.pgd(Norm.LINF, 10, 1), AttackSpec.apgdCe(Norm.LINF, 10, 1)};
+    List<String> wanted = args.length > 2 ? List.of(args[2].split(",")) : List.of(all);
     StringBuilder report = new StringBuilder();
-    for (int o = 0; o < names.length; o++) {
-      AttackSpec spec = specs[o];
+    for (int o = 0; o < all.length; o++) {
+      if (!wanted.contains(all[o])) {
+        continue;
+      }
+      String[] names = all;
+      AttackSpec spec = allSpecs[o];
       attacker.perturbBatch(spec, x, y, eps, 7, out); // warm-up, both sides
       torch(cmd, in, names[o]);
       double[] g = new double[reps];

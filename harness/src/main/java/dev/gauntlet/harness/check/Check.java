@@ -41,6 +41,16 @@ public interface Check<V extends Measured> {
   default void validateData(dev.gauntlet.harness.data.Table data) {}
 
   /**
+   * Conditions a suite applies to this check unless it turns them off (YAML: the check's
+   * {@code defaultConditions: false}; Java: {@link dev.gauntlet.harness.run.CheckSpec#withoutDefaultConditions}),
+   * e.g. the robustness check's gradient-masking warning. A suite condition on the same metric
+   * replaces the default one. The default is none.
+   */
+  default java.util.List<DefaultCondition> defaultConditions() {
+    return java.util.List.of();
+  }
+
+  /**
    * The suite tasks this check applies to (see {@link dev.gauntlet.harness.model.Task#of}): a
    * suite whose label makes another task refuses the check when it loads or is built (exit 2). The
    * default is classification only; a check that also audits regression models overrides it.

@@ -216,8 +216,29 @@ public final class MetricCondition implements Condition<Measured> {
     return out;
   }
 
+  /**
+   * A metric's name as words for sentences: underscores become spaces, and the regression error
+   * acronyms are written as such ({@code mae} MAE, {@code rmse} RMSE, {@code r2} R-squared, the
+   * {@code _ks} of predictions and errors KS).
+   */
+  public static String spoken(String metric) {
+    StringBuilder out = new StringBuilder();
+    String[] words = metric.split("_", -1);
+    for (int i = 0; i < words.length; i++) {
+      String w = words[i];
+      boolean ks = w.equals("ks") && i == words.length - 1 && (metric.equals("prediction_ks") || metric.equals("residual_ks"));
+      out.append(i > 0 ? " " : "").append(switch (w) {
+        case "mae" -> "MAE";
+        case "rmse" -> "RMSE";
+        case "r2" -> "R-squared";
+        default -> ks ? "KS" : w;
+      });
+    }
+    return out.toString();
+  }
+
   private Judgement judgeOne(Measurement m, Measured baseline) {
-    String name = metric.replace('_', ' ');
+    String name = spoken(metric);
     String who = m.subject().isAll() ? name : name + " for " + m.subject();
     if (m.inconclusive() != null) {
       return new Judgement(m.id(), Outcome.INCONCLUSIVE, capitalize(who) + " cannot be judged: " + m.inconclusive() + ".", m.value(), Double.NaN);

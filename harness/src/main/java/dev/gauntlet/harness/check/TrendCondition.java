@@ -167,7 +167,7 @@ public final class TrendCondition implements Condition<Measured> {
   }
 
   private Judgement judgeOne(Measurement m, History history, String checkId) {
-    String name = metric.replace('_', ' ');
+    String name = MetricCondition.spoken(metric);
     String who = capitalize(m.subject().isAll() ? name : name + " for " + m.subject());
     if (history.problem().isPresent() || checkId == null) {
       return new Judgement(m.id(), Outcome.ERROR, who + " cannot be compared with its history: "

@@ -272,6 +272,13 @@ public final class ConfigNode {
     return this;
   }
 
+  /** An empty mapping placed at this mapping (its errors name this node's line), e.g. for an absent {@code params:}. */
+  ConfigNode emptyHere() {
+    mapping(); // fails unless this is a mapping
+    MappingNode m = (MappingNode) node;
+    return new ConfigNode(file, new MappingNode(m.getTag(), true, new ArrayList<>(), m.getStartMark(), m.getEndMark(), m.getFlowStyle()), path);
+  }
+
   /** This mapping without {@code key} (positions kept), e.g. to strip a common key before a provider reads the rest. */
   public ConfigNode without(String key) {
     mapping(); // fails unless this is a mapping

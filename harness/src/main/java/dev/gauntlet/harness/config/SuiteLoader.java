@@ -42,10 +42,24 @@ public final class SuiteLoader {
 
   /** A loader with the built-in check and model types and those found by {@link ServiceLoader}. */
   public SuiteLoader() {
-    register(CheckType.of("performance", "accuracy (Wilson interval), balanced accuracy and AUC on the evaluation data",
-        PerformanceCheck.METRICS, PerformanceCheck.PARAMS, (params, schema) -> {
+    List<dev.gauntlet.harness.metric.MetricDecl> perfMetrics = new ArrayList<>(PerformanceCheck.METRICS.all());
+    perfMetrics.addAll(dev.gauntlet.harness.performance.RegressionPerformanceCheck.METRICS.all());
+    List<dev.gauntlet.harness.metric.ParamDecl> perfParams = new ArrayList<>(PerformanceCheck.PARAMS);
+    perfParams.addAll(dev.gauntlet.harness.performance.RegressionPerformanceCheck.PARAMS);
+    register(CheckType.of("performance", "classification: accuracy (Wilson interval), balanced accuracy and AUC; regression (numeric label):"
+        + " MAE, RMSE, R-squared, median and quantile absolute error, mean error, with bootstrap intervals; on the evaluation data",
+        dev.gauntlet.harness.metric.MetricSet.of(perfMetrics), perfParams, (params, schema) -> {
           if (schema.label().isEmpty()) {
             throw params.error("the performance check needs a label column in the schema");
+          }
+          if (dev.gauntlet.harness.model.Task.ofLabel(schema.label().get()) == dev.gauntlet.harness.model.Task.REGRESSION) {
+            return new dev.gauntlet.harness.performance.RegressionPerformanceCheck(params.integer("minRows", 30), params.dbl("confidence", 0.95),
+                params.dbl("quantile", 0.9), params.integer("resamples", 1000));
+          }
+          for (String k : List.of("quantile", "resamples")) {
+            if (params.has(k)) {
+              throw params.get(k).error("'" + k + "' applies to a regression suite (a numeric label); " + dev.gauntlet.harness.model.Task.labelShape(schema.label().get()));
+            }
           }
           return new PerformanceCheck(params.integer("minRows", 30), params.dbl("confidence", 0.95));
         }));
@@ -344,14 +358,14 @@ public final class SuiteLoader {
   }
 
   private CheckSpec<?> check(ConfigNode c, Schema schema) {
-    c.allowOnly("id", "type", "required", "params", "conditions");
+    c.allowOnly("id", "type", "required", "params", "conditions", "defaultConditions");
     String type = c.text("type");
     CheckType t = checkTypes.get(type);
     if (t == null) {
       throw c.get("type").error("unknown check type '" + type + "'; known types: " + String.join(", ", checkTypes.keySet()));
     }
     String id = c.text("id", type);
-    ConfigNode params = c.opt("params").orElseGet(() -> ConfigNode.parse(c.file(), "{}"));
+    ConfigNode params = c.opt("params").orElseGet(c::emptyHere);
     Check<?> check = t.create(params, schema);
     try {
       CheckSpec.requireTask(id, check, schema);
@@ -389,7 +403,7 @@ public final class SuiteLoader {
         try {
           declared.validate(mc.metric(), null, type);
         } catch (IllegalArgumentException e) {
-          throw n.get("metric").error(e.getMessage());
+          throw n.get("metric").error(e.getMessage() + taskHint(t, declared, mc.metric(), schema));
         }
         try {
           mc.validate(declared, type);
@@ -402,11 +416,29 @@ public final class SuiteLoader {
       }
       conds.add(mc);
     }
+    if (c.bool("defaultConditions", true)) {
+      conds = withDefaults(check, conds);
+    }
     try {
       return spec(id, check, conds, c.bool("required", true));
     } catch (IllegalArgumentException e) {
       throw c.error(e.getMessage());
     }
+  }
+
+  /** Why a metric the type publishes is not measured here: it belongs to the other task. */
+  private static String taskHint(CheckType t, dev.gauntlet.harness.metric.MetricSet declared, String metric, Schema schema) {
+    if (t.metrics() == null || t.metrics().find(metric).isEmpty() || declared.find(metric).isPresent() || schema.label().isEmpty()) {
+      return "";
+    }
+    dev.gauntlet.harness.model.Task task = dev.gauntlet.harness.model.Task.ofLabel(schema.label().get());
+    return " '" + metric + "' is measured in a " + (task == dev.gauntlet.harness.model.Task.REGRESSION ? "classification" : "regression")
+        + " suite; this is a " + task.text() + " suite: " + dev.gauntlet.harness.model.Task.labelShape(schema.label().get()) + ".";
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static List<Condition<? super Measured>> withDefaults(Check<?> check, List<Condition<? super Measured>> conds) {
+    return (List) CheckSpec.withDefaults((Check) check, (List) conds);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

@@ -64,9 +64,37 @@ public record CheckSpec<V extends Measured>(String id, Check<V> check, List<Cond
     }
   }
 
+  /**
+   * A required check judged by {@code conditions} (at least one) and by the check's
+   * {@link Check#defaultConditions} on metrics none of them names.
+   */
   @SafeVarargs
   public static <V extends Measured> CheckSpec<V> of(String id, Check<V> check, Condition<? super V>... conditions) {
-    return new CheckSpec<>(id, check, List.of(conditions), true);
+    if (conditions.length == 0) {
+      throw new IllegalArgumentException("check '" + id + "' has no conditions; a check nobody judges would pass silently");
+    }
+    return new CheckSpec<>(id, check, withDefaults(check, List.of(conditions)), true);
+  }
+
+  /**
+   * {@code conditions} followed by the check's default conditions whose metric no
+   * {@link dev.gauntlet.harness.check.MetricCondition} of {@code conditions} judges.
+   */
+  public static <V extends Measured> List<Condition<? super V>> withDefaults(Check<V> check, List<Condition<? super V>> conditions) {
+    List<Condition<? super V>> out = new java.util.ArrayList<>(conditions);
+    for (dev.gauntlet.harness.check.DefaultCondition d : check.defaultConditions()) {
+      boolean judged = conditions.stream().anyMatch(c -> c instanceof dev.gauntlet.harness.check.MetricCondition mc && mc.metric().equals(d.metric()));
+      if (!judged) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
+  /** The same check without the check's default conditions (the suite's own conditions only). */
+  public CheckSpec<V> withoutDefaultConditions() {
+    List<Condition<? super V>> own = conditions.stream().filter(c -> !(c instanceof dev.gauntlet.harness.check.DefaultCondition)).toList();
+    return new CheckSpec<>(id, check, own, required);
   }
 
   /** The same check, advisory. */

@@ -216,9 +216,22 @@ class RegressionTaskTest {
     assertTrue(probe.findings().get(0).sentence().contains("the predicted value differs by up to"), probe.findings().get(0).sentence());
   }
 
+  /** A classification check for the test (the default tasks). */
+  record ClfCheck() implements dev.gauntlet.harness.check.Check<CheckValue> {
+    static final MetricSet METRICS = MetricSet.of(MetricDecl.of("hits", Direction.HIGHER_IS_BETTER, "hits"));
+
+    @Override public MetricSet metrics() { return METRICS; }
+    @Override public String title() { return "Hits"; }
+    @Override public Trial trial() { return Trial.PERFORMANCE; }
+    @Override public String description() { return "hits"; }
+    @Override public Set<Capability> requires() { return Set.of(); }
+    @Override public CheckValue run(CheckContext ctx) { throw new AssertionError("never run"); }
+  }
+
   SuiteLoader loader() {
     SuiteLoader l = new SuiteLoader();
     l.register(CheckType.of("test.mae", "test", MaeCheck.METRICS, List.of(), (p, s) -> new MaeCheck()));
+    l.register(CheckType.of("test.hits", "test", ClfCheck.METRICS, List.of(), (p, s) -> new ClfCheck()));
     return l;
   }
 
@@ -248,7 +261,7 @@ class RegressionTaskTest {
 
   @Test
   void aClassificationCheckOrModelInARegressionYamlSuiteIsExit2AtItsLine() throws Exception {
-    Path suite = write("{type: precomputed, prediction: pred}", "  - type: performance\n    conditions: [{metric: accuracy, atLeast: 0.8}]\n");
+    Path suite = write("{type: precomputed, prediction: pred}", "  - type: test.hits\n    conditions: [{metric: hits, atLeast: 0.8}]\n");
     UsageException e = assertThrows(UsageException.class, () -> loader().load(suite, OptionalLong.empty(), null));
     assertEquals(2, e.exitCode());
     assertTrue(e.getMessage().contains("suite.yaml:5:") && e.getMessage().contains("applies to classification suites, but the label 'y' is numeric"),
@@ -257,6 +270,15 @@ class RegressionTaskTest {
     Path scored = write("{type: precomputed, score: pred, threshold: 3}", "  - {type: test.mae, conditions: [{metric: mae, atMost: 2.5}]}\n");
     String m = assertThrows(UsageException.class, () -> loader().load(scored, OptionalLong.empty(), null)).getMessage();
     assertTrue(m.contains("suite.yaml:2:") && m.contains("the label 'y' is numeric") && m.contains("a regression suite needs a numeric 'prediction:' column"), m);
+  }
+
+  @Test
+  void aLabelThatIsNotANumberInARegressionSuiteIsExit2AtItsCell() throws Exception {
+    Path suite = write("{type: precomputed, prediction: pred}", "  - {type: test.mae, conditions: [{metric: mae, atMost: 2.5}]}\n");
+    Files.writeString(dir.resolve("d.csv"), "x,pred,y\n1,2,3\n2,3,high\n");
+    UsageException e = assertThrows(UsageException.class, () -> loader().load(suite, OptionalLong.empty(), null));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("d.csv:3:3: column 'y' is numeric but holds 'high'"), e.getMessage());
   }
 
   @Test

@@ -220,6 +220,7 @@ public final class Main implements Callable<Integer> {
         Path dir = suite.toAbsolutePath().getParent();
         if (dir != null) {
           dev.gauntlet.fixtures.ParquetFixture.materializeIfMarked(dir, m -> log(printStream(spec.commandLine().getErr()), opts.quiet, m));
+          dev.gauntlet.fixtures.CreditLimitFixture.materializeIfMarked(dir, m -> log(printStream(spec.commandLine().getErr()), opts.quiet, m));
         }
         return suite;
       }, opts, engine, "./gauntlet audit --suite " + suite + opts.asArguments() + engine.asArguments(), spec);

@@ -1,0 +1,262 @@
+package dev.gauntlet.harness.performance;
+
+import dev.gauntlet.harness.stats.Poisson;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Error metrics of a regression model from a {@link RegressionSummary}, with seeded Poisson
+ * bootstrap percentile intervals. The error is {@code e = prediction - label}.
+ *
+ * <ul>
+ *   <li>{@code mae} = mean |e|; {@code rmse} = sqrt(mean e^2); {@code meanError} = mean e (the bias:
+ *       positive when the model predicts too high);
+ *   <li>{@code r2} = 1 - sum e^2 / sum (y - mean y)^2 (NaN when the labels are constant);
+ *   <li>{@code medianAbsError} and {@code quantileAbsError}: quantiles of |e| by linear
+ *       interpolation between order statistics (NumPy's default, type 7; the median of an even
+ *       count is the mean of the middle two).
+ * </ul>
+ * The point values use the summary's exact sums; bootstrap replicates weight each distinct (error,
+ * label) pair by a Poisson(count) draw, in the summary's canonical order, so the intervals do not
+ * depend on how the rows were split either.
+ *
+ * @since 0.5
+ */
+public final class RegressionErrors {
+  private RegressionErrors() {}
+
+  /** Indexes of the metrics in {@link Estimate#values()} and {@link Estimate#lower()}/{@link Estimate#upper()}. */
+  public static final int MAE = 0;
+  public static final int RMSE = 1;
+  public static final int R2 = 2;
+  public static final int MEAN_ERROR = 3;
+  public static final int MEDIAN_ABS = 4;
+  public static final int QUANTILE_ABS = 5;
+  static final int COUNT = 6;
+
+  /**
+   * The metrics and their intervals.
+   *
+   * @param n the rows
+   * @param values the point values, indexed by {@link #MAE} ... {@link #QUANTILE_ABS}
+   * @param lower the lower interval bounds (NaN without intervals)
+   * @param upper the upper interval bounds
+   */
+  public record Estimate(long n, double[] values, double[] lower, double[] upper) {
+    public double value(int metric) {
+      return values[metric];
+    }
+  }
+
+  /** The point values (no intervals). */
+  public static Estimate of(RegressionSummary s, double quantile) {
+    return estimate(s, quantile, 0, 0.95, 0);
+  }
+
+  /**
+   * The point values and percentile intervals from {@code resamples} Poisson-bootstrap replicates
+   * drawn from {@code seed} ({@code resamples = 0}: no intervals).
+   */
+  public static Estimate estimate(RegressionSummary s, double quantile, int resamples, double confidence, long seed) {
+    long n = s.n();
+    double[] v = new double[COUNT];
+    Arrays.fill(v, Double.NaN);
+    double[] lo = new double[COUNT];
+    double[] hi = new double[COUNT];
+    Arrays.fill(lo, Double.NaN);
+    Arrays.fill(hi, Double.NaN);
+    if (n == 0) {
+      return new Estimate(0, v, lo, hi);
+    }
+    int d = s.distinct();
+    double[] e = new double[d];
+    double[] y = new double[d];
+    long[] c = new long[d];
+    for (int i = 0; i < d; i++) {
+      e[i] = s.error(i);
+      y[i] = s.label(i);
+      c[i] = s.count(i);
+    }
+    Integer[] boxed = new Integer[d];
+    for (int i = 0; i < d; i++) {
+      boxed[i] = i;
+    }
+    Arrays.sort(boxed, (a, b) -> Double.compare(Math.abs(e[a]), Math.abs(e[b])));
+    int[] byAbs = new int[d];
+    for (int i = 0; i < d; i++) {
+      byAbs[i] = boxed[i];
+    }
+    v[MAE] = s.sumAbsError() / n;
+    v[RMSE] = Math.sqrt(s.sumSquaredError() / n);
+    v[MEAN_ERROR] = s.sumError() / n;
+    double mean = s.sumLabel() / n;
+    dev.gauntlet.harness.summary.ExactSum sst = new dev.gauntlet.harness.summary.ExactSum();
+    for (int i = 0; i < d; i++) {
+      double dy = y[i] - mean;
+      sst.add(c[i] * (dy * dy));
+    }
+    double tss = sst.value();
+    v[R2] = tss > 0 ? 1 - s.sumSquaredError() / tss : Double.NaN;
+    v[MEDIAN_ABS] = quantile(e, c, byAbs, n, 0.5);
+    v[QUANTILE_ABS] = quantile(e, c, byAbs, n, quantile);
+    if (resamples > 0) {
+      double[][] reps = new double[COUNT][resamples];
+      int[] kept = new int[COUNT];
+      SplittableRandom rng = new SplittableRandom(seed);
+      long[] w = new long[d];
+      double[] r = new double[COUNT];
+      for (int b = 0; b < resamples; b++) {
+        for (int i = 0; i < d; i++) {
+          w[i] = Poisson.draw(rng, c[i]);
+        }
+        weighted(e, y, w, byAbs, quantile, r);
+        for (int m = 0; m < COUNT; m++) {
+          if (!Double.isNaN(r[m])) {
+            reps[m][kept[m]++] = r[m];
+          }
+        }
+      }
+      double alpha = 1 - confidence;
+      for (int m = 0; m < COUNT; m++) {
+        if (kept[m] == 0 || Double.isNaN(v[m])) {
+          continue;
+        }
+        double[] sorted = Arrays.copyOf(reps[m], kept[m]);
+        Arrays.sort(sorted);
+        lo[m] = type7(sorted, alpha / 2);
+        hi[m] = type7(sorted, 1 - alpha / 2);
+      }
+    }
+    return new Estimate(n, v, lo, hi);
+  }
+
+  /**
+   * {@code resamples} Poisson-bootstrap replicates of every metric: {@code [metric][replicate]},
+   * NaN where a replicate leaves the metric undefined (no rows drawn; constant labels for R-squared).
+   * Draws from {@code rng} in the summary's canonical order, one draw per distinct pair.
+   */
+  public static double[][] replicates(RegressionSummary s, double quantile, int resamples, SplittableRandom rng) {
+    int d = s.distinct();
+    double[] e = new double[d];
+    double[] y = new double[d];
+    long[] c = new long[d];
+    for (int i = 0; i < d; i++) {
+      e[i] = s.error(i);
+      y[i] = s.label(i);
+      c[i] = s.count(i);
+    }
+    int[] byAbs = byAbs(e);
+    double[][] reps = new double[COUNT][resamples];
+    long[] w = new long[d];
+    double[] r = new double[COUNT];
+    for (int b = 0; b < resamples; b++) {
+      for (int i = 0; i < d; i++) {
+        w[i] = Poisson.draw(rng, c[i]);
+      }
+      weighted(e, y, w, byAbs, quantile, r);
+      for (int m = 0; m < COUNT; m++) {
+        reps[m][b] = r[m];
+      }
+    }
+    return reps;
+  }
+
+  /** The percentile interval {@code [lower, upper]} of the finite replicates at {@code confidence}; NaNs when none is finite. */
+  public static double[] percentile(double[] replicates, double confidence) {
+    double[] f = Arrays.stream(replicates).filter(Double::isFinite).sorted().toArray();
+    if (f.length == 0) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    double alpha = 1 - confidence;
+    return new double[] {type7(f, alpha / 2), type7(f, 1 - alpha / 2)};
+  }
+
+  static int[] byAbs(double[] e) {
+    Integer[] boxed = new Integer[e.length];
+    for (int i = 0; i < e.length; i++) {
+      boxed[i] = i;
+    }
+    Arrays.sort(boxed, (a, b) -> Double.compare(Math.abs(e[a]), Math.abs(e[b])));
+    int[] out = new int[e.length];
+    for (int i = 0; i < e.length; i++) {
+      out[i] = boxed[i];
+    }
+    return out;
+  }
+
+  /** The metrics of one weighted replicate into {@code out} (NaN where undefined, e.g. zero total weight). */
+  static void weighted(double[] e, double[] y, long[] w, int[] byAbs, double quantile, double[] out) {
+    long n = 0;
+    double sa = 0;
+    double s2 = 0;
+    double s1 = 0;
+    double sy = 0;
+    for (int i = 0; i < e.length; i++) {
+      if (w[i] == 0) {
+        continue;
+      }
+      n += w[i];
+      sa += w[i] * Math.abs(e[i]);
+      s2 += w[i] * (e[i] * e[i]);
+      s1 += w[i] * e[i];
+      sy += w[i] * y[i];
+    }
+    if (n == 0) {
+      Arrays.fill(out, Double.NaN);
+      return;
+    }
+    double mean = sy / n;
+    double tss = 0;
+    for (int i = 0; i < e.length; i++) {
+      if (w[i] != 0) {
+        double dy = y[i] - mean;
+        tss += w[i] * (dy * dy);
+      }
+    }
+    out[MAE] = sa / n;
+    out[RMSE] = Math.sqrt(s2 / n);
+    out[MEAN_ERROR] = s1 / n;
+    out[R2] = tss > 0 ? 1 - s2 / tss : Double.NaN;
+    out[MEDIAN_ABS] = quantile(e, w, byAbs, n, 0.5);
+    out[QUANTILE_ABS] = quantile(e, w, byAbs, n, quantile);
+  }
+
+  /** The type-7 {@code q}-quantile of |e| with each distinct value repeated by its weight; {@code byAbs} orders the values by |e|. */
+  static double quantile(double[] e, long[] w, int[] byAbs, long n, double q) {
+    double h = (n - 1) * q;
+    long k = (long) Math.floor(h);
+    double frac = h - k;
+    double a = Double.NaN;
+    double b = Double.NaN;
+    long seen = 0;
+    for (int idx : byAbs) {
+      if (w[idx] == 0) {
+        continue;
+      }
+      long next = seen + w[idx];
+      double v = Math.abs(e[idx]);
+      if (Double.isNaN(a) && k < next) {
+        a = v;
+      }
+      if (k + 1 < next) {
+        b = v;
+        break;
+      }
+      seen = next;
+    }
+    if (Double.isNaN(b)) {
+      b = a; // k is the last order statistic
+    }
+    return frac == 0 ? a : a + frac * (b - a);
+  }
+
+  /** The type-7 quantile of a sorted sample. */
+  static double type7(double[] sorted, double q) {
+    double h = (sorted.length - 1) * q;
+    int k = (int) Math.floor(h);
+    if (k + 1 >= sorted.length) {
+      return sorted[sorted.length - 1];
+    }
+    return sorted[k] + (h - k) * (sorted[k + 1] - sorted[k]);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.gauntlet.suites.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14: {@code gauntlet audit} on fixtures/regression (copied to a temporary folder, so its
+ * inputs are generated and the models trained there): a DL4J regression MLP trained on limits that
+ * were 1,500 lower for women is caught by fairness.regression, its error decay after month 12 by
+ * drift.regression, and every output reads as a regression report (error, not accuracy).
+ */
+class RegressionFixtureAuditTest {
+  static final Path FIXTURE = Path.of("../fixtures/regression");
+
+  static JsonNode check(JsonNode report, String id) {
+    for (JsonNode c : report.get("checks")) {
+      if (c.get("id").asText().equals(id)) {
+        return c;
+      }
+    }
+    throw new AssertionError("no check " + id);
+  }
+
+  @Test
+  void theCreditLimitSuitesFindThePlantedBiasAndTheDrift(@TempDir Path work) throws Exception {
+    assumeTrue(Files.isDirectory(FIXTURE), FIXTURE + " absent; skipping");
+    for (String f : new String[] {"suite.yaml", "drift.yaml", "fixture.txt"}) {
+      Files.copy(FIXTURE.resolve(f), work.resolve(f));
+    }
+    Path out = work.resolve("out");
+    CliTest.Run r = CliTest.cli("audit", "--suite", work.resolve("suite.yaml").toString(), "--out", out.toString(), "--quiet");
+    assertEquals(1, r.code(), r.err()); // the planted bias fails the gate; a data or model error would be 2
+    String json = Files.readString(out.resolve("report.json"));
+    dev.gauntlet.harness.report.ReportSchema.assertValid(json);
+    JsonNode report = new ObjectMapper().readTree(json);
+    JsonNode perf = check(report, "holdout-error");
+    assertEquals("PASS", perf.get("outcome").asText(), perf.toString());
+    JsonNode fair = check(report, "fairness-errors");
+    assertEquals("FAIL", fair.get("outcome").asText());
+    boolean found = false;
+    for (JsonNode m : fair.get("measurements")) {
+      if (m.get("metric").asText().equals("mean_error_diff") && m.get("subject").asText().equals("sex=F")) {
+        found = true;
+        // the model learned most of the 1,500 its training labels took from women
+        assertTrue(m.get("value").asDouble() < -1000 && m.get("value").asDouble() > -1800, m.toString());
+      }
+    }
+    assertTrue(found, "mean_error_diff[sex=F] is measured");
+    for (String f : new String[] {"summary.md", "junit.xml", "report.html", "report.json"}) {
+      String text = Files.readString(out.resolve(f)).toLowerCase(Locale.ROOT);
+      assertFalse(text.contains("accuracy"), f + " of a regression audit speaks of accuracy");
+    }
+    assertTrue(Files.readString(out.resolve("summary.md")).contains("MAE is "), "the finding names the MAE");
+
+    Path out2 = work.resolve("out2");
+    CliTest.Run d = CliTest.cli("audit", "--suite", work.resolve("drift.yaml").toString(), "--out", out2.toString(), "--quiet");
+    assertEquals(1, d.code(), d.err());
+    String dj = Files.readString(out2.resolve("report.json"));
+    dev.gauntlet.harness.report.ReportSchema.assertValid(dj);
+    JsonNode decay = check(new ObjectMapper().readTree(dj), "error-decay");
+    for (JsonNode m : decay.get("measurements")) {
+      if (m.get("metric").asText().equals("last_window_mae_rise")) {
+        // limits are 48% higher in the last month than the model learned: its MAE grows by thousands
+        assertTrue(m.get("value").asDouble() > 2000, m.toString());
+      }
+      if (m.get("metric").asText().equals("windows_until_retrain")) {
+        assertEquals(0, m.get("value").asDouble(), 0, "the error is far above the ceiling: retrain now");
+      }
+    }
+  }
+}
