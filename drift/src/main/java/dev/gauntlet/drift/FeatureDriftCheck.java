@@ -138,6 +138,21 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
         + "KS, Wasserstein, chi-square, Jensen-Shannon and PSI, with effect sizes and multiple-testing control.";
   }
 
+  /** Calendar windows are computed from mergeable summaries only; row-count windows need the rows in time order. */
+  @Override
+  public boolean streams() {
+    return spec.unit() != WindowUnit.ROWS;
+  }
+
+  /** The windows: cut from the held rows, or from the calendar keys of streamed rows. */
+  static WindowPlan plan(CheckContext ctx, WindowSpec spec) {
+    if (!ctx.streamed()) {
+      return WindowPlan.of(ctx.data(), ctx.reference(), spec);
+    }
+    WindowKeys keys = ctx.summarizeData(false, WindowKeys.summarizer(spec));
+    return WindowPlan.ofKeys(keys.keys(), keys.counts(), ctx.data(), ctx.reference(), spec);
+  }
+
   @Override
   public Set<Capability> requires() {
     return Set.of();
@@ -169,7 +184,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
 
   /** Every statistic per watched column and window, with the default tests' verdicts. */
   Analysis analyse(CheckContext ctx) {
-    WindowPlan plan = WindowPlan.of(ctx.data(), ctx.reference(), spec);
+    WindowPlan plan = plan(ctx, spec);
     List<Watched> cols = new ArrayList<>();
     for (String f : features.isEmpty() ? ctx.schema().features().stream().map(ColumnSpec::name).toList() : features) {
       ColumnSpec c = ctx.schema().column(f);
@@ -355,7 +370,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       };
     }
     Table data = ctx.data();
-    WindowSamples samples = ctx.engine().summarize(data, predictions ? ctx.predictions(data) : null, WindowSamples.summarizer(spec, cols, true));
+    WindowSamples samples = ctx.summarizeData(predictions, WindowSamples.summarizer(spec, cols, true));
     Table refTable = plan.reference().table();
     WindowSamples refSamples = refTable == data ? null
         : ctx.engine().summarize(refTable, predictions ? ctx.predictions(refTable) : null, WindowSamples.summarizer(spec, cols, false));
@@ -384,7 +399,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
   }
 
   private long keyOf(Segment w) {
-    return spec.unit().key(w.table().timestamps(spec.time())[w.rows()[0]]);
+    return w.key() != Segment.NO_KEY ? w.key() : spec.unit().key(w.table().timestamps(spec.time())[w.rows()[0]]);
   }
 
   private ColumnDrift drift(Source source, int c, Watched col, Segment base, Segment w, Map<Segment, Map<String, SortedSample>> cache,

@@ -40,6 +40,17 @@ public interface Check<V extends Measured> {
    */
   default void validateData(dev.gauntlet.harness.data.Table data) {}
 
+  /**
+   * Whether {@link #run} reads the evaluation rows only through {@link
+   * CheckContext#summarizeData} (mergeable summaries), so that it can run over data streamed in
+   * chunks, with memory flat in the row count. A check that returns false and runs on data with
+   * more rows than the suite's sample size sees the sample (see {@code data.sample} in the README).
+   * The default is false.
+   */
+  default boolean streams() {
+    return false;
+  }
+
   /** The capabilities the model must have. */
   Set<Capability> requires();
 

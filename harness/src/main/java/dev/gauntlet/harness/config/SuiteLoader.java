@@ -10,6 +10,8 @@ import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.SchemaLoader;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.data.DataSources;
+import dev.gauntlet.harness.data.RowChunks;
+import dev.gauntlet.harness.data.StratifiedSample;
 import dev.gauntlet.harness.data.FilterException;
 import dev.gauntlet.harness.data.Selection;
 import dev.gauntlet.harness.model.Artifact;
@@ -95,7 +97,7 @@ public final class SuiteLoader {
     }
     long seed = seedOverride.isPresent() ? seedOverride.getAsLong() : root.lng("seed", 42);
 
-    ConfigNode dataNode = root.get("data").allowOnly("path", "schema", "delimiter", "format", "where", "from", "to");
+    ConfigNode dataNode = root.get("data").allowOnly("path", "schema", "delimiter", "format", "where", "from", "to", "sample");
     Path schemaPath = base.resolve(dataNode.text("schema"));
     Schema schema;
     try {
@@ -152,8 +154,21 @@ public final class SuiteLoader {
       refNode.get().allowOnly("path", "format", "where", "from", "to");
       refSel = selection(refNode.get(), schema);
     }
+    int sampleRows = sampleRows(dataNode);
     say.accept("Loading data " + dataNode.text("path") + (dataSel.isAll() ? "" : " (selecting rows)"));
-    Table data = loadTable(dataNode, base, schema, delimiter, dataSel);
+    // One streamed scan first: at most sample.rows kept rows are read whole as before; more are
+    // streamed in chunks to the checks that summarise, and a stratified sample goes to the others.
+    RowChunks chunks = chunks(dataNode, base, schema, delimiter, dataSel);
+    Table sample = chunks.chunkRows() == Integer.MAX_VALUE ? null
+        : dataErrors(dataNode, () -> StratifiedSample.draw(chunks, sampleRows, seed));
+    RowChunks stream = chunks;
+    if (sample == null) {
+      stream = null;
+    } else {
+      say.accept("Data: " + sample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
+          + ": summarised in chunks of " + CHUNK_ROWS + "; a stratified sample of " + sample.rowCount() + " rows for the checks that need chosen rows");
+    }
+    Table data = sample != null ? sample : loadTable(dataNode, base, schema, delimiter, dataSel);
     Table reference = null;
     if (refNode.isPresent()) {
       say.accept("Loading reference data " + refNode.get().text("path") + (refSel.isAll() ? "" : " (selecting rows)"));
@@ -193,7 +208,7 @@ public final class SuiteLoader {
 
     try {
       return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file.toString(),
-          Artifact.of(schemaPath, "schema file"), limit, modelDeterministic, baselineDeterministic);
+          Artifact.of(schemaPath, "schema file"), limit, modelDeterministic, baselineDeterministic, stream);
     } catch (IllegalArgumentException e) {
       throw root.error(e.getMessage());
     }
@@ -263,15 +278,48 @@ public final class SuiteLoader {
     }
   }
 
-  private static Table loadTable(ConfigNode node, Path base, Schema schema, char delimiter, Selection selection) {
-    ConfigNode pathNode = node.get("path");
-    Path p = base.resolve(pathNode.asText());
+  /** Rows per chunk when the evaluation data is streamed. */
+  public static final int CHUNK_ROWS = 1 << 17;
+  /** The default {@code data.sample.rows}: data with at most this many kept rows is read whole, as before. */
+  public static final int DEFAULT_SAMPLE_ROWS = 200_000;
+
+  private static int sampleRows(ConfigNode dataNode) {
+    Optional<ConfigNode> n = dataNode.opt("sample");
+    if (n.isEmpty()) {
+      return DEFAULT_SAMPLE_ROWS;
+    }
+    n.get().allowOnly("rows");
+    long rows = n.get().lng("rows", DEFAULT_SAMPLE_ROWS);
+    if (rows < 100 || rows > 50_000_000) {
+      throw n.get().get("rows").error("sample rows must be in [100, 50000000] (the rows held for checks that run the model on chosen rows), got " + rows);
+    }
+    return (int) rows;
+  }
+
+  private static RowChunks chunks(ConfigNode node, Path base, Schema schema, char delimiter, Selection selection) {
+    Path p = base.resolve(node.get("path").asText());
+    return DataSources.chunks(p, format(node, p, delimiter), schema, delimiter, selection, CHUNK_ROWS);
+  }
+
+  private static String format(ConfigNode node, Path p, char delimiter) {
     String format = node.has("format") ? node.text("format") : DataSources.defaultFormat(p);
     if (node.has("format") && !DataSources.readers(delimiter).containsKey(format)) {
       throw node.get("format").error("unknown data format '" + format + "'; known formats: " + String.join(", ", DataSources.readers(delimiter).keySet()));
     }
+    return format;
+  }
+
+  private static Table loadTable(ConfigNode node, Path base, Schema schema, char delimiter, Selection selection) {
+    Path p = base.resolve(node.get("path").asText());
+    String format = format(node, p, delimiter);
+    return dataErrors(node, () -> DataSources.load(p, format, schema, delimiter, selection));
+  }
+
+  /** Runs a read of the data node, anchoring a missing file or an empty selection at the node's key. */
+  private static <T> T dataErrors(ConfigNode node, java.util.function.Supplier<T> read) {
+    ConfigNode pathNode = node.get("path");
     try {
-      return DataSources.load(p, format, schema, delimiter, selection);
+      return read.get();
     } catch (UsageException e) {
       if (e.getMessage().contains("data file not found") || e.getMessage().contains("unknown data format")) {
         throw pathNode.error(e.getMessage());

@@ -74,6 +74,12 @@ public record PerformanceCheck(int minRows, double confidence) implements Check<
     return "How often the model's decisions match the true labels on the evaluation data, which the model did not see in training.";
   }
 
+  /** Computed from a {@link PerformanceSummary} of the rows only. */
+  @Override
+  public boolean streams() {
+    return true;
+  }
+
   @Override
   public Set<Capability> requires() {
     return Set.of();
@@ -82,9 +88,8 @@ public record PerformanceCheck(int minRows, double confidence) implements Check<
   @Override
   public CheckValue run(CheckContext ctx) {
     ColumnSpec label = ctx.label();
-    Predictions p = ctx.predictions(ctx.data());
     int k = label.categories().size();
-    PerformanceSummary sum = ctx.engine().summarize(ctx.data(), p, PerformanceSummary.summarizer(k, label.positiveIndex()));
+    PerformanceSummary sum = ctx.summarizeData(true, PerformanceSummary.summarizer(k, label.positiveIndex()));
     long[][] confusion = new long[k][k];
     long correct = 0;
     long rowsTotal = 0;
