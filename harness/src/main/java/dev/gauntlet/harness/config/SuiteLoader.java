@@ -71,6 +71,17 @@ public final class SuiteLoader {
     return this;
   }
 
+  private int chunkRows = CHUNK_ROWS;
+
+  /** Streams data in chunks of {@code rows} rows instead of {@link #CHUNK_ROWS} (tests and benchmarks); results do not depend on it. */
+  public SuiteLoader withChunkRows(int rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("chunk rows must be at least 1, not " + rows);
+    }
+    this.chunkRows = rows;
+    return this;
+  }
+
   /** Adds a check type; a second type with the same name is a programming error. */
   public void register(CheckType t) {
     if (checkTypes.putIfAbsent(t.name(), t) != null) {
@@ -158,7 +169,7 @@ public final class SuiteLoader {
     say.accept("Loading data " + dataNode.text("path") + (dataSel.isAll() ? "" : " (selecting rows)"));
     // One streamed scan first: at most sample.rows kept rows are read whole as before; more are
     // streamed in chunks to the checks that summarise, and a stratified sample goes to the others.
-    RowChunks chunks = chunks(dataNode, base, schema, delimiter, dataSel);
+    RowChunks chunks = chunks(dataNode, base, schema, delimiter, dataSel, chunkRows);
     Table sample = chunks.chunkRows() == Integer.MAX_VALUE ? null
         : dataErrors(dataNode, () -> StratifiedSample.draw(chunks, sampleRows, seed));
     RowChunks stream = chunks;
@@ -166,7 +177,7 @@ public final class SuiteLoader {
       stream = null;
     } else {
       say.accept("Data: " + sample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
-          + ": summarised in chunks of " + CHUNK_ROWS + "; a stratified sample of " + sample.rowCount() + " rows for the checks that need chosen rows");
+          + ": summarised in chunks of " + chunkRows + "; a stratified sample of " + sample.rowCount() + " rows for the checks that need chosen rows");
     }
     Table data = sample != null ? sample : loadTable(dataNode, base, schema, delimiter, dataSel);
     Table reference = null;
@@ -296,9 +307,9 @@ public final class SuiteLoader {
     return (int) rows;
   }
 
-  private static RowChunks chunks(ConfigNode node, Path base, Schema schema, char delimiter, Selection selection) {
+  private static RowChunks chunks(ConfigNode node, Path base, Schema schema, char delimiter, Selection selection, int rows) {
     Path p = base.resolve(node.get("path").asText());
-    return DataSources.chunks(p, format(node, p, delimiter), schema, delimiter, selection, CHUNK_ROWS);
+    return DataSources.chunks(p, format(node, p, delimiter), schema, delimiter, selection, rows);
   }
 
   private static String format(ConfigNode node, Path p, char delimiter) {
