@@ -488,6 +488,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       SortedSample cur = cache.computeIfAbsent(w, k -> new java.util.HashMap<>())
           .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(source.numeric(c, col, w), col.name() + " in " + w.label(), sorter));
       double bound = (double) source.rankError(c, base) / ref.size() + (double) source.rankError(c, w) / cur.size();
+      bound = bound == 0 ? 0 : bound * (1 + 1e-9); // D is computed in doubles: widen the bound past their rounding
       return ColumnDrift.numeric(col.name(), ref, cur, bins, bound);
     }
     long[] rc = source.counts(c, col, base);

@@ -131,7 +131,11 @@ public record PerformanceCheck(int minRows, double confidence) implements Check<
     ms.add(bw != null ? Measurement.inconclusive("balanced_accuracy", all, bacc, n, bw) : Measurement.of("balanced_accuracy", all, bacc, n));
     if (sum.scores() != null) {
       double auc = sum.auc();
-      ms.add(bw != null || Double.isNaN(auc) ? Measurement.inconclusive("auc", all, auc, n, bw != null ? bw : "one class is absent")
+      double bound = sum.aucBound();
+      String approx = bound > 0 ? "more than " + PerformanceSummary.EXACT_SCORES + " distinct scores: the AUC of the compressed score sample is within +-"
+          + MetricCondition.fmt(bound) + " of the exact AUC, which cannot be judged as exact" : null;
+      ms.add(bw != null || Double.isNaN(auc) || approx != null
+          ? Measurement.inconclusive("auc", all, auc, n, bw != null ? bw : Double.isNaN(auc) ? "one class is absent" : approx)
           : Measurement.of("auc", all, auc, n));
     }
     List<String> cols = new ArrayList<>();
