@@ -1,6 +1,6 @@
 package dev.gauntlet.models;
 
-import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.models.InputGradients;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -3,8 +3,8 @@ package dev.gauntlet.models;
 import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.model.Artifact;
 import dev.gauntlet.harness.model.Capability;
-import dev.gauntlet.harness.model.Dl4jModel;
-import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.models.Dl4jModel;
+import dev.gauntlet.models.InputGradients;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -88,7 +88,9 @@ public final class KerasModel implements ModelUnderTest {
    * Keras has no output layers: DL4J imports the last Dense layer as a {@link DenseLayer}. When its
    * activation gives probabilities (softmax over 2+ units, sigmoid over 1), it becomes the equivalent
    * {@link OutputLayer} with the cross-entropy loss, same parameters, so that the input gradient is
-   * the loss gradient Gauntlet defines. Anything else is left for {@link Dl4jModel} to reject.
+   * the loss gradient Gauntlet defines; one unit with any other activation (e.g. linear) is a
+   * regression model and gets the squared-error loss. Anything else is left for {@link Dl4jModel}
+   * to reject.
    */
   static MultiLayerNetwork withOutputLayer(MultiLayerNetwork net) {
     MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
@@ -102,6 +104,8 @@ public final class KerasModel implements ModelUnderTest {
       loss = LossFunctions.LossFunction.MCXENT;
     } else if (act instanceof ActivationSigmoid && d.getNOut() == 1) {
       loss = LossFunctions.LossFunction.XENT;
+    } else if (d.getNOut() == 1 && !(act instanceof ActivationSoftmax)) {
+      loss = LossFunctions.LossFunction.MSE; // one unit, not a probability: a regression model
     } else {
       return net;
     }
@@ -129,8 +133,18 @@ public final class KerasModel implements ModelUnderTest {
   }
 
   @Override
+  public dev.gauntlet.harness.model.Task task() {
+    return model.task();
+  }
+
+  @Override
   public int classCount() {
     return model.classCount();
+  }
+
+  @Override
+  public double[] predictValues(double[][] x) {
+    return model.predictValues(x);
   }
 
   @Override
@@ -158,7 +172,7 @@ public final class KerasModel implements ModelUnderTest {
       }
 
       @Override
-      public Optional<dev.gauntlet.harness.model.DenseStack> denseStack() {
+      public Optional<dev.gauntlet.models.DenseStack> denseStack() {
         return g.denseStack(); // the imported network's layers: attacks take the input-only pass
       }
     });

@@ -1,6 +1,6 @@
 package dev.gauntlet.models;
 
-import dev.gauntlet.harness.model.DenseStack;
+import dev.gauntlet.models.DenseStack;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -11,9 +11,10 @@ import ai.onnxruntime.OrtSession;
 import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.model.Artifact;
 import dev.gauntlet.harness.model.Capability;
-import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.models.InputGradients;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.model.Models;
+import dev.gauntlet.harness.model.Task;
 import java.io.IOException;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -32,7 +33,9 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * An ONNX classifier run by ONNX Runtime (CPU), as the model would run in production.
+ * An ONNX classifier or regression model run by ONNX Runtime (CPU), as the model would run in
+ * production. A regression model ({@link Settings#task()}) has one float or double output of
+ * shape {@code [batch]} or {@code [batch, 1]}: one number per row.
  *
  * <p>The model must have one float or double input {@code [batch, width]} and an output holding
  * class probabilities: a softmax {@code [batch, k]}, a sigmoid {@code [batch, 1]} or {@code [batch]}
@@ -56,6 +59,7 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
   private final OnnxSignature sig;
   private final int width;
   private final int classes;
+  private final Task task;
   private final Artifact artifact;
   private final InputGradients gradients;
   private final String gradientSource;
@@ -66,9 +70,19 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
    * @param gradient how to obtain input gradients
    * @param output the output to read, or null to pick the probability output
    * @param spsaDirections random directions per row for {@link GradientMode#SPSA}, at least 1
+   * @param task what the model predicts: class probabilities, or one number per row ({@code [batch]}
+   *     or {@code [batch, 1]}; no gradients yet, so it is a black-box model)
    */
-  public record Settings(GradientMode gradient, String output, int spsaDirections) {
+  public record Settings(GradientMode gradient, String output, int spsaDirections, Task task) {
+    /** Settings for a classifier. */
+    public Settings(GradientMode gradient, String output, int spsaDirections) {
+      this(gradient, output, spsaDirections, Task.CLASSIFICATION);
+    }
+
     public Settings {
+      if (task == null) {
+        throw new IllegalArgumentException("task must be set (classification or regression)");
+      }
       if (gradient == null) {
         throw new IllegalArgumentException("gradient must be set (one of " + Arrays.toString(GradientMode.values()) + ")");
       }
@@ -80,6 +94,11 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
     /** AUTO gradients, the probability output picked from the model, 256 SPSA directions. */
     public static Settings defaults() {
       return new Settings(GradientMode.AUTO, null, 256);
+    }
+
+    /** These settings for another task. */
+    public Settings withTask(Task t) {
+      return new Settings(gradient, output, spsaDirections, t);
     }
   }
 
@@ -93,6 +112,27 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
     this.artifact = artifact;
     double[][] probe = probe(width);
     double[][] raw = runRaw(probe);
+    this.task = settings.task();
+    if (task == Task.REGRESSION) {
+      if (raw[0].length != 1) {
+        throw new UsageException("model '" + name + "': output '" + sig.output() + "' gives " + raw[0].length + " values per row (shape [batch, "
+            + raw[0].length + "], a classifier's) but the suite's label is numeric (a regression suite); a regression model needs one number per row:"
+            + " an output of shape [batch] or [batch, 1] (name it with 'output:')");
+      }
+      try {
+        Models.checkValues(name, column0(raw), probe.length);
+      } catch (UsageException e) {
+        throw new UsageException("model '" + name + "': output '" + sig.output() + "' on a probe batch: " + e.getMessage(), e);
+      }
+      if (settings.gradient() != GradientMode.AUTO && settings.gradient() != GradientMode.NONE) {
+        throw new UsageException("model '" + name + "': gradient: " + settings.gradient().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            + " was asked for, but gradients of an ONNX regression model are not available yet; use gradient: auto or none (black-box attacks only)");
+      }
+      this.classes = 0;
+      this.gradients = null;
+      this.gradientSource = "none (black-box: input gradients of an ONNX regression model are not available yet)";
+      return;
+    }
     this.classes = raw[0].length == 1 ? 2 : raw[0].length;
     double[][] p = toProbabilities(raw);
     try {
@@ -100,7 +140,8 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
     } catch (UsageException e) {
       throw new UsageException("model '" + name + "': output '" + sig.output() + "' is not a probability vector on a probe batch ("
           + e.getMessage() + "): row 0 is " + Arrays.toString(raw[0])
-          + "; Gauntlet needs class probabilities, so export the model with its softmax (or sigmoid) output, or name the probability output with 'output:'");
+          + "; Gauntlet needs class probabilities, so export the model with its softmax (or sigmoid) output, or name the probability output with 'output:'"
+          + (raw[0].length == 1 ? " (if the model predicts a number, make the schema's label numeric: a regression suite)" : ""));
     }
     GradientMode mode = settings.gradient();
     InputGradients g = null;
@@ -259,8 +300,33 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
   }
 
   @Override
+  public Task task() {
+    return task;
+  }
+
+  @Override
   public int classCount() {
     return classes;
+  }
+
+  @Override
+  public double[] predictValues(double[][] x) {
+    if (task != Task.REGRESSION) {
+      return ModelUnderTest.super.predictValues(x);
+    }
+    if (x.length == 0) {
+      return new double[0];
+    }
+    Models.checkWidth(baseName, width, x);
+    return column0(runRaw(x)); // callers check finiteness with the data's row numbers (Models.checkValues)
+  }
+
+  private static double[] column0(double[][] raw) {
+    double[] v = new double[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      v[i] = raw[i][0];
+    }
+    return v;
   }
 
   @Override
@@ -275,6 +341,9 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
 
   @Override
   public double[][] predict(double[][] x) {
+    if (task == Task.REGRESSION) {
+      throw new UnsupportedOperationException("model '" + baseName + "' is a regression model (one number per row); it gives no class probabilities");
+    }
     if (x.length == 0) {
       return new double[0][classes];
     }

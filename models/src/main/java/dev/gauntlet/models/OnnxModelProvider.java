@@ -20,7 +20,7 @@ public final class OnnxModelProvider implements ModelProvider {
 
   @Override
   public String description() {
-    return "an ONNX classifier run by ONNX Runtime (path:, gradient: auto|samediff|finite-difference|spsa|none, output:, spsaDirections:)";
+    return "an ONNX classifier or regression model (by the label's type) run by ONNX Runtime (path:, gradient: auto|samediff|finite-difference|spsa|none, output:, spsaDirections:)";
   }
 
   @Override
@@ -35,7 +35,8 @@ public final class OnnxModelProvider implements ModelProvider {
       throw node.get("spsaDirections").error("spsaDirections applies only to gradient: spsa (gradient is " + mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ")");
     }
     String output = node.has("output") ? node.text("output") : null;
-    OnnxModel.Settings settings = new OnnxModel.Settings(mode, output, directions);
+    dev.gauntlet.harness.model.Task task = dev.gauntlet.harness.model.Task.of(schema).orElse(dev.gauntlet.harness.model.Task.CLASSIFICATION);
+    OnnxModel.Settings settings = new OnnxModel.Settings(mode, output, directions, task);
     OptionalInt width = OptionalInt.of(new Encoder(schema).width());
     return ModelProvider.loadFile(node, baseDir, (path, name) -> OnnxModel.load(path, name, width, settings,
         msg -> System.err.println("gauntlet: " + msg)));

@@ -1,6 +1,6 @@
 package dev.gauntlet.models;
 
-import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.models.InputGradients;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,10 +37,10 @@ final class SameDiffGradients implements InputGradients {
   private final String probs;
   private final DataType dtype;
   private final String how;
-  private volatile dev.gauntlet.harness.model.DenseStack dense;
+  private volatile dev.gauntlet.models.DenseStack dense;
 
   private SameDiffGradients(SameDiff sd, String input, String probs, DataType dtype, String how,
-      dev.gauntlet.harness.model.DenseStack dense) {
+      dev.gauntlet.models.DenseStack dense) {
     this.dense = dense;
     this.sd = sd;
     this.input = input;
@@ -80,7 +80,7 @@ final class SameDiffGradients implements InputGradients {
     String how;
     String input;
     String output;
-    dev.gauntlet.harness.model.DenseStack dense = null;
+    dev.gauntlet.models.DenseStack dense = null;
     try {
       if (nd4jOnly) {
         throw new OnnxGraphTranslator.Unsupported("no translation asked for");
@@ -190,7 +190,7 @@ final class SameDiffGradients implements InputGradients {
    * Runtime's) on {@code x} within {@code tolerance}; returns whether it was kept.
    */
   boolean verifyDense(double[][] x, double[][] expected, double tolerance) {
-    dev.gauntlet.harness.model.DenseStack d = dense;
+    dev.gauntlet.models.DenseStack d = dense;
     if (d == null) {
       return false;
     }
@@ -222,9 +222,9 @@ final class SameDiffGradients implements InputGradients {
     return max;
   }
 
-  /** A translated chain of dense layers is also a {@link dev.gauntlet.harness.model.DenseStack}: attacks take the input-only pass. */
+  /** A translated chain of dense layers is also a {@link dev.gauntlet.models.DenseStack}: attacks take the input-only pass. */
   @Override
-  public java.util.Optional<dev.gauntlet.harness.model.DenseStack> denseStack() {
+  public java.util.Optional<dev.gauntlet.models.DenseStack> denseStack() {
     return java.util.Optional.ofNullable(dense);
   }
 

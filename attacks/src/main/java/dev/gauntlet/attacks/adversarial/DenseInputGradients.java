@@ -1,8 +1,8 @@
 package dev.gauntlet.attacks.adversarial;
 
-import dev.gauntlet.harness.model.DenseStack;
-import dev.gauntlet.harness.model.Dl4jModel;
-import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.models.DenseStack;
+import dev.gauntlet.models.Dl4jModel;
+import dev.gauntlet.models.InputGradients;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -57,7 +57,7 @@ public final class DenseInputGradients implements InputGradients, GradientPass {
    * (DL4J networks and graphs, Keras imports, translated ONNX graphs: whatever the adapter), else empty.
    */
   public static Optional<DenseInputGradients> of(ModelUnderTest model) {
-    return model.gradients().flatMap(InputGradients::denseStack).map(DenseInputGradients::of);
+    return InputGradients.of(model).flatMap(InputGradients::denseStack).map(DenseInputGradients::of);
   }
 
   /** The input-only pass for a dense network (empty when the network is not a {@link DenseStack}). */

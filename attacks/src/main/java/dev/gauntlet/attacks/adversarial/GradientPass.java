@@ -1,6 +1,6 @@
 package dev.gauntlet.attacks.adversarial;
 
-import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.models.InputGradients;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,14 +37,14 @@ interface GradientPass {
 
   /**
    * The fastest pass for a model, chosen by its gradient capability: the input-gradient-only pass when the
-   * model describes itself as a {@link dev.gauntlet.harness.model.DenseStack}, else the model's own gradients.
+   * model describes itself as a {@link dev.gauntlet.models.DenseStack}, else the model's own gradients.
    */
   static GradientPass of(ModelUnderTest model) {
     java.util.Optional<DenseInputGradients> dense = DenseInputGradients.of(model);
     if (dense.isPresent()) {
       return dense.get();
     }
-    InputGradients g = model.gradients().orElseThrow(() -> new dev.gauntlet.harness.UsageException(
+    InputGradients g = InputGradients.of(model).orElseThrow(() -> new dev.gauntlet.harness.UsageException(
         "model '" + model.name() + "' gives no input gradients; white-box attacks (fgsm, bim, pgd, apgd-ce, apgd-dlr) need them, use simba or noise"));
     DataType dt = g.dataType();
     return new GradientPass() {

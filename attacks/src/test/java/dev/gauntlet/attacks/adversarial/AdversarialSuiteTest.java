@@ -16,7 +16,7 @@ import dev.gauntlet.harness.config.ConfigNode;
 import dev.gauntlet.harness.config.SuiteLoader;
 import dev.gauntlet.harness.data.Encoder;
 import dev.gauntlet.harness.data.Table;
-import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.models.Dl4jModel;
 import dev.gauntlet.harness.model.FunctionModel;
 import dev.gauntlet.harness.model.PrecomputedModel;
 import dev.gauntlet.harness.run.CheckResult;

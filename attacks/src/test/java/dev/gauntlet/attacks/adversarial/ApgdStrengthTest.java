@@ -15,7 +15,7 @@ import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.data.TableLoader;
 import dev.gauntlet.harness.metric.Subject;
-import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.models.Dl4jModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gauntlet.harness.data.Encoder;
 import dev.gauntlet.harness.data.Table;
-import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.models.Dl4jModel;
 import dev.gauntlet.harness.model.FunctionModel;
 import java.util.List;
 import java.util.SplittableRandom;

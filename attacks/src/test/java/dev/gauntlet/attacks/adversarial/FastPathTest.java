@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.models.Dl4jModel;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.models.KerasModel;
 import dev.gauntlet.models.OnnxModel;
@@ -62,7 +62,7 @@ class FastPathTest {
     INDArray xs = Nd4j.create(x).castTo(pass.dataType());
     double[][] fast = pass.gradient(xs, y.castTo(pass.dataType())).castTo(DataType.DOUBLE).toDoubleMatrix();
     double[][] pf = pass.lastOutput().castTo(DataType.DOUBLE).toDoubleMatrix();
-    double[][] before = model.gradients().orElseThrow().lossGradient(xs, y.castTo(pass.dataType())).castTo(DataType.DOUBLE).toDoubleMatrix();
+    double[][] before = dev.gauntlet.models.InputGradients.of(model).orElseThrow().lossGradient(xs, y.castTo(pass.dataType())).castTo(DataType.DOUBLE).toDoubleMatrix();
     double[][] p = model.predict(x);
     double max = 0;
     for (int i = 0; i < x.length; i++) {

@@ -2,7 +2,7 @@ package dev.gauntlet.attacks.adversarial;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.models.Dl4jModel;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -13,7 +13,7 @@ import dev.gauntlet.harness.data.SchemaLoader;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.data.TableLoader;
 import dev.gauntlet.harness.metric.ParamException;
-import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.models.Dl4jModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.gauntlet.attacks.adversarial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.models.Dl4jModel;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

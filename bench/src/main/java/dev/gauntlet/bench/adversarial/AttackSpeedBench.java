@@ -6,7 +6,7 @@ import dev.gauntlet.attacks.adversarial.DecisionRule;
 import dev.gauntlet.attacks.adversarial.DenseInputGradients;
 import dev.gauntlet.attacks.adversarial.InputSpace;
 import dev.gauntlet.attacks.adversarial.Norm;
-import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.models.Dl4jModel;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import dev.gauntlet.harness.data.Encoder;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.SchemaLoader;
 import dev.gauntlet.harness.data.TableLoader;
-import dev.gauntlet.harness.model.InputGradients;
+import dev.gauntlet.models.InputGradients;
 import dev.gauntlet.models.GradientMode;
 import dev.gauntlet.models.KerasModel;
 import dev.gauntlet.models.OnnxModel;

@@ -9,7 +9,7 @@ import dev.gauntlet.fixtures.DemoInputs;
 import dev.gauntlet.fixtures.LendingData;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.data.TableLoader;
-import dev.gauntlet.harness.model.Dl4jModel;
+import dev.gauntlet.models.Dl4jModel;
 import dev.gauntlet.harness.model.FunctionModel;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import java.nio.file.Path;

@@ -341,9 +341,11 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
     // a rate higher than the kept slice's by more than effect, with the lower end of its Wilson interval above the kept slice's rate.
     List<Integer> kept = new ArrayList<>();
     int[] folded = new int[sig.size()];
+    double[][] ci = new double[sig.size()][];
     for (int i = 0; i < sig.size(); i++) {
       SliceSearch.Candidate c = sig.get(i);
-      double lower = Intervals.wilson(c.bad(), c.size(), config.confidence())[0];
+      ci[i] = Intervals.wilson(c.bad(), c.size(), config.confidence());
+      double lower = ci[i][0];
       Integer into = null;
       for (int k : kept) {
         double parent = sig.get(k).rate();
@@ -362,8 +364,7 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
     List<Slice> out = new ArrayList<>();
     for (int k : kept) {
       SliceSearch.Candidate c = sig.get(k);
-      double[] ci = Intervals.wilson(c.bad(), c.size(), config.confidence());
-      out.add(new Slice(subject(pb, c), c.size(), c.bad(), c.rate(), Interval.of(ci[0], ci[1], config.confidence(), Interval.Method.WILSON),
+      out.add(new Slice(subject(pb, c), c.size(), c.bad(), c.rate(), Interval.of(ci[k][0], ci[k][1], config.confidence(), Interval.Method.WILSON),
           c.rate() - r.mean(), sigQ.get(k), c.score(), folded[k]));
     }
     out.sort(Comparator.comparingDouble(Slice::score).reversed().thenComparing(s -> s.subject().toString()));
@@ -383,7 +384,7 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
     Target t = config.target();
     Subject all = Subject.all();
     long n = r.rows();
-    long total = pb.badRows();
+    long total = r.bad();
     List<Measurement> ms = new ArrayList<>();
     List<Evidence> ev = new ArrayList<>();
     if (n < config.minSize() || pb.features().isEmpty()) {

@@ -166,9 +166,9 @@ public final class SliceSearch {
    * @param family how many slices the lattice holds (the tested family: the rest have p = 1)
    * @param evaluated how many slices the search computed statistics for
    * @param scans how many feature combinations it counted rows for
-   * @param rows the problem's rows; {@code mean} their bad rate
+   * @param rows the problem's rows, {@code bad} how many of them are bad, {@code mean} their bad rate
    */
-  public record Result(List<Candidate> candidates, long family, long evaluated, long scans, int rows, double mean) {}
+  public record Result(List<Candidate> candidates, long family, long evaluated, long scans, int rows, long bad, double mean) {}
 
   /** The number of conjunctions of up to {@code depth} predicates on distinct features. */
   public static long family(List<Feature> features, int depth) {
@@ -443,7 +443,7 @@ public final class SliceSearch {
     });
     List<Candidate> all = new ArrayList<>();
     found.forEach(all::addAll);
-    return new Result(canonical(all), family(pb.features(), st.depth()), Arrays.stream(evaluated).sum(), combos.size(), ctx.n, ctx.mean);
+    return new Result(canonical(all), family(pb.features(), st.depth()), Arrays.stream(evaluated).sum(), combos.size(), ctx.n, ctx.total, ctx.mean);
   }
 
   private static void combinations(int n, int k, int start, int[] cur, int depth, List<int[]> out) {
@@ -588,7 +588,7 @@ public final class SliceSearch {
         open.addAll(o);
       }
     }
-    return new Result(canonical(all), family(pb.features(), st.depth()), evaluated, scans, ctx.n, ctx.mean);
+    return new Result(canonical(all), family(pb.features(), st.depth()), evaluated, scans, ctx.n, ctx.total, ctx.mean);
   }
 
   private static final Comparator<Node> NODE_ORDER = (a, b) -> {

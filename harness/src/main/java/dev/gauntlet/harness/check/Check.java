@@ -51,6 +51,15 @@ public interface Check<V extends Measured> {
     return false;
   }
 
+  /**
+   * The suite tasks this check applies to (see {@link dev.gauntlet.harness.model.Task#of}): a
+   * suite whose label makes another task refuses the check when it loads or is built (exit 2). The
+   * default is classification only; a check that also audits regression models overrides it.
+   */
+  default Set<dev.gauntlet.harness.model.Task> tasks() {
+    return Set.of(dev.gauntlet.harness.model.Task.CLASSIFICATION);
+  }
+
   /** The capabilities the model must have. */
   Set<Capability> requires();
 

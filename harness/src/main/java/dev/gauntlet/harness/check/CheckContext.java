@@ -9,6 +9,7 @@ import dev.gauntlet.harness.model.Capability;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.model.Models;
 import dev.gauntlet.harness.model.Predictions;
+import dev.gauntlet.harness.model.Task;
 import dev.gauntlet.harness.summary.InProcessEngine;
 import dev.gauntlet.harness.summary.SummaryEngine;
 import java.nio.file.Path;
@@ -216,6 +217,20 @@ public final class CheckContext {
           + " but schema '" + schema().name() + "' encodes its features into " + width + " inputs (" + String.join(", ", encoder.names())
           + "); the schema's features and encodings must match what the model was trained on");
     }
+    if (schema().label().isPresent()) {
+      Task.requireMatch(model, label());
+    }
+    if (model.task() == Task.REGRESSION) {
+      double[] v = valuesBatched(x);
+      for (int i = 0; i < v.length; i++) {
+        if (!Double.isFinite(v[i])) {
+          String at = schema().label().map(ColumnSpec::name).orElse("");
+          throw t.errorAt(i, at, "model '" + model.name() + "' predicted " + v[i] + " for row " + i
+              + " of the data; a regression model must return a finite number for every row (check the input's encoding and the model's weights)");
+        }
+      }
+      return Predictions.ofValues(model.name(), v);
+    }
     double[][] p = predictBatched(x);
     int classes = schema().label().map(l -> l.categories().size()).orElse(model.classCount());
     if (classes != model.classCount()) {
@@ -224,6 +239,38 @@ public final class CheckContext {
     }
     int positive = schema().label().map(ColumnSpec::positiveIndex).orElse(1);
     return Predictions.fromProbabilities(p, positive, threshold);
+  }
+
+  /**
+   * Runs a regression model on encoded rows in batches of 4,096: one finite number per row (a NaN
+   * or infinity is a {@link UsageException} naming the model and the row).
+   */
+  public double[] predictValuesBatched(double[][] x) {
+    double[] out = valuesBatched(x);
+    Models.checkValues(model.name(), out, x.length);
+    return out;
+  }
+
+  /** The model's values in batches, the length of each batch checked, finiteness not. */
+  private double[] valuesBatched(double[][] x) {
+    int batch = 4096;
+    double[] out = new double[x.length];
+    for (int start = 0; start < x.length; start += batch) {
+      int end = Math.min(x.length, start + batch);
+      double[][] chunk = java.util.Arrays.copyOfRange(x, start, end);
+      double[] v = model.predictValues(chunk);
+      if (v == null || v.length != chunk.length) {
+        throw new UsageException("model '" + model.name() + "' returned " + (v == null ? "nothing" : v.length + " values") + " for "
+            + chunk.length + " inputs; a regression model returns one number per row");
+      }
+      System.arraycopy(v, 0, out, start, v.length);
+    }
+    return out;
+  }
+
+  /** The suite's task (from the label column); classification when the schema has no label. */
+  public Task task() {
+    return Task.of(schema()).orElse(Task.CLASSIFICATION);
   }
 
   /** Runs the model on encoded rows in batches of 4,096. */

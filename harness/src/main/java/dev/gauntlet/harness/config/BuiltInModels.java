@@ -2,36 +2,17 @@ package dev.gauntlet.harness.config;
 
 import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.data.Schema;
-import dev.gauntlet.harness.model.Dl4jModel;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.model.PrecomputedModel;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The model types every installation has: {@code dl4j} and {@code precomputed}. */
+/** The model type every installation has: {@code precomputed} (the others come from the models module). */
 final class BuiltInModels {
   private BuiltInModels() {}
 
   static List<ModelProvider> all() {
-    return List.of(new Dl4j(), new Precomputed());
-  }
-
-  static final class Dl4j implements ModelProvider {
-    @Override
-    public String type() {
-      return "dl4j";
-    }
-
-    @Override
-    public String description() {
-      return "a DL4J MultiLayerNetwork or ComputationGraph zip written by ModelSerializer (path:)";
-    }
-
-    @Override
-    public ModelUnderTest load(ConfigNode node, Path baseDir, Schema schema) {
-      node.allowOnly("type", "path", "name");
-      return ModelProvider.loadFile(node, baseDir, Dl4jModel::load);
-    }
+    return List.of(new Precomputed());
   }
 
   static final class Precomputed implements ModelProvider {
@@ -42,7 +23,7 @@ final class BuiltInModels {
 
     @Override
     public String description() {
-      return "decisions (prediction: column) or scores (score: column, threshold:) already in the data";
+      return "decisions (prediction: column) or scores (score: column, threshold:) already in the data; a numeric prediction: column for a regression model";
     }
 
     @Override
@@ -55,7 +36,9 @@ final class BuiltInModels {
       }
       PrecomputedModel m;
       if (hasPred) {
-        m = PrecomputedModel.ofDecisions(node.text("name", node.text("prediction")), node.text("prediction"));
+        String col = node.text("prediction");
+        boolean numeric = schema.find(col).map(c -> c.type() == dev.gauntlet.harness.data.ColumnType.NUMERIC).orElse(false);
+        m = numeric ? PrecomputedModel.ofValues(node.text("name", col), col) : PrecomputedModel.ofDecisions(node.text("name", col), col);
       } else {
         if (!node.has("threshold")) {
           throw node.error("a precomputed score needs 'threshold:' (rows at or above it are decided positive)");

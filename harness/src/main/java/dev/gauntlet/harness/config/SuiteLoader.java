@@ -364,8 +364,15 @@ public final class SuiteLoader {
           + "' encodes its features into " + width + " inputs (" + String.join(", ", new Encoder(schema).names())
           + "); the schema's features and encodings must match what the model was trained on");
     }
+    if (schema.label().isPresent() && !m.can(dev.gauntlet.harness.model.Capability.PRECOMPUTED)) {
+      try {
+        dev.gauntlet.harness.model.Task.requireMatch(m, schema.label().get());
+      } catch (UsageException e) {
+        throw node.error(e.getMessage());
+      }
+    }
     if (schema.label().isPresent() && !m.can(dev.gauntlet.harness.model.Capability.PRECOMPUTED)
-        && schema.label().get().categories().size() != m.classCount()) {
+        && m.task() == dev.gauntlet.harness.model.Task.CLASSIFICATION && schema.label().get().categories().size() != m.classCount()) {
       throw node.error("model '" + m.name() + "' predicts " + m.classCount() + " classes but the label '" + schema.label().get().name()
           + "' has " + schema.label().get().categories().size() + " " + schema.label().get().categories());
     }
@@ -382,6 +389,11 @@ public final class SuiteLoader {
     String id = c.text("id", type);
     ConfigNode params = c.opt("params").orElseGet(() -> ConfigNode.parse(c.file(), "{}"));
     Check<?> check = t.create(params, schema);
+    try {
+      CheckSpec.requireTask(id, check, schema);
+    } catch (IllegalArgumentException e) {
+      throw c.get("type").error(e.getMessage());
+    }
     List<ConfigNode> condNodes = c.opt("conditions").map(ConfigNode::asList).orElse(List.of());
     if (condNodes.isEmpty()) {
       throw c.error("check '" + id + "' has no conditions; add at least one, e.g. conditions: [{metric: accuracy, atLeast: 0.8}]");

@@ -100,8 +100,12 @@ public final class SchemaLoader {
     if (type == ColumnType.TEXT && !(roles.contains(Role.ID) || roles.contains(Role.IGNORE))) {
       throw c.get("type").error("type text is only for id or ignored columns; '" + name + "' has roles " + roles);
     }
-    if (roles.contains(Role.LABEL) && !(type == ColumnType.CATEGORICAL || type == ColumnType.BINARY)) {
-      throw c.get("type").error("a label column must be categorical or binary with its classes listed");
+    if (roles.contains(Role.LABEL) && !(type == ColumnType.CATEGORICAL || type == ColumnType.BINARY || type == ColumnType.NUMERIC)) {
+      throw c.get("type").error("a label column must be categorical or binary with its classes listed (a classification suite),"
+          + " or numeric (a regression suite)");
+    }
+    if (roles.contains(Role.LABEL) && type == ColumnType.NUMERIC && c.has("categories")) {
+      throw c.get("categories").error("a numeric label (a regression suite) has no categories; for classes, make the label categorical");
     }
     if (roles.contains(Role.TIME) && type != ColumnType.TIMESTAMP) {
       throw c.get("type").error("a time column must have type timestamp");

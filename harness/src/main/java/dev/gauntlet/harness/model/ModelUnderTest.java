@@ -6,7 +6,13 @@ import java.util.Set;
 
 /**
  * A model candidate (or its baseline) as Gauntlet sees it: something that maps an encoded feature
- * batch to class probabilities, or whose predictions are already in the data.
+ * batch to class probabilities (a classifier) or to one number per row (a regression model), or
+ * whose predictions are already in the data.
+ *
+ * <p>{@link #task()} says which: a classifier implements {@link #classCount()} and {@link
+ * #predict}; a regression model returns {@link Task#REGRESSION} and implements {@link
+ * #predictValues} (its {@link #predict} throws). A model whose task differs from the suite's (see
+ * {@link Task#of}) is refused with exit 2.
  *
  * <p>Capabilities are explicit: a check that needs a capability the model lacks ends as ERROR with a
  * message saying so, never as a pass.
@@ -26,7 +32,12 @@ public interface ModelUnderTest {
   /** The width of the input vector, when known. */
   OptionalInt inputWidth();
 
-  /** How many classes {@link #predict} returns probabilities for. */
+  /** Whether this model is a classifier (the default) or a regression model. */
+  default Task task() {
+    return Task.CLASSIFICATION;
+  }
+
+  /** How many classes {@link #predict} returns probabilities for; 0 for a regression model. */
   int classCount();
 
   /**
@@ -37,8 +48,22 @@ public interface ModelUnderTest {
    */
   double[][] predict(double[][] x);
 
+  /**
+   * The predicted number for each row of an encoded batch (a regression model): {@code n} values,
+   * as the model computed them. A model may return NaN or an infinity: every caller checks the
+   * values with {@link Models#checkValues} before using them ({@link
+   * dev.gauntlet.harness.check.CheckContext#predictValuesBatched} does, naming the row of the data),
+   * so a non-finite prediction is exit 2, never a number in a metric.
+   *
+   * @throws UnsupportedOperationException if the model is a classifier or lacks {@link Capability#PREDICT}
+   */
+  default double[] predictValues(double[][] x) {
+    throw new UnsupportedOperationException("model '" + name() + "' is a classifier (" + classCount()
+        + " class probabilities per row); it predicts no numeric value");
+  }
+
   /** Input gradients, when the model has {@link Capability#LOSS_GRADIENT}. */
-  default Optional<InputGradients> gradients() {
+  default Optional<? extends Gradients> gradients() {
     return Optional.empty();
   }
 

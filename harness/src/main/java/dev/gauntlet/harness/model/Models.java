@@ -37,6 +37,28 @@ public final class Models {
     }
   }
 
+  /**
+   * Rejects a regression model's output that is missing, of the wrong length, or holds NaN or an
+   * infinity: a {@link UsageException} naming the model and the first bad row.
+   */
+  public static void checkValues(String model, double[] v, int rows) {
+    checkValues(model, v, rows, 0);
+  }
+
+  /** As {@link #checkValues(String, double[], int)}, with row numbers offset by {@code firstRow} (batched calls). */
+  public static void checkValues(String model, double[] v, int rows, int firstRow) {
+    if (v == null || v.length != rows) {
+      throw new UsageException("model '" + model + "' returned " + (v == null ? "nothing" : v.length + " values") + " for " + rows
+          + " inputs; a regression model returns one number per row");
+    }
+    for (int i = 0; i < rows; i++) {
+      if (!Double.isFinite(v[i])) {
+        throw new UsageException("model '" + model + "' predicted " + v[i] + " for row " + (firstRow + i)
+            + "; a regression model must return a finite number for every row (check the input's encoding and the model's weights)");
+      }
+    }
+  }
+
   /** Index of the largest value. */
   public static int argmax(double[] p) {
     int best = 0;

@@ -16,7 +16,8 @@ import java.util.Set;
  *
  * <p>Either a {@code prediction} column (categorical, with the label's classes) or a numeric
  * {@code score} column with a {@code threshold}: a row is decided positive when its score is at or
- * above the threshold.
+ * above the threshold. For a regression suite (numeric label), a numeric {@code prediction} column
+ * holds the predicted number per row ({@link #ofValues}).
  */
 public final class PrecomputedModel implements ModelUnderTest {
   private final String name;
@@ -24,8 +25,14 @@ public final class PrecomputedModel implements ModelUnderTest {
   private final String score;
   private final double threshold;
   private final boolean scoreIsProbability;
+  private final boolean values;
 
   private PrecomputedModel(String name, String prediction, String score, double threshold, boolean scoreIsProbability) {
+    this(name, prediction, score, threshold, scoreIsProbability, false);
+  }
+
+  private PrecomputedModel(String name, String prediction, String score, double threshold, boolean scoreIsProbability, boolean values) {
+    this.values = values;
     this.name = name;
     this.prediction = prediction;
     this.score = score;
@@ -36,6 +43,11 @@ public final class PrecomputedModel implements ModelUnderTest {
   /** Decisions from a categorical column whose categories are the label's classes. */
   public static PrecomputedModel ofDecisions(String name, String column) {
     return new PrecomputedModel(name, column, null, Double.NaN, false);
+  }
+
+  /** Predicted numbers (a regression model) from a numeric column, audited against a numeric label. */
+  public static PrecomputedModel ofValues(String name, String column) {
+    return new PrecomputedModel(name, column, null, Double.NaN, false, true);
   }
 
   /**
@@ -54,6 +66,24 @@ public final class PrecomputedModel implements ModelUnderTest {
   public void validate(Schema schema) {
     ColumnSpec label = schema.label().orElseThrow(() -> new UsageException(
         "schema '" + schema.name() + "' has no label column; a precomputed model is audited against labels"));
+    if (values) {
+      ColumnSpec p = schema.find(prediction).orElseThrow(() -> new UsageException(
+          "precomputed model '" + name + "': the schema has no column '" + prediction + "'"));
+      if (p.type() != dev.gauntlet.harness.data.ColumnType.NUMERIC) {
+        throw new UsageException("precomputed model '" + name + "': prediction column '" + prediction + "' is " + p.type().name().toLowerCase(java.util.Locale.ROOT)
+            + " but a regression model's predictions are numbers; declare it numeric");
+      }
+      if (Task.ofLabel(label) != Task.REGRESSION) {
+        throw new UsageException("precomputed model '" + name + "': prediction column '" + prediction + "' is numeric (a regression model: one number per row) but "
+            + Task.labelShape(label) + "; predicted classes belong in a categorical column with the label's classes");
+      }
+      return;
+    }
+    if (Task.ofLabel(label) == Task.REGRESSION) {
+      throw new UsageException("precomputed model '" + name + "': " + Task.labelShape(label) + ", but "
+          + (prediction != null ? "prediction column '" + prediction + "' is categorical (a classifier's decisions)" : "a score with a threshold makes binary decisions (a classifier)")
+          + "; a regression suite needs a numeric 'prediction:' column");
+    }
     if (prediction != null) {
       ColumnSpec p = schema.find(prediction).orElseThrow(() -> new UsageException(
           "precomputed model '" + name + "': the schema has no column '" + prediction + "'"));
@@ -86,6 +116,16 @@ public final class PrecomputedModel implements ModelUnderTest {
   public Predictions predictionsFor(Table t) {
     validate(t.schema());
     ColumnSpec label = t.schema().label().orElseThrow();
+    if (values) {
+      double[] v = t.numeric(prediction);
+      for (int i = 0; i < v.length; i++) {
+        if (!Double.isFinite(v[i])) {
+          throw t.errorAt(i, prediction, "column '" + prediction + "' holds " + Table.formatNumber(v[i]) + ", but precomputed model '" + name
+              + "' reads its predictions from it; expected a finite number");
+        }
+      }
+      return Predictions.ofValues(name, v.clone());
+    }
     if (prediction != null) {
       int[] d = t.categorical(prediction).codes();
       return new Predictions(d.clone(), null, null, false, Double.NaN);
@@ -128,8 +168,18 @@ public final class PrecomputedModel implements ModelUnderTest {
   }
 
   @Override
+  public Task task() {
+    return values ? Task.REGRESSION : Task.CLASSIFICATION;
+  }
+
+  /** Whether this model's predictions are numbers (a regression model). */
+  public boolean isRegression() {
+    return values;
+  }
+
+  @Override
   public int classCount() {
-    return 2;
+    return values ? 0 : 2;
   }
 
   @Override

@@ -36,6 +36,9 @@ public record CheckSpec<V extends Measured>(String id, Check<V> check, List<Cond
    * valid ones (and the nearest, for a typo).
    */
   public void validate(dev.gauntlet.harness.data.Schema schema) {
+    if (schema != null) {
+      requireTask(id, check, schema);
+    }
     dev.gauntlet.harness.metric.MetricSet ms = check.metrics();
     java.util.Objects.requireNonNull(ms, () -> "check '" + id + "' declares no metrics");
     for (Condition<? super V> c : conditions) {
@@ -69,5 +72,20 @@ public record CheckSpec<V extends Measured>(String id, Check<V> check, List<Cond
   /** The same check, advisory. */
   public CheckSpec<V> advisory() {
     return new CheckSpec<>(id, check, conditions, false);
+  }
+
+  /**
+   * Refuses a check that does not apply to the suite's task (a classification check in a regression
+   * suite, or the reverse), with an {@link IllegalArgumentException} naming the check, its tasks and
+   * the label's shape.
+   */
+  public static void requireTask(String id, dev.gauntlet.harness.check.Check<?> check, dev.gauntlet.harness.data.Schema schema) {
+    java.util.Optional<dev.gauntlet.harness.model.Task> task = dev.gauntlet.harness.model.Task.of(schema);
+    if (task.isPresent() && !check.tasks().contains(task.get())) {
+      throw new IllegalArgumentException("check '" + id + "' (" + check.title() + ") applies to "
+          + check.tasks().stream().map(dev.gauntlet.harness.model.Task::text).sorted().collect(java.util.stream.Collectors.joining(" and "))
+          + " suites, but " + dev.gauntlet.harness.model.Task.labelShape(schema.label().get())
+          + "; remove the check or use one made for " + task.get().text() + " models");
+    }
   }
 }

@@ -75,6 +75,17 @@ public record Suite(
     if (checkTimeLimit.isNegative() || checkTimeLimit.isZero()) {
       throw new IllegalArgumentException("the check time limit must be positive, got " + checkTimeLimit);
     }
+    if (data.schema().label().isPresent()) {
+      for (ModelUnderTest m : java.util.Arrays.asList(model, baseline)) {
+        if (m != null && m.precomputed().isEmpty()) {
+          try {
+            dev.gauntlet.harness.model.Task.requireMatch(m, data.schema().label().get());
+          } catch (dev.gauntlet.harness.UsageException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+          }
+        }
+      }
+    }
     Set<String> ids = new HashSet<>();
     for (CheckSpec<?> c : checks) {
       if (!ids.add(c.id())) {

@@ -148,6 +148,14 @@ public final class SuiteRunner {
    * when the predictions differ and the suite expects the model to be deterministic, else null;
    * adds what it found to {@code probes}.
    */
+  private static double[][] column(double[] v) {
+    double[][] out = new double[v.length][];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = new double[] {v[i]};
+    }
+    return out;
+  }
+
   private CheckResult probe(Suite suite, boolean isBaseline, ModelUnderTest m, boolean expected, Caches caches, List<DeterminismProbe> probes) {
     String role = isBaseline ? "baseline" : "candidate";
     long t0 = System.nanoTime();
@@ -162,6 +170,9 @@ public final class SuiteRunner {
         isBaseline ? caches.baseline : caches.candidate);
     Run<double[][][]> r = timed(() -> {
       double[][] x = java.util.Arrays.copyOfRange(ctx.encode(suite.data()), 0, k);
+      if (m.task() == dev.gauntlet.harness.model.Task.REGRESSION) {
+        return new double[][][] {column(ctx.predictValuesBatched(deepCopy(x))), column(ctx.predictValuesBatched(deepCopy(x)))};
+      }
       double[][] a = ctx.predictBatched(deepCopy(x));
       double[][] b = ctx.predictBatched(deepCopy(x));
       return new double[][][] {a, b};
@@ -197,7 +208,8 @@ public final class SuiteRunner {
     List<String> cats = suite.data().schema().label().map(l -> l.categories()).orElse(List.of());
     String className = cls < cats.size() ? "'" + cats.get(cls) + "'" : "#" + cls;
     String found = "Model '" + m.name() + "' gave different predictions for the same input: predicted twice on the first " + k
-        + " evaluation rows, the probability of class " + className + " differs by up to " + MetricCondition.fmt(max)
+        + " evaluation rows, " + (m.task() == dev.gauntlet.harness.model.Task.REGRESSION ? "the predicted value" : "the probability of class " + className)
+        + " differs by up to " + MetricCondition.fmt(max)
         + " (evaluation row " + (row + 1) + ")";
     if (!expected) {
       probes.add(new DeterminismProbe(role, m.name(), false, "non-deterministic", k, max, row,

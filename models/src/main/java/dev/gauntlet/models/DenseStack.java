@@ -1,4 +1,4 @@
-package dev.gauntlet.harness.model;
+package dev.gauntlet.models;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.gauntlet.harness.model;
+package dev.gauntlet.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

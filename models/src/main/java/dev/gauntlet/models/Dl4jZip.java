@@ -1,4 +1,4 @@
-package dev.gauntlet.harness.model;
+package dev.gauntlet.models;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;

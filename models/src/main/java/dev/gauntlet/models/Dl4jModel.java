@@ -1,5 +1,10 @@
-package dev.gauntlet.harness.model;
+package dev.gauntlet.models;
 
+import dev.gauntlet.harness.model.Artifact;
+import dev.gauntlet.harness.model.Capability;
+import dev.gauntlet.harness.model.ModelUnderTest;
+import dev.gauntlet.harness.model.Models;
+import dev.gauntlet.harness.model.Task;
 import dev.gauntlet.harness.UsageException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -28,8 +33,13 @@ import org.deeplearning4j.nn.gradient.Gradient;
  * A DL4J {@link MultiLayerNetwork} or {@link ComputationGraph} (one input, one output) as a
  * white-box model: probabilities and the gradient of the summed loss with respect to the input.
  *
- * <p>The output layer must produce probabilities: softmax over {@code k >= 2} units, or a sigmoid
- * over one unit (read as two classes, {@code [1 - p, p]}). Anything else is rejected when loaded.
+ * <p>A classifier's output layer produces probabilities: softmax over {@code k >= 2} units, or a
+ * sigmoid over one unit trained with binary cross-entropy (read as two classes, {@code [1 - p, p]}).
+ * A regression model's output layer has one unit with any other activation (identity, ReLU,
+ * softplus, tanh, ...), or a sigmoid trained with a regression loss (MSE, L1, L2, MAE, MAPE, MSLE,
+ * Poisson); its {@link #predictValues} is that unit, and its gradients are those of its own loss
+ * against numeric targets ({@link InputGradients#lossGradient(double[][], double[])}). Anything else
+ * is rejected when loaded.
  */
 public final class Dl4jModel implements ModelUnderTest {
   private final String name;
@@ -37,6 +47,7 @@ public final class Dl4jModel implements ModelUnderTest {
   private final CapturingGraph graph;
   private final int width;
   private final int outputs;
+  private final boolean regression;
   private final DataType dtype;
   private final Artifact artifact;
   private final InputGradients gradients = new Gradients();
@@ -77,9 +88,12 @@ public final class Dl4jModel implements ModelUnderTest {
     int nOut = (int) out.getNOut();
     boolean softmax = act instanceof ActivationSoftmax && nOut >= 2;
     boolean sigmoid = act instanceof ActivationSigmoid && nOut == 1;
-    if (!softmax && !sigmoid) {
+    boolean regressionLoss = isRegressionLoss(out.getLossFn());
+    this.regression = nOut == 1 && !(act instanceof ActivationSoftmax) && (!sigmoid || regressionLoss);
+    if (!softmax && !sigmoid && !regression) {
       throw new UsageException("model '" + name + "': the output layer has activation " + act + " over " + nOut
-          + " units; Gauntlet needs probabilities (softmax over 2 or more classes, or sigmoid over 1 unit)");
+          + " units; Gauntlet needs probabilities (softmax over 2 or more classes, or sigmoid over 1 unit) for a classifier,"
+          + " or one output unit (e.g. identity activation) for a regression model");
     }
     this.outputs = nOut;
   }
@@ -156,9 +170,22 @@ public final class Dl4jModel implements ModelUnderTest {
     return width > 0 ? OptionalInt.of(width) : OptionalInt.empty();
   }
 
+  /** Losses that make a one-unit output a regression (a sigmoid trained with them predicts a number in (0, 1), not a probability). */
+  static boolean isRegressionLoss(org.nd4j.linalg.lossfunctions.ILossFunction loss) {
+    return loss instanceof org.nd4j.linalg.lossfunctions.impl.LossMSE || loss instanceof org.nd4j.linalg.lossfunctions.impl.LossL1
+        || loss instanceof org.nd4j.linalg.lossfunctions.impl.LossL2 || loss instanceof org.nd4j.linalg.lossfunctions.impl.LossMAE
+        || loss instanceof org.nd4j.linalg.lossfunctions.impl.LossMAPE || loss instanceof org.nd4j.linalg.lossfunctions.impl.LossMSLE
+        || loss instanceof org.nd4j.linalg.lossfunctions.impl.LossPoisson;
+  }
+
+  @Override
+  public Task task() {
+    return regression ? Task.REGRESSION : Task.CLASSIFICATION;
+  }
+
   @Override
   public int classCount() {
-    return outputs == 1 ? 2 : outputs;
+    return regression ? 0 : outputs == 1 ? 2 : outputs;
   }
 
   @Override
@@ -185,7 +212,29 @@ public final class Dl4jModel implements ModelUnderTest {
   }
 
   @Override
+  public double[] predictValues(double[][] x) {
+    if (!regression) {
+      return ModelUnderTest.super.predictValues(x);
+    }
+    if (x.length == 0) {
+      return new double[0];
+    }
+    if (width > 0) {
+      Models.checkWidth(name, width, x);
+    }
+    double[][] raw = rows(output(Nd4j.create(x).castTo(dtype)));
+    double[] v = new double[raw.length];
+    for (int i = 0; i < raw.length; i++) {
+      v[i] = raw[i][0];
+    }
+    return v; // callers check finiteness with the data's row numbers (Models.checkValues)
+  }
+
+  @Override
   public double[][] predict(double[][] x) {
+    if (regression) {
+      throw new UnsupportedOperationException("model '" + name + "' is a regression model (one number per row); it gives no class probabilities");
+    }
     if (x.length == 0) {
       return new double[0][classCount()];
     }
@@ -244,7 +293,8 @@ public final class Dl4jModel implements ModelUnderTest {
     @Override
     public synchronized Optional<DenseStack> denseStack() {
       if (dense == null) {
-        dense = mln != null ? Dl4jDense.of(mln) : Dl4jDense.of(graph);
+        // the dense view computes a classifier's probabilities and cross-entropy; a regression model has neither
+        dense = regression ? Optional.empty() : mln != null ? Dl4jDense.of(mln) : Dl4jDense.of(graph);
       }
       return dense;
     }
@@ -255,7 +305,22 @@ public final class Dl4jModel implements ModelUnderTest {
     }
 
     @Override
+    public double[][] lossGradient(double[][] x, double[] targets) {
+      if (!regression) {
+        return InputGradients.super.lossGradient(x, targets);
+      }
+      if (targets.length != x.length) {
+        throw new IllegalArgumentException(x.length + " rows but " + targets.length + " targets");
+      }
+      INDArray y = Nd4j.create(targets, new long[] {targets.length, 1}).castTo(dtype);
+      return rows(lossGradient(Nd4j.create(x).castTo(dtype), y));
+    }
+
+    @Override
     public double[][] lossGradient(double[][] x, int[] labels) {
+      if (regression) {
+        throw new UnsupportedOperationException("model '" + name + "' is a regression model; its loss gradient takes numeric targets");
+      }
       if (labels.length != x.length) {
         throw new IllegalArgumentException(x.length + " rows but " + labels.length + " labels");
       }
@@ -272,7 +337,7 @@ public final class Dl4jModel implements ModelUnderTest {
 
     @Override
     public INDArray lossGradient(INDArray x, INDArray oneHotLabels) {
-      INDArray y = outputs == 1 ? oneHotLabels.getColumn(1).reshape(oneHotLabels.rows(), 1) : oneHotLabels;
+      INDArray y = regression ? oneHotLabels : outputs == 1 ? oneHotLabels.getColumn(1).reshape(oneHotLabels.rows(), 1) : oneHotLabels;
       synchronized (Dl4jModel.this) {
         if (mln != null) {
           Pair<Gradient, INDArray> p = mln.calculateGradients(x.castTo(dtype), y.castTo(dtype), null, null);
@@ -293,7 +358,7 @@ public final class Dl4jModel implements ModelUnderTest {
     @Override
     public INDArray output(INDArray x) {
       INDArray out = Dl4jModel.this.output(x.castTo(dtype));
-      if (outputs != 1) {
+      if (outputs != 1 || regression) {
         return out;
       }
       return Nd4j.hstack(out.rsub(1.0), out);

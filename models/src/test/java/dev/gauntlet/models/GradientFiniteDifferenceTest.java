@@ -1,5 +1,7 @@
-package dev.gauntlet.harness.model;
+package dev.gauntlet.models;
 
+import dev.gauntlet.harness.model.Capability;
+import dev.gauntlet.harness.model.ModelUnderTest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
