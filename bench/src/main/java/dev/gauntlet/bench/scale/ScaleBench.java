@@ -88,10 +88,10 @@ public final class ScaleBench {
     double run = secs(t1);
     peak.stop = true;
     poll.join();
-    System.out.printf(Locale.ROOT, "rows %d  streamed %s  sample %d  load %.1f s  checks %.1f s  peak heap used %.0f MB  max live after GC %.0f MB  max heap %.0f MB%n",
-        n, s.stream() != null, s.data().rowCount(), load, run, peak.used / 1e6, peak.live / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
+    System.out.printf(Locale.ROOT, "rows %d  streamed %s  sample %d  load %.1f s  checks %.1f s  peak heap used %.0f MB  max after any GC %.0f MB  max live (after full GC, every 3 s) %.0f MB  max heap %.0f MB%n",
+        n, s.stream() != null, s.data().rowCount(), load, run, peak.used / 1e6, peak.live / 1e6, peak.liveFull / 1e6, Runtime.getRuntime().maxMemory() / 1e6);
     for (CheckResult c : r.checks()) {
-      System.out.println("  " + c.id() + " " + c.outcome() + " " + c.measurements().stream()
+      System.out.println("  " + c.id() + " " + c.outcome() + (c.error() != null ? " (" + c.error() + ")" : "") + " " + c.measurements().stream()
           .filter(m -> List.of("accuracy", "n", "last_window_accuracy_drop", "max_psi").contains(m.metric()) && m.subject().toString().isEmpty())
           .map(m -> m.metric() + "=" + m.value()).toList());
     }
@@ -101,16 +101,27 @@ public final class ScaleBench {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  /** Polls the heap: the most used, and the most left after a collection. */
+  /**
+   * Polls the heap: the most used (every 20 ms; with G1 mostly garbage awaiting collection), the
+   * most left after any collection, and the live set: every 3 s a full collection
+   * ({@code System.gc()}) and the heap used right after it, the figure that says what the run holds.
+   */
   private static final class Peak implements Runnable {
     volatile boolean stop;
     long used;
     long live;
+    long liveFull;
 
     @Override
     public void run() {
       List<GarbageCollectorMXBean> gcs = ManagementFactory.getGarbageCollectorMXBeans();
+      long lastFull = System.nanoTime();
       while (!stop) {
+        if (System.nanoTime() - lastFull > 3_000_000_000L) {
+          System.gc();
+          liveFull = Math.max(liveFull, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+          lastFull = System.nanoTime();
+        }
         used = Math.max(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         for (GarbageCollectorMXBean gc : gcs) {
           if (gc instanceof com.sun.management.GarbageCollectorMXBean g && g.getLastGcInfo() != null) {
