@@ -23,10 +23,10 @@ import java.util.Map;
 public final class StratifiedSample {
   private StratifiedSample() {}
 
-  /** The columns that define the strata: the label, then the categorical or binary protected attributes. */
+  /** The columns that define the strata: a categorical or binary label, then the categorical or binary protected attributes. */
   public static List<ColumnSpec> strata(Schema schema) {
     List<ColumnSpec> out = new ArrayList<>();
-    schema.label().ifPresent(out::add);
+    schema.label().filter(l -> l.type() == ColumnType.CATEGORICAL || l.type() == ColumnType.BINARY).ifPresent(out::add); // not a numeric (regression) label
     for (ColumnSpec c : schema.protectedAttributes()) {
       if (!out.contains(c) && !c.has(Role.IGNORE) && (c.type() == ColumnType.CATEGORICAL || c.type() == ColumnType.BINARY)) {
         out.add(c);
