@@ -39,11 +39,11 @@ public final class HistoryTable {
       return Text.forConsole("No runs of suite '" + suite + "' are recorded in " + where + ".") + "\n";
     }
     b.append(Text.forConsole("Runs of suite '" + suite + "' in " + where + ", newest first:")).append('\n');
-    b.append(String.format(Locale.ROOT, "%6s  %-20s  %-7s  %-8s  %-8s  %-30s  %s%n", "RUN", "STARTED", "VERDICT", "PROMOTED", "BLOCKING", "MODEL", "KEY METRICS"));
+    b.append(String.format(Locale.ROOT, "%6s  %-20s  %-7s  %-7s  %-8s  %-8s  %-30s  %s%n", "RUN", "STARTED", "KIND", "VERDICT", "PROMOTED", "BLOCKING", "MODEL", "KEY METRICS"));
     for (RunRecord r : runs) {
       long blocking = r.findings().stream().filter(RunRecord.FindingRow::blocks).map(RunRecord.FindingRow::checkId).distinct().count();
       String model = (r.modelName() == null ? "?" : r.modelName()) + (r.modelSha256() == null ? "" : " " + r.modelSha256().substring(0, Math.min(12, r.modelSha256().length())));
-      b.append(Text.forConsole(String.format(Locale.ROOT, "%6d  %-20s  %-7s  %-8s  %-8d  %-30s  %s", r.id(), r.startedAt(), r.verdict(),
+      b.append(Text.forConsole(String.format(Locale.ROOT, "%6d  %-20s  %-7s  %-7s  %-8s  %-8d  %-30s  %s", r.id(), r.startedAt(), r.kind(), r.verdict(),
           r.promoted() ? "yes" : "", blocking, model, String.join("  ", keyMetrics(r))))).append('\n');
     }
     return b.toString();

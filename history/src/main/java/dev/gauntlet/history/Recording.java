@@ -157,8 +157,17 @@ public final class Recording {
     return store;
   }
 
-  /** Records the run (one transaction); its id, or null when nothing is recorded. */
+  /** Records an {@code audit} run (one transaction); its id, or null when nothing is recorded. */
   public Long record(SuiteResult r, String reportPath) {
+    return record(r, reportPath, "audit");
+  }
+
+  /**
+   * Records a run of {@code kind} ({@code audit} or {@code monitor}) in one transaction; its id, or
+   * null when nothing is recorded. A monitor run is one revision of its windows: each run is kept,
+   * so the history holds every revision of every window (its measurements carry the window).
+   */
+  public Long record(SuiteResult r, String reportPath, String kind) {
     if (store == null || !settings.record()) {
       return null;
     }
@@ -166,9 +175,9 @@ public final class Recording {
       throw new IllegalStateException("recording a run of '" + r.suite() + "' in the history opened for '" + suiteName + "'");
     }
     try {
-      return store.record(RunRecord.of(r, ENGINE, "audit", reportPath)).id();
+      return store.record(RunRecord.of(r, ENGINE, kind, reportPath)).id();
     } catch (HistoryException e) {
-      throw new HistoryException(e.getMessage() + " The audit ran (" + r.verdict().status() + ") but its report was not published either,"
+      throw new HistoryException(e.getMessage() + " The " + kind + " ran (" + r.verdict().status() + ") but its report was not published either,"
           + " so the history and the reports never disagree; fix the database and run it again.", e);
     }
   }

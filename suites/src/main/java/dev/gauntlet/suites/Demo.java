@@ -14,9 +14,18 @@ public final class Demo {
 
   /** The demo suite's YAML text. */
   public static String suiteText() {
-    try (InputStream in = Demo.class.getResourceAsStream("demo/suite.yaml")) {
+    return resource("demo/suite.yaml");
+  }
+
+  /** The demo monitor suite's YAML text. */
+  public static String monitorSuiteText() {
+    return resource("demo/monitor.yaml");
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = Demo.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("the suites jar lacks demo/suite.yaml");
+        throw new IllegalStateException("the suites jar lacks " + name);
       }
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -27,9 +36,21 @@ public final class Demo {
   /** Materialises the demo inputs into {@code dir} and writes {@code suite.yaml} there. */
   public static Path prepare(Path dir, Consumer<String> progress) {
     DemoInputs.materialize(dir, progress);
-    Path suite = dir.resolve("suite.yaml");
+    return writeSuite(dir.resolve("suite.yaml"), suiteText());
+  }
+
+  /**
+   * Materialises the demo inputs and the production logs ({@link dev.gauntlet.fixtures.MonitorDemo})
+   * into {@code dir} and writes {@code monitor.yaml} there.
+   */
+  public static Path prepareMonitor(Path dir, Consumer<String> progress) {
+    DemoInputs.materialize(dir, progress);
+    dev.gauntlet.fixtures.MonitorDemo.materialize(dir, progress);
+    return writeSuite(dir.resolve("monitor.yaml"), monitorSuiteText());
+  }
+
+  private static Path writeSuite(Path suite, String text) {
     try {
-      String text = suiteText();
       if (!Files.exists(suite) || !Files.readString(suite).equals(text)) {
         Files.writeString(suite, text);
       }

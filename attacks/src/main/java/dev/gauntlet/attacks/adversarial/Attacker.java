@@ -75,7 +75,7 @@ public final class Attacker {
   public AttackResult attack(AttackSpec spec, double[][] x0, int[] reference, double[] eps, long seed) {
     if (spec.kind().whiteBox() && !model.can(Capability.LOSS_GRADIENT)) {
       throw new UsageException("attack " + spec.kind().label() + " needs the gradient of model '" + model.name()
-          + "', which it does not give (a black-box or precomputed model); use simba or noise");
+          + "', which it does not give (" + model.missingReason(Capability.LOSS_GRADIENT).orElse("a black-box or precomputed model; use simba, square, hsj or noise") + ")");
     }
     if (!model.can(Capability.PREDICT)) {
       throw new UsageException("model '" + model.name() + "' cannot be run on new inputs, so it cannot be attacked");

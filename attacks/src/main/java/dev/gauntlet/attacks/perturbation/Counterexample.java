@@ -12,11 +12,11 @@ import java.util.List;
  * @param row the starting row of the shrunk case ({@code Table.rowLabel}) or {@code synthetic}
  * @param failure what failed, e.g. {@code decision yes -> no}
  * @param changes the shrunk case's changed features, before and after, in original units
- * @param scoreBefore the positive-class score before the perturbation (shrunk case)
+ * @param scoreBefore the positive-class score (a regression model: the predicted value) before the perturbation (shrunk case)
  * @param scoreAfter the score after it
- * @param decisionBefore the decision before
+ * @param decisionBefore the decision before; null for a regression model
  * @param decisionAfter the decision after
- * @param threshold the decision threshold on the score
+ * @param threshold the decision threshold on the score; NaN for a regression model
  * @param generatedRow the starting row of the case as generated
  * @param generatedChanges the changed features of the case as generated
  * @param shrinkSteps how many batched model calls the shrinker made
@@ -45,8 +45,10 @@ public record Counterexample(long seed, int caseIndex, String row, String failur
   public String describe() {
     StringBuilder sb = new StringBuilder();
     sb.append("case ").append(caseIndex).append(" of seed ").append(seed).append(", ").append(failure)
-        .append(" (score ").append(score(scoreBefore, threshold)).append(" -> ").append(score(scoreAfter, threshold))
-        .append(", threshold ").append(dev.gauntlet.harness.check.MetricCondition.fmt(threshold)).append(")");
+        .append(decisionBefore == null
+            ? " (prediction " + dev.gauntlet.harness.check.MetricCondition.fmt(scoreBefore) + " -> " + dev.gauntlet.harness.check.MetricCondition.fmt(scoreAfter) + ")"
+            : " (score " + score(scoreBefore, threshold) + " -> " + score(scoreAfter, threshold)
+                + ", threshold " + dev.gauntlet.harness.check.MetricCondition.fmt(threshold) + ")");
     sb.append("\n    shrunk: ").append(row).append(changes.isEmpty() ? ", no feature changed" : "");
     for (Change c : changes) {
       sb.append("\n      ").append(c);

@@ -11,6 +11,7 @@ import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.metric.Interval;
 import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.model.Models;
+import dev.gauntlet.harness.model.Task;
 import dev.gauntlet.harness.stats.Intervals;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,14 +42,33 @@ final class Engine {
   private final int positive;
   private final List<String> classes;
   private final Slot swapped;
+  /**
+   * A regression model: a "probability vector" here is the one-element {predicted value}, the
+   * compared score is the predicted value and there is no decision; tolerances are in the label's units.
+   */
+  private final boolean regression;
 
   Engine(CheckContext ctx, Property property) {
     this.ctx = ctx;
     this.property = property;
+    this.regression = ctx.model().task() == Task.REGRESSION;
+    if (regression && property.kind() == PropertyKind.INVARIANCE) {
+      throw new UsageException("property '" + property.name() + "' demands an unchanged decision, but model '" + ctx.model().name()
+          + "' is a regression model (one number per row, no decision); use kind: tolerance with the largest allowed change of the prediction");
+    }
+    if (!regression && (property.kind() == PropertyKind.TOLERANCE || property.kind() == PropertyKind.DIRECTIONAL) && property.tolerance() >= 1) {
+      throw new UsageException("property '" + property.name() + "' has tolerance " + property.tolerance() + ", but a classifier's score is a probability: "
+          + "the tolerance must be below 1 (a tolerance in the label's units is for regression models)");
+    }
+    if (!regression && property.kind() == PropertyKind.COUNTERFACTUAL && property.tolerance() > 0) {
+      throw new UsageException("property '" + property.name() + "': a classifier's counterfactual demands the same decision; tolerance "
+          + "(the allowed change of a regression model's prediction) does not apply");
+    }
     this.space = new FeatureSpace(ctx.encoder(), ctx.encode(ctx.data()));
     this.generator = new Generator(space, property);
-    this.dataProbabilities = property.rows() == Property.Rows.DATA ? ctx.predictions(ctx.data()).probabilities() : null;
-    int k = ctx.model().classCount();
+    this.dataProbabilities = property.rows() != Property.Rows.DATA ? null
+        : regression ? wrap(ctx.predictions(ctx.data()).values()) : ctx.predictions(ctx.data()).probabilities();
+    int k = regression ? 2 : ctx.model().classCount();
     this.positive = ctx.schema().label().map(ColumnSpec::positiveIndex).orElse(1);
     List<String> names = ctx.schema().label().map(ColumnSpec::categories).orElse(List.of());
     if (names.size() != k) {
@@ -93,7 +113,8 @@ final class Engine {
         toPredict.add(c.before());
       }
     }
-    double[][] p = ctx.predictBatched(toPredict.toArray(new double[0][]));
+    double[][] p = regression ? wrap(ctx.predictValuesBatched(toPredict.toArray(new double[0][])))
+        : ctx.predictBatched(toPredict.toArray(new double[0][]));
     double[][] after = Arrays.copyOf(p, m);
     for (int i = 0; i < m; i++) {
       if (beforeAt[i] >= 0) {
@@ -103,7 +124,18 @@ final class Engine {
     return new Scored(before, after);
   }
 
+  private static double[][] wrap(double[] v) {
+    double[][] out = new double[v.length][];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = new double[] {v[i]};
+    }
+    return out;
+  }
+
   private int decision(double[] p) {
+    if (regression) {
+      return 0;
+    }
     if (p.length == 2) {
       return p[positive] >= ctx.threshold() ? positive : 1 - positive;
     }
@@ -112,6 +144,9 @@ final class Engine {
 
   /** The score a property compares: the positive-class probability (binary) or the first decision's probability. */
   private double score(double[] p, int reference) {
+    if (regression) {
+      return p[0];
+    }
     return p.length == 2 ? p[positive] : p[reference];
   }
 
@@ -121,6 +156,9 @@ final class Engine {
     int da = decision(pa);
     double sb = score(pb, db);
     double sa = score(pa, db);
+    if (regression) {
+      return regressionFailure(c, sb, sa);
+    }
     return switch (property.kind()) {
       case INVARIANCE -> db == da ? null : "decision " + classes.get(db) + " -> " + classes.get(da);
       case COUNTERFACTUAL -> db == da ? null : "decision " + classes.get(db) + " -> " + classes.get(da) + " when " + swapped.name() + " "
@@ -131,6 +169,26 @@ final class Engine {
       case DIRECTIONAL -> property.direction() == Property.Direction.UP
           ? (sa < sb - property.tolerance() ? "score fell although it must not go down" : null)
           : (sa > sb + property.tolerance() ? "score rose although it must not go up" : null);
+    };
+  }
+
+  /**
+   * A regression model's failure identity: the direction of the move (shrinking keeps it), or null.
+   * Tolerance and counterfactual: |after - before| <= tolerance; directional: no move against the
+   * direction by more than tolerance.
+   */
+  private String regressionFailure(Case c, double before, double after) {
+    double t = property.tolerance();
+    String by = MetricCondition.fmt(t);
+    return switch (property.kind()) {
+      case INVARIANCE -> throw new IllegalStateException("refused in the constructor");
+      case TOLERANCE -> Math.abs(after - before) > t ? "prediction " + (after > before ? "rose" : "fell") + " by more than " + by : null;
+      case COUNTERFACTUAL -> Math.abs(after - before) > t ? "prediction " + (after > before ? "rose" : "fell") + " by more than " + by + " when "
+          + swapped.name() + " " + swapped.column().categories().get(space.category(c.before(), swapped)) + " -> "
+          + swapped.column().categories().get(space.category(c.after(), swapped)) : null;
+      case DIRECTIONAL -> property.direction() == Property.Direction.UP
+          ? (after < before - t ? "prediction fell" + (t > 0 ? " by more than " + by : "") + " although it must not go down" : null)
+          : (after > before + t ? "prediction rose" + (t > 0 ? " by more than " + by : "") + " although it must not go up" : null);
     };
   }
 
@@ -282,7 +340,7 @@ final class Engine {
     int db = decision(s.before()[0]);
     int da = decision(s.after()[0]);
     return new Counterexample(seed, index, rowLabel(shrunk), identity, changes(shrunk), score(s.before()[0], db), score(s.after()[0], db),
-        classes.get(db), classes.get(da), ctx.threshold(), rowLabel(generated), changes(generated), r.steps(), shrunk.before(), shrunk.after(), r.choices());
+        regression ? null : classes.get(db), regression ? null : classes.get(da), regression ? Double.NaN : ctx.threshold(), rowLabel(generated), changes(generated), r.steps(), shrunk.before(), shrunk.after(), r.choices());
   }
 
   private String rowLabel(Case c) {
@@ -362,10 +420,10 @@ final class Engine {
         : Measurement.of("failure_rate", all, rate, Interval.of(ci[0], ci[1], level, Interval.Method.WILSON), changed));
     ms.add(vacuous != null ? Measurement.inconclusive("failures", all, failures, changed, vacuous) : Measurement.of("failures", all, failures, changed));
     ms.add(Measurement.of("changed_rate", all, (double) changed / ran, ran));
-    ms.add(vacuous != null ? Measurement.inconclusive("mean_abs_score_change", all, a.meanAbs(), ran, vacuous)
-        : Measurement.of("mean_abs_score_change", all, a.meanAbs(), ran));
-    ms.add(vacuous != null ? Measurement.inconclusive("max_abs_score_change", all, a.maxAbs(), ran, vacuous)
-        : Measurement.of("max_abs_score_change", all, a.maxAbs(), ran));
+    String meanName = regression ? "mean_abs_prediction_change" : "mean_abs_score_change";
+    String maxName = regression ? "max_abs_prediction_change" : "max_abs_score_change";
+    ms.add(vacuous != null ? Measurement.inconclusive(meanName, all, a.meanAbs(), ran, vacuous) : Measurement.of(meanName, all, a.meanAbs(), ran));
+    ms.add(vacuous != null ? Measurement.inconclusive(maxName, all, a.maxAbs(), ran, vacuous) : Measurement.of(maxName, all, a.maxAbs(), ran));
     for (Map.Entry<Subject, long[]> g : a.byGroup().entrySet()) {
       long f = g.getValue()[0];
       long n = g.getValue()[1];
@@ -387,7 +445,7 @@ final class Engine {
         rows.add(List.of(r));
       }
       ev.add(new Evidence.Table("Failing cases as generated (first " + failingRows.size() + " of " + failures + ")",
-          List.of("case", "row", "failure", "score before -> after", "changes"), rows, failures - failingRows.size(), List.of()));
+          List.of("case", "row", "failure", (regression ? "prediction" : "score") + " before -> after", "changes"), rows, failures - failingRows.size(), List.of()));
     }
     ev.add(new Evidence.Note("Replay", replayText(seed, failing)));
     String pct = MetricCondition.fmt(100 * rate) + "%";
@@ -414,9 +472,13 @@ final class Engine {
       rows.add(List.of(ch.feature(), ch.before(), ch.after()));
     }
     flagged.add(new Evidence.Cell(rows.size(), 2));
-    rows.add(List.of("score", Counterexample.score(c.scoreBefore(), ctx.threshold()), Counterexample.score(c.scoreAfter(), ctx.threshold())));
-    flagged.add(new Evidence.Cell(rows.size(), 2));
-    rows.add(List.of("decision", c.decisionBefore(), c.decisionAfter()));
+    if (regression) {
+      rows.add(List.of("prediction", fmt4(c.scoreBefore()), fmt4(c.scoreAfter())));
+    } else {
+      rows.add(List.of("score", Counterexample.score(c.scoreBefore(), ctx.threshold()), Counterexample.score(c.scoreAfter(), ctx.threshold())));
+      flagged.add(new Evidence.Cell(rows.size(), 2));
+      rows.add(List.of("decision", c.decisionBefore(), c.decisionAfter()));
+    }
     String title = "Shrunk counterexample " + number + ": case " + c.caseIndex() + " of seed " + c.seed() + ", " + c.failure()
         + " (as generated: " + c.generatedRow() + " with " + c.generatedChanges().size() + " feature(s) changed; shrunk to "
         + c.changes().size() + " in " + c.shrinkSteps() + " steps)";

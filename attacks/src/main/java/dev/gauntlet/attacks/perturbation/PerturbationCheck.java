@@ -10,6 +10,7 @@ import dev.gauntlet.harness.metric.ParamDecl;
 import dev.gauntlet.harness.metric.Subject.Dim;
 import dev.gauntlet.harness.metric.SubjectShape;
 import dev.gauntlet.harness.model.Capability;
+import dev.gauntlet.harness.model.Task;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -26,8 +27,10 @@ public final class PerturbationCheck implements Check<PerturbationResult> {
       MetricDecl.of("failure_rate", Direction.LOWER_IS_BETTER, "share of the generated cases that changed the input and break the property; INCONCLUSIVE when fewer than 30 cases (or all cases, if fewer were asked for) changed the input").withInterval(),
       MetricDecl.of("failures", Direction.LOWER_IS_BETTER, "number of failing cases"),
       MetricDecl.of("changed_rate", Direction.NEUTRAL, "share of cases whose perturbation changed the model input at all"),
-      MetricDecl.of("mean_abs_score_change", Direction.LOWER_IS_BETTER, "mean absolute change of the compared score"),
-      MetricDecl.of("max_abs_score_change", Direction.LOWER_IS_BETTER, "largest absolute change of the compared score"),
+      MetricDecl.of("mean_abs_score_change", Direction.LOWER_IS_BETTER, "classification: mean absolute change of the compared score"),
+      MetricDecl.of("max_abs_score_change", Direction.LOWER_IS_BETTER, "classification: largest absolute change of the compared score"),
+      MetricDecl.of("mean_abs_prediction_change", Direction.LOWER_IS_BETTER, "regression: mean absolute change of the predicted value (label units)"),
+      MetricDecl.of("max_abs_prediction_change", Direction.LOWER_IS_BETTER, "regression: largest absolute change of the predicted value (label units)"),
       MetricDecl.of("failure_rate_from", Direction.LOWER_IS_BETTER, "counterfactual: failure rate of the cases starting in one group")
           .withInterval().about(SubjectShape.of(Dim.SLICE)));
 
@@ -37,8 +40,9 @@ public final class PerturbationCheck implements Check<PerturbationResult> {
       ParamDecl.of("perturb", "list of noise | swap | protected | monotone | missing | imageNoise | brightness | shift", "required but for counterfactual",
           "the perturbations applied in order to each case"),
       ParamDecl.of("attribute", "a protected categorical feature", "none", "counterfactual: the attribute to swap"),
-      ParamDecl.of("tolerance", "number in (0, 1) (tolerance), [0, 1) (directional)", "required (tolerance), 0 (directional)",
-          "largest allowed score change, or allowed move against the direction"),
+      ParamDecl.of("tolerance", "classifier: number in (0, 1) (tolerance), [0, 1) (directional); regression: label units",
+          "required (tolerance), 0 (directional, counterfactual)",
+          "largest allowed change of the score or prediction, or allowed move against the direction; regression counterfactual: allowed change"),
       ParamDecl.of("direction", "up | down", "required (directional)", "the way the score must move"),
       ParamDecl.of("rows", "data | synthetic", "data", "where each case's starting row comes from"),
       ParamDecl.of("cases", "integer in [1, 10000000]", "1000", "generated cases"),
@@ -78,15 +82,22 @@ public final class PerturbationCheck implements Check<PerturbationResult> {
   public String description() {
     String demand = switch (property.kind()) {
       case INVARIANCE -> "the decision must not change";
-      case TOLERANCE -> "the score must not move by more than " + property.tolerance();
-      case DIRECTIONAL -> "the score must not go " + (property.direction() == Property.Direction.UP ? "down" : "up")
+      case TOLERANCE -> "the score (a regression model: the prediction) must not move by more than " + property.tolerance();
+      case DIRECTIONAL -> "the score (a regression model: the prediction) must not go " + (property.direction() == Property.Direction.UP ? "down" : "up")
           + (property.tolerance() > 0 ? " by more than " + property.tolerance() : "");
-      case COUNTERFACTUAL -> "the decision must not change when only the protected attribute changes (counterfactual fairness)";
+      case COUNTERFACTUAL -> property.tolerance() > 0
+          ? "the prediction must not move by more than " + property.tolerance() + " when only the protected attribute changes (counterfactual fairness)"
+          : "the decision (a regression model: the prediction) must not change when only the protected attribute changes (counterfactual fairness)";
     };
     String from = property.rows() == Property.Rows.DATA ? "rows drawn from the evaluation data" : "rows synthesised within the schema";
     return property.cases() + " generated cases on " + from + ", each perturbed by "
         + String.join(" + ", property.perturbations().stream().map(Perturbation::describe).toList()) + ": " + demand
         + ". Failing cases are shrunk to a minimal counterexample.";
+  }
+
+  @Override
+  public Set<Task> tasks() {
+    return Set.of(Task.CLASSIFICATION, Task.REGRESSION);
   }
 
   @Override

@@ -95,7 +95,22 @@ public final class PerturbationChecks implements CheckProvider {
     Long seed = params.opt("seed").map(ConfigNode::asLong).orElse(null);
     Integer replay = params.opt("replayCase").map(ConfigNode::asInt).orElse(null);
     String name = params.text("name", Property.defaultName(kind, ps));
-    return new Property(name, kind, ps, params.integer("cases", 1000), params.dbl("tolerance", 0), direction, rows,
+    // a classifier's score is a probability; a regression model's tolerance is in the label's units
+    boolean regression = schema.label().map(l -> l.type() == dev.gauntlet.harness.data.ColumnType.NUMERIC).orElse(false);
+    double tolerance = params.dbl("tolerance", 0);
+    if (!regression && params.has("tolerance")) {
+      if ((kind == PropertyKind.TOLERANCE || kind == PropertyKind.DIRECTIONAL) && tolerance >= 1) {
+        throw params.get("tolerance").error("tolerance " + tolerance + " is the allowed change of a classifier's score (a probability) and must be below 1");
+      }
+      if (kind == PropertyKind.COUNTERFACTUAL && tolerance != 0) {
+        throw params.get("tolerance").error("a classifier's counterfactual demands the same decision; tolerance applies to regression suites (numeric label)");
+      }
+    }
+    if (regression && kind == PropertyKind.INVARIANCE) {
+      throw params.get("kind").error("kind: invariance demands an unchanged decision, but this is a regression suite (numeric label '"
+          + schema.label().get().name() + "'): use kind: tolerance with the largest allowed change of the prediction");
+    }
+    return new Property(name, kind, ps, params.integer("cases", 1000), tolerance, direction, rows,
         params.integer("shrink", 3), params.integer("maxShrinkSteps", 300), seed, replay, params.dbl("confidence", 0.95));
   }
 

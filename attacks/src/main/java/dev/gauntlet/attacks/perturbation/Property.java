@@ -21,8 +21,10 @@ import java.util.Objects;
  * @param kind what is demanded
  * @param perturbations applied in order to each case's row; at least one
  * @param cases how many cases to generate, in [1, 10,000,000]
- * @param tolerance for TOLERANCE the largest allowed score change (in (0, 1)); for DIRECTIONAL the
- *     allowed move against the direction (in [0, 1)); 0 otherwise
+ * @param tolerance for TOLERANCE the largest allowed change of the score (in (0, 1)) or, for a
+ *     regression model, of the prediction (label units, positive); for DIRECTIONAL the allowed move
+ *     against the direction (at least 0); for COUNTERFACTUAL on a regression model the allowed change
+ *     of the prediction (at least 0; a classifier's counterfactual takes 0); 0 for INVARIANCE
  * @param direction for DIRECTIONAL the way the score must move; null otherwise
  * @param rows where each case's starting row comes from
  * @param shrink how many failing cases to shrink and show, in [0, 100]
@@ -70,19 +72,25 @@ public record Property(
     ParamException.require(!perturbations.isEmpty(), "perturb", "property '" + name + "' has no perturbation");
     ParamException.inRange("cases", cases, 1, 10_000_000);
     switch (kind) {
-      case TOLERANCE -> ParamException.require(tolerance > 0 && tolerance < 1, "tolerance",
-          "tolerance is the largest allowed score change and must be in (0, 1), got " + tolerance);
+      case TOLERANCE -> ParamException.require(tolerance > 0 && !Double.isInfinite(tolerance), "tolerance",
+          "tolerance is the largest allowed score change (a probability: below 1) or, for a regression model, prediction change "
+              + "(in the label's units), and must be positive, got " + tolerance);
       case DIRECTIONAL -> {
         ParamException.require(direction != null, "direction", "a directional property needs a direction (up or down)");
-        ParamException.require(tolerance >= 0 && tolerance < 1, "tolerance", "tolerance must be in [0, 1), got " + tolerance);
+        ParamException.require(tolerance >= 0 && !Double.isInfinite(tolerance), "tolerance",
+            "tolerance must be non-negative (below 1 for a classifier's score; in the label's units for a regression model), got " + tolerance);
       }
-      case COUNTERFACTUAL -> ParamException.require(perturbations.stream().anyMatch(p -> p instanceof Perturbation.ProtectedSwap), "attribute",
-          "a counterfactual property needs 'attribute: <protected column>' to swap");
+      case COUNTERFACTUAL -> {
+        ParamException.require(perturbations.stream().anyMatch(p -> p instanceof Perturbation.ProtectedSwap), "attribute",
+            "a counterfactual property needs 'attribute: <protected column>' to swap");
+        ParamException.require(tolerance >= 0 && !Double.isInfinite(tolerance), "tolerance",
+            "tolerance (the allowed change of a regression model's prediction) must be non-negative, got " + tolerance);
+      }
       default -> { }
     }
     ParamException.require(kind == PropertyKind.DIRECTIONAL || direction == null, "direction", "'direction' applies only to directional properties");
-    ParamException.require(kind == PropertyKind.TOLERANCE || kind == PropertyKind.DIRECTIONAL || tolerance == 0, "tolerance",
-        "'tolerance' applies only to tolerance and directional properties");
+    ParamException.require(kind != PropertyKind.INVARIANCE || tolerance == 0, "tolerance",
+        "'tolerance' applies only to tolerance, directional and (regression) counterfactual properties");
     ParamException.inRange("shrink", shrink, 0, 100);
     ParamException.inRange("maxShrinkSteps", maxShrinkSteps, 0, 100_000);
     ParamException.require(replayCase == null || replayCase >= 0 && replayCase < cases, "replayCase",
@@ -112,6 +120,14 @@ public record Property(
   /** Swapping the protected {@code attribute} must not change the decision. */
   public static Property counterfactual(String attribute) {
     return of(PropertyKind.COUNTERFACTUAL, 0, null, new Perturbation.ProtectedSwap(attribute));
+  }
+
+  /**
+   * Regression: swapping the protected {@code attribute} must not move the prediction by more than
+   * {@code tolerance} (label units).
+   */
+  public static Property counterfactual(String attribute, double tolerance) {
+    return of(PropertyKind.COUNTERFACTUAL, tolerance, null, new Perturbation.ProtectedSwap(attribute));
   }
 
   private static Property of(PropertyKind kind, double tolerance, Direction direction, Perturbation... ps) {

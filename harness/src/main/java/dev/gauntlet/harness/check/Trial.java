@@ -11,7 +11,9 @@ public enum Trial {
   /** Demographic-slice fairness. */
   FAIRNESS("Slice fairness"),
   /** Temporal holdout and drift. */
-  DRIFT("Temporal drift");
+  DRIFT("Temporal drift"),
+  /** A promoted model in production: prediction and label logs, realized and estimated performance per window. */
+  PRODUCTION("Production monitoring");
 
   private final String title;
 

@@ -21,7 +21,9 @@ public record Interval(double lower, double upper, double level, Method method) 
     BOOTSTRAP("percentile bootstrap"),
     NORMAL("normal approximation"),
     CLOPPER_PEARSON("Clopper-Pearson exact"),
-    HOEFFDING("Hoeffding bound");
+    HOEFFDING("Hoeffding bound"),
+    /** The variance of a sum of independent Bernoulli outcomes with known, different means (a Poisson-binomial), normal approximation. */
+    POISSON_BINOMIAL("Poisson-binomial variance, normal approximation");
 
     private final String label;
 

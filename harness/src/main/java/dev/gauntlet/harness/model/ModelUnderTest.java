@@ -62,6 +62,14 @@ public interface ModelUnderTest {
         + " class probabilities per row); it predicts no numeric value");
   }
 
+  /**
+   * Why this model lacks a capability, in words for the report of a check that needs it (e.g. "a
+   * tree ensemble has no useful gradient"); empty when the generic message says enough.
+   */
+  default Optional<String> missingReason(Capability c) {
+    return Optional.empty();
+  }
+
   /** Input gradients, when the model has {@link Capability#LOSS_GRADIENT}. */
   default Optional<? extends Gradients> gradients() {
     return Optional.empty();

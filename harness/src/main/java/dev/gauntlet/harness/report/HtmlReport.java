@@ -155,8 +155,8 @@ public final class HtmlReport {
     List<Map<String, Object>> sections = new ArrayList<>();
     for (Trial t : Trial.values()) {
       List<CheckResult> in = r.checks().stream().filter(c -> c.trial() == t).toList();
-      if (in.isEmpty() && t == Trial.PERFORMANCE) {
-        continue; // not one of the four trials; shown only when the suite has performance checks
+      if (in.isEmpty() && (t == Trial.PERFORMANCE || t == Trial.PRODUCTION)) {
+        continue; // not one of the four trials; shown only when the suite has such checks (performance, or a monitor run's)
       }
       Outcome worst = null;
       Map<Outcome, Integer> byOutcome = new LinkedHashMap<>();

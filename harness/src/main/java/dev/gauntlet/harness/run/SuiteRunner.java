@@ -409,7 +409,9 @@ public final class SuiteRunner {
     if (missing.isEmpty()) {
       return null;
     }
-    String why = model.can(Capability.PRECOMPUTED) ? " (its predictions are columns of the data, so it cannot be run on new inputs)"
+    String own = missing.stream().map(model::missingReason).flatMap(java.util.Optional::stream).findFirst().orElse(null);
+    String why = own != null ? " (" + own + ")"
+        : model.can(Capability.PRECOMPUTED) ? " (its predictions are columns of the data, so it cannot be run on new inputs)"
         : missing.contains(Capability.LOSS_GRADIENT) ? " (a black-box model gives no gradients; use a score-based attack instead)" : "";
     return "this check needs " + names(missing) + ", which model '" + model.name() + "' lacks" + why + ".";
   }

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * The run as an OpenMetrics text file, for a node-exporter textfile collector (name it {@code
  * *.prom} in the collector's folder): the verdict, the number of blocking checks, each check's
- * blocking flag, every gated metric (each measurement a finding judged) and the run's start time,
+ * blocking flag, every gated metric (each measurement a finding judged), for monitor runs the label
+ * completeness of every window and group, and the run's start time,
  * ending in {@code # EOF}. Label values are escaped as the format demands ({@code \\}, {@code \"},
  * {@code \n}). Written to a temporary file in the same folder and moved into place, so a collector
  * never reads half a file.
@@ -52,6 +53,19 @@ public final class OpenMetricsFile {
       }
       for (Map.Entry<String, Double> e : seen.entrySet()) {
         b.append("gauntlet_metric{").append(e.getKey()).append("} ").append(number(e.getValue())).append('\n');
+      }
+    }
+    // monitor runs: the label completeness of every window and group, gated or not (how far the realized figures can be trusted)
+    boolean anyCompleteness = r.checks().stream().anyMatch(c -> c.measurements().stream().anyMatch(m -> m.metric().equals("label_completeness")));
+    if (anyCompleteness) {
+      family(b, "gauntlet_label_completeness", "Share of a window's predictions whose label has arrived (monitor runs; NaN when the window has none).");
+      for (CheckResult c : r.checks()) {
+        for (dev.gauntlet.harness.check.Measurement m : c.measurements()) {
+          if (m.metric().equals("label_completeness")) {
+            b.append("gauntlet_label_completeness{").append(suite).append(",check=\"").append(escape(c.id())).append("\",subject=\"")
+                .append(escape(m.subject().toString())).append("\"} ").append(number(m.value())).append('\n');
+          }
+        }
       }
     }
     b.append("# EOF\n");

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gauntlet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Audits a machine-learning model before promotion: perturbation, adversarial, fairness and drift trials, one gate.",
-    subcommands = {Main.DemoCommand.class, Main.AuditCommand.class, Main.ChecksCommand.class, Main.DiscoverCommand.class, Main.HistoryCommand.class,
+    subcommands = {Main.DemoCommand.class, Main.AuditCommand.class, Main.MonitorCommand.class, Main.ChecksCommand.class, Main.DiscoverCommand.class, Main.HistoryCommand.class,
         Main.PromoteCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:the gate passed", "1:the gate failed", "2:bad usage, configuration, data or model", "3:internal error"})
@@ -161,11 +161,41 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--monitor", description = "Runs the demo's monitor instead: the lending model in production (2024, months 13-24), its prediction log"
+        + " and the labels that have arrived, late and later for some groups (gauntlet monitor on target/gauntlet/demo-inputs/monitor.yaml).")
+    boolean monitor;
+
     @Override
     public Integer call() {
       PrintStream err = printStream(spec.commandLine().getErr());
       Path inputs = Path.of("target", "gauntlet", "demo-inputs");
+      if (monitor) {
+        return run(() -> Demo.prepareMonitor(inputs, m -> log(err, opts.quiet, m)), opts, null, "./gauntlet demo --monitor" + opts.asArguments(), spec, Mode.MONITOR);
+      }
       return audit(() -> Demo.prepare(inputs, m -> log(err, opts.quiet, m)), opts, null, "./gauntlet demo" + opts.asArguments(), spec);
+    }
+  }
+
+  @Command(name = "monitor", mixinStandardHelpOptions = true,
+      description = "Runs a suite's monitor.performance checks over the production logs they name (prediction log, label log): realized and estimated"
+          + " accuracy per window and group, estimator health, retraining cadence; writes the report set and records the run in the history as one"
+          + " revision of its windows. Exit codes as for audit.")
+  static final class MonitorCommand implements Callable<Integer> {
+    @Option(names = "--suite", required = true, paramLabel = "FILE", description = "The suite file (YAML) with at least one monitor.performance check.")
+    Path suite;
+
+    @CommandLine.Mixin
+    RunOptions opts = new RunOptions();
+
+    @CommandLine.Mixin
+    EngineOptions engine = new EngineOptions();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      return run(() -> suite, opts, engine, "./gauntlet monitor --suite " + suite + opts.asArguments() + engine.asArguments(), spec, Mode.MONITOR);
     }
   }
 
@@ -402,6 +432,23 @@ public final class Main implements Callable<Integer> {
    * named after the suite, right after the suite loads: in both cases before the audit runs.
    */
   static int audit(java.util.function.Supplier<Path> suiteFile, RunOptions opts, EngineOptions engineOptions, String command, CommandLine.Model.CommandSpec spec) {
+    return run(suiteFile, opts, engineOptions, command, spec, Mode.AUDIT);
+  }
+
+  /** What a run is: an audit before promotion, or a monitor run (one revision of the production windows). */
+  enum Mode {
+    AUDIT("audit"),
+    MONITOR("monitor");
+
+    final String kind;
+
+    Mode(String kind) {
+      this.kind = kind;
+    }
+  }
+
+  static int run(java.util.function.Supplier<Path> suiteFile, RunOptions opts, EngineOptions engineOptions, String command, CommandLine.Model.CommandSpec spec,
+      Mode mode) {
     PrintStream err = printStream(spec.commandLine().getErr());
     java.io.PrintWriter out = spec.commandLine().getOut();
     long t0 = System.nanoTime();
@@ -412,13 +459,19 @@ public final class Main implements Callable<Integer> {
       Suite suite = new SuiteLoader()
           .withPromotedModels(Recording.promotedModels(file, name -> opts.out != null ? opts.out : Path.of("target", "gauntlet", name), opts.history))
           .load(file, opts.seed == null ? OptionalLong.empty() : OptionalLong.of(opts.seed), m -> log(err, opts.quiet, m));
+      if (mode == Mode.MONITOR && suite.checks().stream().noneMatch(c -> c.check() instanceof dev.gauntlet.monitor.MonitorCheck)) {
+        throw new dev.gauntlet.harness.UsageException(file + ": suite '" + suite.name() + "' has no " + dev.gauntlet.monitor.MonitorCheck.TYPE
+            + " check; gauntlet monitor runs the checks that read a prediction log and a label log (README, \"Monitoring a promoted model\"); use gauntlet audit for this suite");
+      }
       Path dir = opts.out != null ? opts.out : Path.of("target", "gauntlet", suite.name());
       if (staging == null) {
         staging = ReportWriter.begin(dir);
       }
       // the history is opened and read before the run: a locked or unreachable database is exit 2 before anything runs
       Recording rec = Recording.start(Recording.settings(file, dir, opts.history, opts.metricsFile), suite.name(), m -> log(err, opts.quiet, m));
-      log(err, opts.quiet, "Auditing '" + suite.model().name() + "' with suite '" + suite.name() + "' (" + suite.checks().size() + " checks, seed " + suite.seed() + ")");
+      java.util.List<Long> revisions = mode == Mode.MONITOR ? MonitorOutput.earlierRevisions(rec.store(), suite.name()) : java.util.List.of();
+      log(err, opts.quiet, (mode == Mode.MONITOR ? "Monitoring '" : "Auditing '") + suite.model().name() + "' with suite '" + suite.name() + "' ("
+          + suite.checks().size() + " checks, seed " + suite.seed() + ")");
       SuiteRunner runner = new SuiteRunner(m -> log(err, opts.quiet, m), staging.folder(), command);
       engine = engineOptions == null ? null : engineOptions.open(suite);
       if (engine != null) {
@@ -427,7 +480,7 @@ public final class Main implements Callable<Integer> {
       }
       SuiteResult r = runner.run(suite, rec.history());
       String reportPath = dir.toAbsolutePath().normalize().resolve("report.html").toString();
-      Long runId = rec.record(r, reportPath);
+      Long runId = rec.record(r, reportPath, mode.kind);
       r = dev.gauntlet.history.TrendEvidence.attach(r, suite, rec.history());
       staging.commit(r);
       out.println();
@@ -440,9 +493,15 @@ public final class Main implements Callable<Integer> {
           out.println(Text.forConsole(String.format(Locale.ROOT, "  %-13s %s [%s]", c.outcome(), c.title(), c.id())));
         }
       }
+      if (mode == Mode.MONITOR) {
+        MonitorOutput.print(r, out);
+      }
       out.println(Text.forConsole("Report: " + dir.resolve("report.html") + " (also report.json, junit.xml, summary.md)"));
       if (runId != null) {
         out.println(Text.forConsole("History: run #" + runId + " in " + rec.store().describe()));
+        if (mode == Mode.MONITOR) {
+          out.println(Text.forConsole(MonitorOutput.revisionLine(runId, revisions)));
+        }
       }
       for (String w : rec.alert(r, reportPath, runId, m -> log(err, opts.quiet, m))) {
         err.println(Text.forConsole(w));
