@@ -20,13 +20,33 @@ import java.util.TreeSet;
  * @param score the default test's score (a p-value or a distance)
  * @param chi2Df the chi-square test's degrees of freedom (categorical columns), else NaN
  * @param binLabels the PSI bins (or categories) and the proportions behind them, for evidence
+ * @param ksBound 0 when both samples are exact; else the bound on |D - D_exact| from the compressed
+ *     samples' rank errors, {@code E_ref / n_ref + E_cur / n_cur} (see {@code SortedCounts#compress})
  */
 public record ColumnDrift(String column, boolean numeric, DefaultTest test, double score, double pValue, String effectName, double effect,
     double psi, double ks, double wasserstein, double wassersteinNorm, double chi2, double chi2Df, double jensenShannon,
-    List<String> binLabels, long[] refBins, long[] curBins) {
+    List<String> binLabels, long[] refBins, long[] curBins, double ksBound) {
+
+  /** Whether a statistic comes from a compressed sample (then only KS is bounded). */
+  boolean approximate() {
+    return ksBound > 0;
+  }
+
+  /** The KS p-values at the ends of the bound, {@code [p(D + b), p(D - b)]}: the exact p-value lies between them. */
+  double[] ksPRange(int nRef, int nCur) {
+    if (!approximate()) {
+      return new double[] {pValue, pValue};
+    }
+    return new double[] {DriftStats.ksPValue(Math.min(1, ks + ksBound), nRef, nCur), DriftStats.ksPValue(Math.max(0, ks - ksBound), nRef, nCur)};
+  }
 
   /** A numeric column: continuous statistics when either sample has more than 5 distinct values. */
   public static ColumnDrift numeric(String column, SortedSample ref, SortedSample cur, int bins) {
+    return numeric(column, ref, cur, bins, 0);
+  }
+
+  /** A numeric column whose samples are exact ({@code ksBound} 0) or compressed. */
+  public static ColumnDrift numeric(String column, SortedSample ref, SortedSample cur, int bins, double ksBound) {
     int distinctRef = ref.distinct(5);
     int distinctCur = cur.distinct(5);
     if (distinctRef <= 5 && distinctCur <= 5) {
@@ -56,7 +76,7 @@ public record ColumnDrift(String column, boolean numeric, DefaultTest test, doub
     DefaultTest test = DefaultTest.choose(ref.size(), true, 6);
     double score = test == DefaultTest.KS ? d.ksP() : d.wassersteinNorm();
     return new ColumnDrift(column, true, test, score, d.ksP(), "KS D", d.ks(), d.psi(), d.ks(), d.wasserstein(), d.wassersteinNorm(),
-        Double.NaN, Double.NaN, Double.NaN, b.labels(), b.counts(ref), b.counts(cur));
+        Double.NaN, Double.NaN, Double.NaN, b.labels(), b.counts(ref), b.counts(cur), ksBound);
   }
 
   /** A categorical column (or a numeric one with at most 5 values), from counts per category. */
@@ -71,6 +91,6 @@ public record ColumnDrift(String column, boolean numeric, DefaultTest test, doub
     DefaultTest test = DefaultTest.choose((int) Math.min(Integer.MAX_VALUE, refSize), false, seen);
     double score = test.isPValue() ? d.chi2P() : d.jensenShannon();
     return new ColumnDrift(column, numeric, test, score, d.chi2P(), "Cramer's V", d.cramersV(), d.psi(), Double.NaN, Double.NaN, Double.NaN,
-        d.chi2(), d.df(), d.jensenShannon(), labels, ref, cur);
+        d.chi2(), d.df(), d.jensenShannon(), labels, ref, cur, 0);
   }
 }

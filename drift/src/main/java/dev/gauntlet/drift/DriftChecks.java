@@ -132,7 +132,7 @@ public final class DriftChecks implements CheckProvider {
       throw params.error("predictions: true needs a label column (it names the decision classes); set predictions: false");
     }
     return new FeatureDriftCheck(spec, features, params.integer("bins", 10), params.dbl("alpha", 0.05), correction, threshold,
-        params.integer("top", 3), predictions);
+        params.integer("top", 3), predictions, params.integer("exactValues", FeatureDriftCheck.DEFAULT_EXACT_VALUES));
   }
 
   /** The onsets a simulation accepts, with "none" for no stream. */

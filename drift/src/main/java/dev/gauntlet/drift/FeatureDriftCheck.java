@@ -59,9 +59,20 @@ import java.util.Set;
  * @param correction the multiple-testing adjustment across the columns of a window
  * @param threshold a distance threshold overriding the default tests' 0.1, or NaN
  * @param top how many of the most drifted features get their distributions shown, in [0, 50]
+ * @param exactValues the memory budget: the most distinct values of a numeric column in one window
+ *     kept exact (16 bytes each); beyond it the window's sample is compressed and its statistics
+ *     carry a rank-error bound (see {@link #DEFAULT_EXACT_VALUES})
  */
 public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins, double alpha, MultipleTesting correction, double threshold,
-    int top, boolean predictions) implements Check<CheckValue> {
+    int top, boolean predictions, int exactValues) implements Check<CheckValue> {
+  /** The default budget, 2^18 distinct values (4 MiB) per numeric column and window: exact below it. */
+  public static final int DEFAULT_EXACT_VALUES = 1 << 18;
+
+  /** The check with the default memory budget. */
+  public FeatureDriftCheck(WindowSpec spec, List<String> features, int bins, double alpha, MultipleTesting correction, double threshold,
+      int top, boolean predictions) {
+    this(spec, features, bins, alpha, correction, threshold, top, predictions, DEFAULT_EXACT_VALUES);
+  }
 
   /** The subject name of the model's score ({@code feature=score}). */
   static final String SCORE = "score";
@@ -79,6 +90,8 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       MetricDecl.of("ks_d", Direction.LOWER_IS_BETTER, "two-sample Kolmogorov-Smirnov statistic D (continuous numeric columns)").about(FW),
       MetricDecl.of("ks_p", Direction.HIGHER_IS_BETTER, "two-sample KS p-value, SciPy ks_2samp method auto, unadjusted").about(FW),
       MetricDecl.of("wasserstein", Direction.LOWER_IS_BETTER, "first Wasserstein distance in the column's units (continuous numeric columns)").about(FW),
+      MetricDecl.of("ks_bound", Direction.LOWER_IS_BETTER, "when a window's sample is past the exactValues budget (compressed): the bound b on |ks_d - exact D|;"
+          + " the column's drift decision counts only if it holds for every D in [ks_d - b, ks_d + b], and its other statistics are INCONCLUSIVE").about(FW),
       MetricDecl.of("chi2", Direction.LOWER_IS_BETTER, "chi-square homogeneity statistic, 2 x k, no continuity correction (categorical columns)").about(FW),
       MetricDecl.of("chi2_p", Direction.HIGHER_IS_BETTER, "chi-square p-value, unadjusted").about(FW),
       MetricDecl.of("chi2_df", Direction.NEUTRAL, "chi-square degrees of freedom").about(FW),
@@ -103,6 +116,8 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     ps.add(ParamDecl.of("threshold", "number > 0", "the default tests' 0.1", "distance threshold of the distance tests"));
     ps.add(ParamDecl.of("top", "integer in [0, 50]", "3", "how many of the most drifted features get their distributions shown"));
     ps.add(ParamDecl.of("predictions", "boolean", "true", "also watch the model's score and decisions (needs a label column)"));
+    ps.add(ParamDecl.of("exactValues", "integer in [1024, 67108864]", Integer.toString(DEFAULT_EXACT_VALUES),
+        "memory budget: distinct values of a numeric column per window kept exact; beyond, a compressed sample whose KS bound is reported and judged"));
     return List.copyOf(ps);
   }
 
@@ -115,6 +130,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     Objects.requireNonNull(correction, "correction");
     ParamException.require(Double.isNaN(threshold) || threshold > 0, "threshold", "threshold must be a positive distance, got " + threshold);
     ParamException.inRange("top", top, 0, 50);
+    ParamException.inRange("exactValues", exactValues, 1024, 1 << 26);
   }
 
   @Override
@@ -138,6 +154,21 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
         + "KS, Wasserstein, chi-square, Jensen-Shannon and PSI, with effect sizes and multiple-testing control.";
   }
 
+  /** Calendar windows are computed from mergeable summaries only; row-count windows need the rows in time order. */
+  @Override
+  public boolean streams() {
+    return spec.unit() != WindowUnit.ROWS;
+  }
+
+  /** The windows: cut from the held rows, or from the calendar keys of streamed rows. */
+  static WindowPlan plan(CheckContext ctx, WindowSpec spec) {
+    if (!ctx.streamed()) {
+      return WindowPlan.of(ctx.data(), ctx.reference(), spec);
+    }
+    WindowKeys keys = ctx.summarizeData(false, WindowKeys.summarizer(spec));
+    return WindowPlan.ofKeys(keys.keys(), keys.counts(), ctx.data(), ctx.reference(), spec);
+  }
+
   @Override
   public Set<Capability> requires() {
     return Set.of();
@@ -153,7 +184,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
    * @param adjusted the p-values adjusted across the columns
    * @param drifted whether each column's default test flags drift
    */
-  record WindowDrift(Segment window, Segment baseline, List<ColumnDrift> results, double[] adjusted, boolean[] drifted) {
+  record WindowDrift(Segment window, Segment baseline, List<ColumnDrift> results, double[] adjusted, boolean[] drifted, boolean[] undecided) {
     boolean measured() {
       return results != null;
     }
@@ -169,7 +200,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
 
   /** Every statistic per watched column and window, with the default tests' verdicts. */
   Analysis analyse(CheckContext ctx) {
-    WindowPlan plan = WindowPlan.of(ctx.data(), ctx.reference(), spec);
+    WindowPlan plan = plan(ctx, spec);
     List<Watched> cols = new ArrayList<>();
     for (String f : features.isEmpty() ? ctx.schema().features().stream().map(ColumnSpec::name).toList() : features) {
       ColumnSpec c = ctx.schema().column(f);
@@ -192,7 +223,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       Segment base = plan.baselines().get(wi);
       ctx.progress("drift statistics: " + w.label());
       if (w.size() < spec.minRows() || base.size() < spec.minRows()) {
-        out.add(new WindowDrift(w, base, null, null, null));
+        out.add(new WindowDrift(w, base, null, null, null, null));
         continue;
       }
       List<ColumnDrift> results = new ArrayList<>();
@@ -200,12 +231,33 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
         results.add(drift(source, c, cols.get(c), base, w, sortedCache, sorter));
       }
       double[] q = correction.adjust(results.stream().mapToDouble(ColumnDrift::pValue).toArray());
+      // A compressed sample's KS p-value lies in [p(D + b), p(D - b)]; the adjustment is monotone in each
+      // p-value, so a column is drifted if it is at the high ends, not drifted if not at the low ends,
+      // else undecided. Other statistics of a compressed sample are not bounded: undecided.
+      double[] pLow = new double[results.size()];
+      double[] pHigh = new double[results.size()];
+      for (int c = 0; c < results.size(); c++) {
+        double[] range = results.get(c).ksPRange(base.size(), w.size());
+        boolean ks = results.get(c).approximate();
+        pLow[c] = ks ? range[0] : results.get(c).pValue();
+        pHigh[c] = ks ? range[1] : results.get(c).pValue();
+      }
+      double[] qLow = correction.adjust(pLow);
+      double[] qHigh = correction.adjust(pHigh);
       boolean[] drifted = new boolean[results.size()];
+      boolean[] undecided = new boolean[results.size()];
       for (int c = 0; c < results.size(); c++) {
         ColumnDrift r = results.get(c);
-        drifted[c] = r.test().isPValue() ? q[c] < alpha : r.score() >= (Double.isNaN(threshold) ? r.test().defaultThreshold() : threshold);
+        if (r.test().isPValue()) {
+          drifted[c] = q[c] < alpha;
+          boolean sure = qHigh[c] < alpha || qLow[c] >= alpha;
+          undecided[c] = !sure;
+        } else {
+          drifted[c] = r.score() >= (Double.isNaN(threshold) ? r.test().defaultThreshold() : threshold);
+          undecided[c] = r.approximate();
+        }
       }
-      out.add(new WindowDrift(w, base, List.copyOf(results), q, drifted));
+      out.add(new WindowDrift(w, base, List.copyOf(results), q, drifted, undecided));
     }
     return new Analysis(plan, List.copyOf(cols), nFeatures, List.copyOf(out));
   }
@@ -222,6 +274,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     double[] maxPsi = new double[cols.size()];
     String[] maxAt = new String[cols.size()];
     java.util.Arrays.fill(maxPsi, Double.NaN);
+    boolean[] approx = new boolean[cols.size()];
     List<String> windowLabels = new ArrayList<>();
     WindowDrift lastWindow = a.windows().get(a.windows().size() - 1);
     for (WindowDrift wd : a.windows()) {
@@ -241,11 +294,15 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
         continue;
       }
       int driftedFeatures = 0;
+      int undecidedFeatures = 0;
       for (int c = 0; c < cols.size(); c++) {
         ColumnDrift r = wd.results().get(c);
-        if (wd.drifted()[c] && c < nFeatures) {
+        if (wd.undecided()[c] && c < nFeatures) {
+          undecidedFeatures++;
+        } else if (wd.drifted()[c] && c < nFeatures) {
           driftedFeatures++;
         }
+        approx[c] |= r.approximate();
         statistics(ms, subject(cols.get(c), w), r, w.size());
         heat.get(c).add(r.psi());
         if (Double.isNaN(maxPsi[c]) || r.psi() > maxPsi[c]) {
@@ -254,6 +311,16 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
         }
       }
       double share = nFeatures == 0 ? 0 : (double) driftedFeatures / nFeatures;
+      if (undecidedFeatures > 0) {
+        String why = undecidedFeatures + " feature(s) computed on a compressed sample cannot be decided within the KS bound (ks_bound);"
+            + " the share is between " + fmt(share) + " and " + fmt((double) (driftedFeatures + undecidedFeatures) / nFeatures)
+            + "; raise exactValues to decide";
+        ms.add(Measurement.inconclusive("drifted_share", Subject.window(w.label()), share, w.size(), why));
+        if (isLast) {
+          ms.add(Measurement.inconclusive("last_window_drifted_share", Subject.all(), share, w.size(), why));
+        }
+        continue;
+      }
       ms.add(Measurement.of("drifted_share", Subject.window(w.label()), share, w.size()));
       if (isLast) {
         ms.add(Measurement.of("last_window_drifted_share", Subject.all(), share, w.size()));
@@ -265,6 +332,9 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       Subject subj = col.feature() ? Subject.feature(col.name()) : Subject.all();
       if (Double.isNaN(maxPsi[c])) {
         ms.add(Measurement.inconclusive(metric, subj, Double.NaN, 0, "no window has minRows " + spec.minRows() + " rows"));
+      } else if (approx[c]) {
+        ms.add(Measurement.inconclusive(metric, subj, maxPsi[c], -1, "a window's sample of " + col.name()
+            + " is compressed (more distinct values than exactValues), and PSI on it has no error bound; raise exactValues"));
       } else {
         ms.add(Measurement.of(metric, subj, maxPsi[c], -1));
       }
@@ -308,6 +378,18 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
 
   /** Every statistic that applies to the column, at full precision. */
   private static void statistics(List<Measurement> ms, Subject s, ColumnDrift r, long n) {
+    if (r.approximate()) {
+      // A compressed sample: KS is known to within +-b (the rank-error bound); the rest is not bounded.
+      String why = "computed on a compressed sample (more distinct values than exactValues); KS D is within +-"
+          + dev.gauntlet.harness.check.MetricCondition.fmt(r.ksBound()) + " of the exact value, the other statistics have no bound";
+      ms.add(Measurement.of("ks_bound", s, r.ksBound(), n));
+      ms.add(Measurement.inconclusive("psi", s, r.psi(), n, why));
+      ms.add(Measurement.inconclusive("drift_score", s, r.score(), n, why));
+      ms.add(Measurement.inconclusive("ks_d", s, r.ks(), n, why));
+      ms.add(Measurement.inconclusive("ks_p", s, r.pValue(), n, why));
+      ms.add(Measurement.inconclusive("wasserstein", s, r.wasserstein(), n, why));
+      return;
+    }
     ms.add(Measurement.of("psi", s, r.psi(), n));
     ms.add(Measurement.of("drift_score", s, r.score(), n));
     if (!Double.isNaN(r.ks())) {
@@ -330,6 +412,11 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
   /** The values of a numeric column and the counts of a categorical one in a segment. */
   interface Source {
     double[] numeric(int c, Watched col, Segment s);
+
+    /** The bound on the error of any count at or below a point in {@link #numeric}'s values: 0 when exact. */
+    default long rankError(int c, Segment s) {
+      return 0;
+    }
 
     long[] counts(int c, Watched col, Segment s);
   }
@@ -355,10 +442,10 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       };
     }
     Table data = ctx.data();
-    WindowSamples samples = ctx.engine().summarize(data, predictions ? ctx.predictions(data) : null, WindowSamples.summarizer(spec, cols, true));
+    WindowSamples samples = ctx.summarizeData(predictions, WindowSamples.summarizer(spec, cols, true, exactValues));
     Table refTable = plan.reference().table();
     WindowSamples refSamples = refTable == data ? null
-        : ctx.engine().summarize(refTable, predictions ? ctx.predictions(refTable) : null, WindowSamples.summarizer(spec, cols, false));
+        : ctx.engine().summarize(refTable, predictions ? ctx.predictions(refTable) : null, WindowSamples.summarizer(spec, cols, false, exactValues));
     long firstKey = keyOf(plan.windows().get(0));
     return new Source() {
       private long[] range(Segment s) {
@@ -380,11 +467,17 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
         long[] r = range(s);
         return (s == plan.reference() && refSamples != null ? refSamples : samples).counts(c, col.levels().size(), r[0], r[1]);
       }
+
+      @Override
+      public long rankError(int c, Segment s) {
+        long[] r = range(s);
+        return (s == plan.reference() && refSamples != null ? refSamples : samples).rankError(c, r[0], r[1]);
+      }
     };
   }
 
   private long keyOf(Segment w) {
-    return spec.unit().key(w.table().timestamps(spec.time())[w.rows()[0]]);
+    return w.key() != Segment.NO_KEY ? w.key() : spec.unit().key(w.table().timestamps(spec.time())[w.rows()[0]]);
   }
 
   private ColumnDrift drift(Source source, int c, Watched col, Segment base, Segment w, Map<Segment, Map<String, SortedSample>> cache,
@@ -394,7 +487,9 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
           .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(source.numeric(c, col, base), col.name() + " in " + base.label(), sorter));
       SortedSample cur = cache.computeIfAbsent(w, k -> new java.util.HashMap<>())
           .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(source.numeric(c, col, w), col.name() + " in " + w.label(), sorter));
-      return ColumnDrift.numeric(col.name(), ref, cur, bins);
+      double bound = (double) source.rankError(c, base) / ref.size() + (double) source.rankError(c, w) / cur.size();
+      bound = bound == 0 ? 0 : bound * (1 + 1e-9); // D is computed in doubles: widen the bound past their rounding
+      return ColumnDrift.numeric(col.name(), ref, cur, bins, bound);
     }
     long[] rc = source.counts(c, col, base);
     long[] cc = source.counts(c, col, w);

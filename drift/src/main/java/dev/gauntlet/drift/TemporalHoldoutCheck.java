@@ -105,6 +105,21 @@ public record TemporalHoldoutCheck(WindowSpec spec, List<String> groups, double 
         + "to show how fast it decays and when it must be retrained.";
   }
 
+  /** Calendar windows are computed from mergeable summaries only; row-count windows need the rows in time order. */
+  @Override
+  public boolean streams() {
+    return spec.unit() != WindowUnit.ROWS;
+  }
+
+  /** The windows: cut from the held rows, or from the calendar keys of streamed rows. */
+  static WindowPlan plan(CheckContext ctx, WindowSpec spec) {
+    if (!ctx.streamed()) {
+      return WindowPlan.of(ctx.data(), ctx.reference(), spec);
+    }
+    WindowKeys keys = ctx.summarizeData(false, WindowKeys.summarizer(spec));
+    return WindowPlan.ofKeys(keys.keys(), keys.counts(), ctx.data(), ctx.reference(), spec);
+  }
+
   @Override
   public Set<Capability> requires() {
     return Set.of();
@@ -166,7 +181,7 @@ public record TemporalHoldoutCheck(WindowSpec spec, List<String> groups, double 
       };
     }
     Table data = ctx.data();
-    WindowCounts counts = ctx.engine().summarize(data, ctx.predictions(data), WindowCounts.summarizer(spec, groups, levels, positive, true));
+    WindowCounts counts = ctx.summarizeData(true, WindowCounts.summarizer(spec, groups, levels, positive, true));
     Table refTable = plan.reference().table();
     WindowCounts refCounts = refTable == data ? null
         : ctx.engine().summarize(refTable, ctx.predictions(refTable), WindowCounts.summarizer(spec, groups, levels, positive, false));
@@ -182,7 +197,7 @@ public record TemporalHoldoutCheck(WindowSpec spec, List<String> groups, double 
 
   /** Cuts the data, measures each window and group, and fits the decay trend. */
   Analysis analyse(CheckContext ctx) {
-    WindowPlan plan = WindowPlan.of(ctx.data(), ctx.reference(), spec);
+    WindowPlan plan = plan(ctx, spec);
     ctx.progress("temporal holdout: " + plan.windows().size() + " windows");
     Segment ref = plan.reference();
     RateSource source = rates(ctx, plan);
@@ -322,7 +337,7 @@ public record TemporalHoldoutCheck(WindowSpec spec, List<String> groups, double 
   }
 
   private long keyOf(Segment w) {
-    return spec.unit().key(w.table().timestamps(spec.time())[w.rows()[0]]);
+    return w.key() != Segment.NO_KEY ? w.key() : spec.unit().key(w.table().timestamps(spec.time())[w.rows()[0]]);
   }
 
   private void groupDecay(WindowPlan plan, GroupDecay gd, List<Measurement> ms, List<Evidence> ev) {

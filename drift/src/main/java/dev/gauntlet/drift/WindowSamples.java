@@ -23,10 +23,51 @@ import java.util.List;
  * category of each categorical column: it grows with the distinct values, not with the rows (a
  * continuous feature has up to one distinct value per row).
  *
+ * <p>Past {@code budget} distinct values of one numeric column in one window, its sample is
+ * compressed ({@link SortedCounts#compress}): memory stays at most {@code 16 (budget + 1)} bytes per
+ * column and window, and {@link #rankError} bounds the error of every rank (so of every empirical
+ * distribution function) computed from it. Exact below the budget.
+ *
  * @param numeric per window and column, the sample (null for a categorical column)
  * @param categories per window and column, the counts per level (null for a numeric column)
+ * @param budget the most distinct values kept exact per numeric column and window
  */
-record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categories) implements Summary<WindowSamples> {
+record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categories, int budget) implements Summary<WindowSamples> {
+  /** No budget: every sample exact. */
+  static final int EXACT = Integer.MAX_VALUE;
+
+  WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categories) {
+    this(keys, numeric, categories, EXACT);
+  }
+
+  static Summarizer<WindowSamples> summarizer(WindowSpec spec, List<FeatureDriftCheck.Watched> cols, boolean byWindow, int budget) {
+    return part -> of(part, spec, cols, byWindow).compressed(budget);
+  }
+
+  /** This state with every numeric sample above {@code budget} distinct values compressed. */
+  WindowSamples compressed(int budget) {
+    SortedCounts[][] num = new SortedCounts[numeric.length][];
+    for (int w = 0; w < numeric.length; w++) {
+      num[w] = numeric[w].clone();
+      for (int c = 0; c < num[w].length; c++) {
+        if (num[w][c] != null && budget != EXACT) {
+          num[w][c] = num[w][c].compress(budget);
+        }
+      }
+    }
+    return new WindowSamples(keys, num, categories, budget);
+  }
+
+  /** The bound on the error of any count of values at or below a point in {@link #values}{@code (c, from, to)}. */
+  long rankError(int c, long from, long to) {
+    long e = 0;
+    for (int w = 0; w < keys.length; w++) {
+      if (keys[w] >= from && keys[w] <= to) {
+        e += numeric[w][c].rankError();
+      }
+    }
+    return e;
+  }
 
   /**
    * The summariser of the watched columns; with {@code byWindow} false every row is in one window
@@ -128,7 +169,12 @@ record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categorie
       }
       m++;
     }
-    return new WindowSamples(Arrays.copyOf(k, m), Arrays.copyOf(num, m), Arrays.copyOf(cat, m));
+    if (o.budget != budget && keys.length > 0 && o.keys.length > 0) {
+      throw new IllegalArgumentException("window samples of budgets " + budget + " and " + o.budget + " do not merge");
+    }
+    int b = keys.length > 0 ? budget : o.budget;
+    WindowSamples out = new WindowSamples(Arrays.copyOf(k, m), Arrays.copyOf(num, m), Arrays.copyOf(cat, m), b);
+    return b == EXACT ? out : out.compressed(b);
   }
 
   private int width() {
@@ -162,6 +208,7 @@ record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categorie
   @Override
   public void encode(DataOutput out) throws IOException {
     int cols = width();
+    out.writeInt(budget);
     out.writeInt(keys.length);
     out.writeInt(cols);
     for (int w = 0; w < keys.length; w++) {
@@ -181,6 +228,10 @@ record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categorie
   }
 
   static WindowSamples decode(DataInput in) throws IOException {
+    int budget = in.readInt();
+    if (budget < 2) {
+      throw new IOException("window samples: budget " + budget);
+    }
     int n = in.readInt();
     int cols = in.readInt();
     if (n < 0 || cols < 0 || (long) n * cols > 10_000_000) {
@@ -206,6 +257,6 @@ record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categorie
         }
       }
     }
-    return new WindowSamples(keys, num, cat);
+    return new WindowSamples(keys, num, cat, budget);
   }
 }

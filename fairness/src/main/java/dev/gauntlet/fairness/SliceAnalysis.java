@@ -72,44 +72,51 @@ final class SliceAnalysis {
       throw new UsageException("fairness: the label '" + label.name() + "' has classes " + label.categories()
           + "; slice fairness compares positive and negative decisions and needs a binary label");
     }
-    ctx.progress("Slicing " + t.rowCount() + " rows");
+    boolean streamed = ctx.streamed();
+    ctx.progress(streamed ? "Slicing every row, streamed in chunks" : "Slicing " + t.rowCount() + " rows");
+    // Streamed: the sample's predictions tell only what the model gives (scores or decisions, probabilities or
+    // not); every count comes from the chunks, each checked and counted as it passes.
     Predictions p = ctx.predictions(t);
     int pos = label.positiveIndex();
-    int[] y = t.labels();
-    boolean[] positive = new boolean[y.length];
-    long positives = 0;
-    for (int i = 0; i < y.length; i++) {
-      positive[i] = y[i] == pos;
-      positives += positive[i] ? 1 : 0;
-    }
-    // Too little evidence is never a pass: on labels of a single class every metric that compares
-    // decisions with both classes (error rates, accuracy, every disparity) is INCONCLUSIVE.
-    String oneClass = positives == 0 || positives == y.length
-        ? "the labels hold only class '" + label.categories().get(positives == 0 ? 1 - pos : pos) + "' (" + y.length
-            + " rows), so error rates and disparities cannot be told from a constant model's"
-        : null;
-    double threshold = Double.isNaN(cfg.threshold()) ? p.threshold() : cfg.threshold();
-    boolean[] decided = SliceCheck.decisions(p, label, cfg.threshold());
+    String oneClass = null;
+    Rows whole = null;
     double[] scores = p.scores();
-    if (scores != null) {
-      for (int i = 0; i < scores.length; i++) {
-        if (!Double.isFinite(scores[i])) {
-          throw new UsageException("fairness: the model's score for " + t.rowLabel(i) + " is " + scores[i] + "; scores must be finite");
-        }
+    if (!streamed) {
+      int[] y = t.labels();
+      boolean[] positive = new boolean[y.length];
+      long positives = 0;
+      for (int i = 0; i < y.length; i++) {
+        positive[i] = y[i] == pos;
+        positives += positive[i] ? 1 : 0;
       }
+      oneClass = oneClass(label, pos, positives, y.length);
+      boolean[] decided = SliceCheck.decisions(p, label, cfg.threshold());
+      checkFinite(t, scores);
+      whole = new Rows(Slices.of(t, cfg), positive, decided, scores);
     }
+    double threshold = Double.isNaN(cfg.threshold()) ? p.threshold() : cfg.threshold();
     boolean probabilities = scores != null && p.scoresAreProbabilities();
-    Slices slices = Slices.of(t, cfg);
+    Slices slices = whole != null ? whole.slices() : Slices.of(t, cfg);
     // Two mergeable passes over the partitions of the rows: the score range for the bins, then the counts.
-    Rows whole = new Rows(slices, positive, decided, scores);
+    Rows all = whole;
     ScoreBins bins = scores == null ? null
-        : ScoreBins.of(ctx.engine().summarize(t, p, part -> ScoreRange.of(rows(part, t, whole).scores(), part.from(), part.to())), probabilities);
+        : ScoreBins.of(ctx.summarizeData(true, part -> ScoreRange.of(rows(part, t, all).scores(), part.from(), part.to())), probabilities);
     double[] edges = bins == null ? null : bins.reliabilityEdges();
     double[] thresholds = bins == null ? null : bins.thresholds();
-    SliceCounts counts = ctx.engine().summarize(t, p, part -> {
-      Rows r = rows(part, t, whole);
+    SliceCounts counts = ctx.summarizeData(true, part -> {
+      Rows r = rows(part, t, all);
       return SliceCounts.countRange(r.slices(), r.positive(), r.decided(), r.scores(), probabilities, edges, thresholds, part.from(), part.to());
     });
+    if (streamed) {
+      long[] c0 = counts.cells[0];
+      long n = 0;
+      long positives = 0;
+      for (int g = 0; 4 * g < c0.length; g++) {
+        n += SliceCounts.size(c0, g);
+        positives += c0[4 * g + 2] + c0[4 * g + 3]; // cell 2 y + decided, y = 1 for the positive class
+      }
+      oneClass = oneClass(label, pos, positives, n);
+    }
 
     List<SlicingResult> results = new ArrayList<>();
     SplittableRandom rng = ctx.random();
@@ -127,12 +134,32 @@ final class SliceAnalysis {
     return report.value();
   }
 
+  /** Why every metric comparing both classes is INCONCLUSIVE (labels of a single class), or null. */
+  private static String oneClass(ColumnSpec label, int pos, long positives, long n) {
+    // Too little evidence is never a pass: on labels of a single class every metric that compares
+    // decisions with both classes (error rates, accuracy, every disparity) is INCONCLUSIVE.
+    return positives == 0 || positives == n
+        ? "the labels hold only class '" + label.categories().get(positives == 0 ? 1 - pos : pos) + "' (" + n
+            + " rows), so error rates and disparities cannot be told from a constant model's"
+        : null;
+  }
+
+  private static void checkFinite(Table t, double[] scores) {
+    if (scores != null) {
+      for (int i = 0; i < scores.length; i++) {
+        if (!Double.isFinite(scores[i])) {
+          throw new UsageException("fairness: the model's score for " + t.rowLabel(i) + " is " + scores[i] + "; scores must be finite");
+        }
+      }
+    }
+  }
+
   /** What counting needs per row of one table: slice codes, positive labels and decisions, scores (or null). */
   private record Rows(Slices slices, boolean[] positive, boolean[] decided, double[] scores) {}
 
   /** The rows of a partition: those of the analysed table itself when the partition is a range of it, else its own. */
   private Rows rows(Partition part, Table analysed, Rows whole) {
-    if (part.data() == analysed) {
+    if (whole != null && part.data() == analysed) {
       return whole;
     }
     Table t = part.data();
@@ -143,6 +170,7 @@ final class SliceAnalysis {
     for (int i = 0; i < y.length; i++) {
       positive[i] = y[i] == pos;
     }
+    checkFinite(t, p.scores());
     return new Rows(Slices.of(t, cfg), positive, SliceCheck.decisions(p, ctx.label(), cfg.threshold()), p.scores());
   }
 

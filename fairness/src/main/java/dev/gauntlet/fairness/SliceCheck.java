@@ -134,6 +134,12 @@ public final class SliceCheck implements Check<CheckValue> {
         + (config.depth() > 1 ? " and their intersections" : "") + "), and whether each gap is larger than chance explains.";
   }
 
+  /** Computed from mergeable slice counts only (two passes: the score range, then the counts). */
+  @Override
+  public boolean streams() {
+    return true;
+  }
+
   @Override
   public Set<Capability> requires() {
     return Set.of();

@@ -33,6 +33,11 @@ public final class SparkEngineProvider implements EngineProvider {
         throw new UsageException("--partitions: expected a whole number of at least 1, got '" + options.get("partitions") + "'");
       }
     }
+    if (suite.stream() != null) {
+      // The engine binds the driver's whole table: a streamed suite's data() is a sample, not the rows Spark would summarise.
+      throw new IllegalStateException("suite '" + suite.name() + "' was loaded streamed (data() is a sample); the Spark engine needs the whole table:"
+          + " load it with SuiteLoader.withChunkRows(Integer.MAX_VALUE)");
+    }
     SparkSession spark = session(master);
     // Default: Spark's default parallelism (local[2]: 2), since a CSV read as multi-line records is one partition per file.
     SparkEngine engine = new SparkEngine(spark, true, suite.data(), suite.model(), partitions > 0 ? partitions : spark.sparkContext().defaultParallelism());

@@ -39,7 +39,26 @@ public record WindowPlan(Segment reference, List<Segment> windows, List<Segment>
    * @throws UsageException when no window is left to evaluate or the reference is empty
    */
   public static WindowPlan of(Table data, Optional<Table> referenceTable, WindowSpec spec) {
-    List<Segment> all = split(data, spec);
+    return plan(split(data, spec), data, referenceTable, spec);
+  }
+
+  /**
+   * Cuts streamed evaluation data, known by the calendar keys of its windows and their row counts
+   * (ascending keys, as a mergeable summary gives them), the same way {@link #of} cuts a table:
+   * the windows are {@linkplain Segment#counted counted segments} of {@code sample}.
+   */
+  public static WindowPlan ofKeys(long[] keys, long[] counts, Table sample, Optional<Table> referenceTable, WindowSpec spec) {
+    if (spec.unit() == WindowUnit.ROWS) {
+      throw new IllegalArgumentException("row-count windows depend on the order of all rows and cannot be cut from keys");
+    }
+    List<Segment> all = new ArrayList<>();
+    for (int i = 0; i < keys.length; i++) {
+      all.add(Segment.counted(spec.unit().label(keys[i]), keys[i] - keys[0], sample, Math.toIntExact(counts[i]), keys[i]));
+    }
+    return plan(all, sample, referenceTable, spec);
+  }
+
+  private static WindowPlan plan(List<Segment> all, Table data, Optional<Table> referenceTable, WindowSpec spec) {
     if (all.isEmpty()) {
       throw new UsageException("the evaluation data has no rows to cut into windows");
     }
@@ -65,10 +84,12 @@ public record WindowPlan(Segment reference, List<Segment> windows, List<Segment>
             + "), leaving none to evaluate; use fewer reference windows or a shorter window");
       }
       int[] rows = all.subList(0, k).stream().flatMapToInt(s -> Arrays.stream(s.rows())).toArray();
-      reference = new Segment("reference " + all.get(0).label() + ".." + all.get(k - 1).label(), -1, data, rows);
+      int count = all.subList(0, k).stream().mapToInt(Segment::size).sum();
+      String refLabel = "reference " + all.get(0).label() + ".." + all.get(k - 1).label();
+      reference = all.get(0).counted() ? Segment.counted(refLabel, -1, data, count, Segment.NO_KEY) : new Segment(refLabel, -1, data, rows);
       windows = all.subList(k, all.size());
       how = "reference = the first " + k + " " + unitWord(spec) + " windows (" + all.get(0).label() + " .. " + all.get(k - 1).label()
-          + ", " + rows.length + " rows)" + (refCount == -1 ? " (auto: the first half, as the suite gives no reference data)" : "")
+          + ", " + count + " rows)" + (refCount == -1 ? " (auto: the first half, as the suite gives no reference data)" : "")
           + "; " + windows.size() + " later windows";
     }
     List<Segment> baselines = new ArrayList<>();

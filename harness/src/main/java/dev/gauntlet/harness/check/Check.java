@@ -51,6 +51,17 @@ public interface Check<V extends Measured> {
   }
 
   /**
+   * Whether {@link #run} reads the evaluation rows only through {@link
+   * CheckContext#summarizeData} (mergeable summaries), so that it can run over data streamed in
+   * chunks, with memory flat in the row count. A check that returns false and runs on data with
+   * more rows than the suite's sample size sees the sample (see {@code data.sample} in the README).
+   * The default is false.
+   */
+  default boolean streams() {
+    return false;
+  }
+
+  /**
    * The suite tasks this check applies to (see {@link dev.gauntlet.harness.model.Task#of}): a
    * suite whose label makes another task refuses the check when it loads or is built (exit 2). The
    * default is classification only; a check that also audits regression models overrides it.

@@ -38,6 +38,7 @@ public final class CheckContext {
   private final Map<Table, double[][]> encoded;
   private final Map<Table, Predictions> predictions;
   private final SummaryEngine engine;
+  private final dev.gauntlet.harness.data.RowChunks stream;
 
   /**
    * @param threshold the decision threshold on the positive class's probability (binary models)
@@ -59,9 +60,10 @@ public final class CheckContext {
     this.encoded = cache.encoded;
     this.predictions = cache.predictions;
     this.engine = InProcessEngine.defaults();
+    this.stream = null;
   }
 
-  private CheckContext(CheckContext c, SummaryEngine engine) {
+  private CheckContext(CheckContext c, SummaryEngine engine, dev.gauntlet.harness.data.RowChunks stream) {
     this.model = c.model;
     this.baseline = c.baseline;
     this.data = c.data;
@@ -74,11 +76,42 @@ public final class CheckContext {
     this.encoded = c.encoded;
     this.predictions = c.predictions;
     this.engine = Objects.requireNonNull(engine, "engine");
+    this.stream = stream;
   }
 
   /** This context with another summary engine (the same model, data, seed and caches), told which model it summarises for. */
   public CheckContext withEngine(SummaryEngine engine) {
-    return new CheckContext(this, engine.forModel(model));
+    return new CheckContext(this, engine.forModel(model), stream);
+  }
+
+  /**
+   * This context for a check that reads the evaluation rows only through {@link #summarizeData}:
+   * those summaries stream every kept row of {@code rows} in chunks, while {@link #data()} is the
+   * suite's sample (see {@link Check#streams()}).
+   */
+  public CheckContext withStream(dev.gauntlet.harness.data.RowChunks rows) {
+    return new CheckContext(this, engine, Objects.requireNonNull(rows, "rows"));
+  }
+
+  /**
+   * Whether the evaluation rows are streamed: then {@link #data()} is a sample and only {@link
+   * #summarizeData} sees every row.
+   */
+  public boolean streamed() {
+    return stream != null;
+  }
+
+  /**
+   * The merged summary of every evaluation row: of {@link #data()} by the engine when the rows are
+   * held, else of the streamed chunks, each scored by the model (when {@code withPredictions}) and
+   * dropped. The same summary either way.
+   */
+  public <S extends dev.gauntlet.harness.summary.Summary<S>> S summarizeData(boolean withPredictions,
+      dev.gauntlet.harness.summary.Summarizer<S> summarizer) {
+    if (stream == null) {
+      return engine.summarize(data, withPredictions ? predictions(data) : null, summarizer);
+    }
+    return engine.summarize(stream, withPredictions ? t -> compute(t, false) : null, summarizer); // chunks are not cached
   }
 
   /**
@@ -164,20 +197,20 @@ public final class CheckContext {
   public synchronized Predictions predictions(Table t) {
     Predictions p = predictions.get(t);
     if (p == null) {
-      p = compute(t);
+      p = compute(t, true);
       predictions.put(t, p);
     }
     return p;
   }
 
-  private Predictions compute(Table t) {
+  private Predictions compute(Table t, boolean cache) {
     if (model.precomputed().isPresent()) {
       return model.precomputed().get().predictionsFor(t);
     }
     if (!model.can(Capability.PREDICT)) {
       throw new UsageException("model '" + model.name() + "' can neither be run nor has precomputed predictions");
     }
-    double[][] x = encode(t);
+    double[][] x = cache ? encode(t) : encoder.encode(t);
     int width = encoder.width();
     if (model.inputWidth().isPresent() && model.inputWidth().getAsInt() != width) {
       throw new UsageException("model '" + model.name() + "' takes inputs of width " + model.inputWidth().getAsInt()

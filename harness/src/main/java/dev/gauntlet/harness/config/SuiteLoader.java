@@ -11,6 +11,8 @@ import dev.gauntlet.harness.data.SchemaLoader;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.data.DataSource;
 import dev.gauntlet.harness.data.DataSources;
+import dev.gauntlet.harness.data.RowChunks;
+import dev.gauntlet.harness.data.StratifiedSample;
 import dev.gauntlet.harness.data.FilterException;
 import dev.gauntlet.harness.data.Selection;
 import dev.gauntlet.harness.model.Artifact;
@@ -84,6 +86,17 @@ public final class SuiteLoader {
     return this;
   }
 
+  private int chunkRows = CHUNK_ROWS;
+
+  /** Streams data in chunks of {@code rows} rows instead of {@link #CHUNK_ROWS} (tests and benchmarks); results do not depend on it. */
+  public SuiteLoader withChunkRows(int rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("chunk rows must be at least 1, not " + rows);
+    }
+    this.chunkRows = rows;
+    return this;
+  }
+
   /** Adds a check type; a second type with the same name is a programming error. */
   public void register(CheckType t) {
     if (checkTypes.putIfAbsent(t.name(), t) != null) {
@@ -110,7 +123,7 @@ public final class SuiteLoader {
     }
     long seed = seedOverride.isPresent() ? seedOverride.getAsLong() : root.lng("seed", 42);
 
-    ConfigNode dataNode = root.get("data").allowOnly("path", "schema", "delimiter", "format", "where", "from", "to");
+    ConfigNode dataNode = root.get("data").allowOnly("path", "schema", "delimiter", "format", "where", "from", "to", "sample");
     Path schemaPath = base.resolve(dataNode.text("schema"));
     Schema fileSchema;
     try {
@@ -170,8 +183,21 @@ public final class SuiteLoader {
       refNode.get().allowOnly("path", "format", "where", "from", "to");
       refSel = selection(refNode.get(), schema);
     }
+    int sampleRows = sampleRows(dataNode);
     say.accept("Loading data " + dataNode.text("path") + (dataSel.isAll() ? "" : " (selecting rows)"));
-    Table data = loadTable(dataNode, base, schema, delimiter, dataSel);
+    // One streamed scan first: at most sample.rows kept rows are read whole as before; more are
+    // streamed in chunks to the checks that summarise, and a stratified sample goes to the others.
+    RowChunks chunks = chunks(dataNode, base, schema, delimiter, dataSel, chunkRows);
+    Table sample = chunks.chunkRows() == Integer.MAX_VALUE ? null
+        : dataErrors(dataNode, () -> StratifiedSample.draw(chunks, sampleRows, seed));
+    RowChunks stream = chunks;
+    if (sample == null) {
+      stream = null;
+    } else {
+      say.accept("Data: " + sample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
+          + ": summarised in chunks of " + chunkRows + "; a stratified sample of " + sample.rowCount() + " rows for the checks that need chosen rows");
+    }
+    Table data = sample != null ? sample : loadTable(dataNode, base, schema, delimiter, dataSel);
     Table reference = null;
     if (refNode.isPresent()) {
       say.accept("Loading reference data " + refNode.get().text("path") + (refSel.isAll() ? "" : " (selecting rows)"));
@@ -211,7 +237,7 @@ public final class SuiteLoader {
 
     try {
       return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file.toString(),
-          Artifact.of(schemaPath, "schema file"), limit, modelDeterministic, baselineDeterministic);
+          Artifact.of(schemaPath, "schema file"), limit, modelDeterministic, baselineDeterministic, stream);
     } catch (IllegalArgumentException e) {
       throw root.error(e.getMessage());
     }
@@ -281,34 +307,77 @@ public final class SuiteLoader {
     }
   }
 
-  private static Table loadTable(ConfigNode node, Path base, Schema schema, char delimiter, Selection selection) {
+  /** Rows per chunk when the evaluation data is streamed. */
+  public static final int CHUNK_ROWS = 1 << 17;
+  /** The default {@code data.sample.rows}: data with at most this many kept rows is read whole, as before. */
+  public static final int DEFAULT_SAMPLE_ROWS = 200_000;
+
+  private static int sampleRows(ConfigNode dataNode) {
+    Optional<ConfigNode> n = dataNode.opt("sample");
+    if (n.isEmpty()) {
+      return DEFAULT_SAMPLE_ROWS;
+    }
+    n.get().allowOnly("rows");
+    long rows = n.get().lng("rows", DEFAULT_SAMPLE_ROWS);
+    if (rows < 100 || rows > 50_000_000) {
+      throw n.get().get("rows").error("sample rows must be in [100, 50000000] (the rows held for checks that run the model on chosen rows), got " + rows);
+    }
+    return (int) rows;
+  }
+
+  private static final java.util.regex.Pattern URI_SCHEME = java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://.*");
+
+  /**
+   * The data node's path: a local path resolved against the suite's folder, or a file:// URI. A URI
+   * with another scheme is refused: Gauntlet reads the evaluation data on this machine too (for
+   * every engine). A file:// URI is kept as written for an engine that reads the data itself (Spark).
+   */
+  private static Path dataPath(ConfigNode node, Path base) {
     ConfigNode pathNode = node.get("path");
     String text = pathNode.asText();
-    // A URI with a scheme: file:// is read here as a local file and kept as written for an engine
-    // that reads the data itself (Spark); other schemes need a reader this JVM does not have.
-    java.util.regex.Matcher scheme = java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*)://.*").matcher(text);
-    boolean uri = scheme.matches();
-    Path p;
-    if (uri && !scheme.group(1).equalsIgnoreCase("file")) {
+    java.util.regex.Matcher scheme = URI_SCHEME.matcher(text);
+    if (!scheme.matches()) {
+      return base.resolve(text);
+    }
+    if (!scheme.group(1).equalsIgnoreCase("file")) {
       throw pathNode.error("a " + scheme.group(1) + ":// path: Gauntlet reads the evaluation data on this machine too (for every engine),"
           + " which reads local paths and file:// URIs only; copy the data locally or mount it");
-    } else if (uri) {
-      try {
-        p = Path.of(java.net.URI.create(text));
-      } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-        throw pathNode.error("not a usable file:// URI (" + e.getMessage() + "); write file:///absolute/path");
-      }
-    } else {
-      p = base.resolve(text);
     }
+    try {
+      return Path.of(java.net.URI.create(text));
+    } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+      throw pathNode.error("not a usable file:// URI (" + e.getMessage() + "); write file:///absolute/path");
+    }
+  }
+
+  private static RowChunks chunks(ConfigNode node, Path base, Schema schema, char delimiter, Selection selection, int rows) {
+    Path p = dataPath(node, base);
+    return DataSources.chunks(p, format(node, p, delimiter), schema, delimiter, selection, rows);
+  }
+
+  private static String format(ConfigNode node, Path p, char delimiter) {
     String format = node.has("format") ? node.text("format") : DataSources.defaultFormat(p);
     if (node.has("format") && !DataSources.readers(delimiter).containsKey(format)) {
       throw node.get("format").error("unknown data format '" + format + "'; known formats: " + String.join(", ", DataSources.readers(delimiter).keySet()));
     }
+    return format;
+  }
+
+  private static Table loadTable(ConfigNode node, Path base, Schema schema, char delimiter, Selection selection) {
+    Path p = dataPath(node, base);
+    String format = format(node, p, delimiter);
+    Table t = dataErrors(node, () -> DataSources.load(p, format, schema, delimiter, selection));
+    String text = node.get("path").asText();
+    DataSource src = t.source();
+    return URI_SCHEME.matcher(text).matches() && src != null
+        ? t.withSource(new DataSource(text, src.format(), src.sha256(), src.bytes(), src.notes(), src.selection(), src.sample())) : t;
+  }
+
+  /** Runs a read of the data node, anchoring a missing file or an empty selection at the node's key. */
+  private static <T> T dataErrors(ConfigNode node, java.util.function.Supplier<T> read) {
+    ConfigNode pathNode = node.get("path");
     try {
-      Table t = DataSources.load(p, format, schema, delimiter, selection);
-      DataSource src = t.source();
-      return uri && src != null ? t.withSource(new DataSource(text, src.format(), src.sha256(), src.bytes(), src.notes(), src.selection())) : t;
+      return read.get();
     } catch (UsageException e) {
       if (e.getMessage().contains("data file not found") || e.getMessage().contains("unknown data format")) {
         throw pathNode.error(e.getMessage());

@@ -23,4 +23,31 @@ public interface DataReader {
    *     selection that keeps no row)
    */
   Table read(Path path, Schema schema, Selection selection);
+
+  /**
+   * The rows of {@code path} that {@code selection} keeps, as chunks of at most {@code chunkRows}
+   * rows read again on every scan. The default reads the whole table on each scan and hands it over
+   * as one chunk (correct, but not flat in memory); readers that can stream override it.
+   */
+  default RowChunks chunks(Path path, Schema schema, Selection selection, int chunkRows) {
+    DataReader self = this;
+    return new RowChunks() {
+      @Override
+      public Schema schema() {
+        return schema;
+      }
+
+      @Override
+      public int chunkRows() {
+        return Integer.MAX_VALUE;
+      }
+
+      @Override
+      public DataSource scan(java.util.function.Consumer<Table> sink) {
+        Table t = self.read(path, schema, selection);
+        sink.accept(t);
+        return t.source();
+      }
+    };
+  }
 }

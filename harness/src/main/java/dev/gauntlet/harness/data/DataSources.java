@@ -36,6 +36,14 @@ public final class DataSources {
         }
         return TableLoader.load(path, schema, delimiter, selection);
       }
+
+      @Override
+      public RowChunks chunks(Path path, Schema schema, Selection selection, int chunkRows) {
+        if (Files.isDirectory(path)) {
+          throw new UsageException(path + ": is a folder; format csv reads one file (a folder of Parquet files needs format: parquet)");
+        }
+        return TableLoader.chunks(path, schema, delimiter, selection, chunkRows);
+      }
     });
     for (DataReader r : ServiceLoader.load(DataReader.class)) {
       out.putIfAbsent(r.format(), r);
@@ -49,12 +57,21 @@ public final class DataSources {
    * @throws UsageException for an unknown format, naming the known ones
    */
   public static Table load(Path path, String format, Schema schema, char delimiter, Selection selection) {
+    return reader(format, delimiter).read(path, schema, selection);
+  }
+
+  /** The kept rows of {@code path} in {@code format} as chunks of at most {@code chunkRows} rows (see {@link DataReader#chunks}). */
+  public static RowChunks chunks(Path path, String format, Schema schema, char delimiter, Selection selection, int chunkRows) {
+    return reader(format, delimiter).chunks(path, schema, selection, chunkRows);
+  }
+
+  private static DataReader reader(String format, char delimiter) {
     Map<String, DataReader> readers = readers(delimiter);
     DataReader r = readers.get(format);
     if (r == null) {
       throw new UsageException("unknown data format '" + format + "'; known formats: " + String.join(", ", readers.keySet())
           + ("parquet".equals(format) ? " (Parquet support is the gauntlet-parquet module: put it on the classpath)" : ""));
     }
-    return r.read(path, schema, selection);
+    return r;
   }
 }

@@ -159,6 +159,71 @@ public final class Table {
     return new Table(schema, out, source, origin == null ? null : origin.select(rowIndexes));
   }
 
+  /**
+   * The rows of {@code parts} one after the other, under {@code schema} and with {@code source}
+   * (e.g. the chunks of one file). Rows keep their file lines when every part knows them.
+   */
+  public static Table concat(Schema schema, List<Table> parts, DataSource source) {
+    int n = 0;
+    boolean origins = !parts.isEmpty();
+    for (Table t : parts) {
+      n = Math.addExact(n, t.rows);
+      origins &= t.origin != null;
+    }
+    List<Column> out = new ArrayList<>();
+    for (ColumnSpec spec : schema.columns()) {
+      String name = spec.name();
+      Column first = parts.isEmpty() ? null : parts.get(0).column(name);
+      int at = 0;
+      if (first instanceof Column.Numeric) {
+        double[] v = new double[n];
+        for (Table t : parts) {
+          double[] p = ((Column.Numeric) t.column(name)).values();
+          System.arraycopy(p, 0, v, at, p.length);
+          at += p.length;
+        }
+        out.add(new Column.Numeric(name, v));
+      } else if (first instanceof Column.Categorical c) {
+        int[] v = new int[n];
+        for (Table t : parts) {
+          int[] p = ((Column.Categorical) t.column(name)).codes();
+          System.arraycopy(p, 0, v, at, p.length);
+          at += p.length;
+        }
+        out.add(new Column.Categorical(name, v, c.levels()));
+      } else if (first instanceof Column.Timestamp) {
+        long[] v = new long[n];
+        for (Table t : parts) {
+          long[] p = ((Column.Timestamp) t.column(name)).epochSeconds();
+          System.arraycopy(p, 0, v, at, p.length);
+          at += p.length;
+        }
+        out.add(new Column.Timestamp(name, v));
+      } else if (first instanceof Column.Text) {
+        String[] v = new String[n];
+        for (Table t : parts) {
+          String[] p = ((Column.Text) t.column(name)).values();
+          System.arraycopy(p, 0, v, at, p.length);
+          at += p.length;
+        }
+        out.add(new Column.Text(name, v));
+      } else {
+        throw new IllegalArgumentException("no parts to concatenate");
+      }
+    }
+    Origin origin = null;
+    if (origins) {
+      int[] lines = new int[n];
+      int at = 0;
+      for (Table t : parts) {
+        System.arraycopy(t.origin.lines(), 0, lines, at, t.rows);
+        at += t.rows;
+      }
+      origin = new Origin(parts.get(0).origin.file(), lines, parts.get(0).origin.columns());
+    }
+    return new Table(schema, out, source, origin);
+  }
+
   /** A short label for a row: its id column if the schema has one, else {@code row N} (0-based). */
   public String rowLabel(int row) {
     return schema.id().map(id -> column(id.name()).format(row)).orElse("row " + row);

@@ -39,6 +39,7 @@ public interface Locator {
   private TimeFormat[] formats;
   private final Map<String, TimeFormat> timeOverrides = new HashMap<>();
   private int rows;
+  private long drained;
   private int[] lines = new int[1024]; // row -> line of the file where its record starts
   private final List<String> notes = new ArrayList<>();
   private int[] duplicateOf; // spec -> other header index that must hold equal values, or -1
@@ -299,6 +300,28 @@ public interface Locator {
         texts[s] = java.util.Arrays.copyOf(texts[s], texts[s].length * 2);
       }
     }
+  }
+
+  /**
+   * The table of the records kept since the last drain (a chunk), after which the builder holds no
+   * row and goes on with the next record; the counts ({@link #rowsSeen}, {@link #rowsKept}) go on
+   * too. Rows know their position when {@code withOrigin}.
+   */
+  public Table drain(boolean withOrigin) {
+    Table t = build(null, withOrigin);
+    drained += rows;
+    rows = 0;
+    return t;
+  }
+
+  /** Records kept in total, drained chunks included. */
+  public long rowsKeptTotal() {
+    return drained + rows;
+  }
+
+  /** Records kept but not yet drained. */
+  public int rowsBuffered() {
+    return rows;
   }
 
   /**

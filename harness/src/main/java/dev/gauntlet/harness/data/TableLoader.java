@@ -48,6 +48,41 @@ public final class TableLoader {
    *     the selection kept no row
    */
   public static Table load(Path file, Schema schema, char delimiter, Selection selection) {
+    Read r = read(file, schema, delimiter, selection, 0, null);
+    return r.builder().build(r.source(), true);
+  }
+
+  /**
+   * The rows of a CSV file that {@code selection} keeps, as chunks of at most {@code chunkRows}
+   * rows: each {@link RowChunks#scan} streams the file once more through the same validation as
+   * {@link #load} (the same errors at the same file:line:column) and holds one chunk at a time.
+   */
+  public static RowChunks chunks(Path file, Schema schema, char delimiter, Selection selection, int chunkRows) {
+    if (chunkRows < 1) {
+      throw new IllegalArgumentException("chunk rows must be at least 1, not " + chunkRows);
+    }
+    return new RowChunks() {
+      @Override
+      public Schema schema() {
+        return schema;
+      }
+
+      @Override
+      public int chunkRows() {
+        return chunkRows;
+      }
+
+      @Override
+      public DataSource scan(java.util.function.Consumer<Table> sink) {
+        return read(file, schema, delimiter, selection, chunkRows, java.util.Objects.requireNonNull(sink, "sink")).source();
+      }
+    };
+  }
+
+  private record Read(TableBuilder builder, DataSource source) {}
+
+  /** Streams the file once; with a sink, hands over a chunk whenever {@code chunkRows} rows are buffered, and the rest at the end. */
+  private static Read read(Path file, Schema schema, char delimiter, Selection selection, int chunkRows, java.util.function.Consumer<Table> sink) {
     String name = file.toString();
     MessageDigest sha;
     try {
@@ -57,6 +92,7 @@ public final class TableLoader {
     }
     long bytes;
     TableBuilder b;
+    boolean handed = false;
     try (InputStream raw = Files.newInputStream(file);
         DigestInputStream din = new DigestInputStream(raw, sha);
         CsvReader csv = new CsvReader(new BufferedReader(new InputStreamReader(din, StandardCharsets.UTF_8)), delimiter, name)) {
@@ -67,7 +103,10 @@ public final class TableLoader {
         if (rec.length == 1 && rec[0].isEmpty()) {
           continue; // blank line (e.g. the final newline)
         }
-        b.row(rec, csv.recordLine());
+        if (b.row(rec, csv.recordLine()) && sink != null && b.rowsBuffered() >= chunkRows) {
+          sink.accept(b.drain(true));
+          handed = true;
+        }
       }
       bytes = Files.size(file);
     } catch (NoSuchFileException e) {
@@ -78,12 +117,15 @@ public final class TableLoader {
     if (b.rowsSeen() == 0) {
       throw UsageException.at(name, 2, 0, "the file has a header but no data rows");
     }
-    Selection.Summary kept = selection.isAll() ? null : selection.summarize(b.rowsKept(), b.rowsSeen());
-    if (b.rowsKept() == 0) {
+    long keptRows = b.rowsKeptTotal();
+    Selection.Summary kept = selection.isAll() ? null : selection.summarize(keptRows, b.rowsSeen());
+    if (keptRows == 0) {
       throw new UsageException(name + ": the " + kept.describe() + "; widen the selection or check its values against the data");
     }
-    DataSource src = new DataSource(name, "csv", HexFormat.of().formatHex(sha.digest()), bytes, b.notes(), kept);
-    return b.build(src, true);
+    if (sink != null && (b.rowsBuffered() > 0 || !handed)) {
+      sink.accept(b.drain(true));
+    }
+    return new Read(b, new DataSource(name, "csv", HexFormat.of().formatHex(sha.digest()), bytes, b.notes(), kept));
   }
 
   /** Builds a table from rows of text, as if read from a file (used by generators and tests). */

@@ -74,6 +74,12 @@ public record PerformanceCheck(int minRows, double confidence) implements Check<
     return "How often the model's decisions match the true labels on the evaluation data, which the model did not see in training.";
   }
 
+  /** Computed from a {@link PerformanceSummary} of the rows only. */
+  @Override
+  public boolean streams() {
+    return true;
+  }
+
   @Override
   public Set<Capability> requires() {
     return Set.of();
@@ -82,9 +88,8 @@ public record PerformanceCheck(int minRows, double confidence) implements Check<
   @Override
   public CheckValue run(CheckContext ctx) {
     ColumnSpec label = ctx.label();
-    Predictions p = ctx.predictions(ctx.data());
     int k = label.categories().size();
-    PerformanceSummary sum = ctx.engine().summarize(ctx.data(), p, PerformanceSummary.summarizer(k, label.positiveIndex()));
+    PerformanceSummary sum = ctx.summarizeData(true, PerformanceSummary.summarizer(k, label.positiveIndex()));
     long[][] confusion = new long[k][k];
     long correct = 0;
     long rowsTotal = 0;
@@ -126,7 +131,11 @@ public record PerformanceCheck(int minRows, double confidence) implements Check<
     ms.add(bw != null ? Measurement.inconclusive("balanced_accuracy", all, bacc, n, bw) : Measurement.of("balanced_accuracy", all, bacc, n));
     if (sum.scores() != null) {
       double auc = sum.auc();
-      ms.add(bw != null || Double.isNaN(auc) ? Measurement.inconclusive("auc", all, auc, n, bw != null ? bw : "one class is absent")
+      double bound = sum.aucBound();
+      String approx = bound > 0 ? "more than " + PerformanceSummary.EXACT_SCORES + " distinct scores: the AUC of the compressed score sample is within +-"
+          + MetricCondition.fmt(bound) + " of the exact AUC, which cannot be judged as exact" : null;
+      ms.add(bw != null || Double.isNaN(auc) || approx != null
+          ? Measurement.inconclusive("auc", all, auc, n, bw != null ? bw : Double.isNaN(auc) ? "one class is absent" : approx)
           : Measurement.of("auc", all, auc, n));
     }
     List<String> cols = new ArrayList<>();

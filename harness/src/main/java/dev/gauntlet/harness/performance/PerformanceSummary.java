@@ -13,12 +13,30 @@ import java.io.IOException;
  * by decided class) and, for binary models with scores, the distinct scores with their counts of
  * negative and positive labels (column 1 is the positive class), from which the AUC is exact.
  *
- * <p>Memory: {@code 8 k^2} bytes plus 24 bytes per distinct score.
+ * <p>Memory: {@code 8 k^2} bytes plus 24 bytes per distinct score, at most {@link #EXACT_SCORES}
+ * of them: past that budget the scores are a compressed sample ({@link SortedCounts#compress}) and
+ * the AUC is known to within {@link #aucBound()}.
  *
  * @param scores null when the model gives no scores or the label is not binary
  * @since 0.3
  */
 public record PerformanceSummary(int classes, long[] confusion, SortedCounts scores) implements Summary<PerformanceSummary> {
+  /** The memory budget of the scores: distinct scores kept exact (24 MiB). */
+  public static final int EXACT_SCORES = 1 << 20;
+
+  /**
+   * 0 when the scores are exact; else a bound on |auc() - exact AUC|: with every rank of either
+   * class off by at most E rows (the sample's rank error), AUC = integral of F_neg dF_pos moves by
+   * at most E / negatives + E / positives.
+   */
+  public double aucBound() {
+    if (scores == null || scores.rankError() == 0) {
+      return 0;
+    }
+    long pos = scores.total(1);
+    long neg = scores.total(0);
+    return pos == 0 || neg == 0 ? Double.NaN : (double) scores.rankError() / neg + (double) scores.rankError() / pos;
+  }
 
   /** The summariser for a label of {@code classes} classes whose positive class is {@code positive}. */
   public static Summarizer<PerformanceSummary> summarizer(int classes, int positive) {
@@ -42,7 +60,7 @@ public record PerformanceSummary(int classes, long[] confusion, SortedCounts sco
         col[i] = y[part.from() + i] == positive ? 1 : 0;
         v[i] = s[part.from() + i];
       }
-      sc = SortedCounts.of(v, col, 2, 0, m);
+      sc = SortedCounts.of(v, col, 2, 0, m).compress(EXACT_SCORES);
     }
     return new PerformanceSummary(classes, confusion, sc);
   }
@@ -56,7 +74,7 @@ public record PerformanceSummary(int classes, long[] confusion, SortedCounts sco
     for (int i = 0; i < c.length; i++) {
       c[i] += o.confusion[i];
     }
-    return new PerformanceSummary(classes, c, scores == null ? null : scores.merge(o.scores));
+    return new PerformanceSummary(classes, c, scores == null ? null : scores.merge(o.scores).compress(EXACT_SCORES));
   }
 
   /** The count of rows of true class {@code y} decided as {@code d}. */

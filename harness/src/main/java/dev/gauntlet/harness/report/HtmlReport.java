@@ -214,6 +214,9 @@ public final class HtmlReport {
       if (p.data().selection() != null) {
         notes.add("Evaluation data: " + p.data().selection().describe());
       }
+      if (p.data().sample() != null) {
+        notes.add("Evaluation data: " + p.data().sample().describe());
+      }
     }
     if (p.reference() != null) {
       notes.addAll(p.reference().notes());

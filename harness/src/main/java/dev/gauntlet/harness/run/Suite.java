@@ -22,6 +22,10 @@ import java.util.Set;
  * @param modelDeterministic whether the candidate is expected to give the same predictions for the
  *     same input (default true; a model that does not is an ERROR, see {@link DeterminismProbe})
  * @param baselineDeterministic the same for the baseline
+ * @param stream every kept evaluation row, in chunks, when the data has more rows than the suite's
+ *     sample size; then {@code data} is the seeded stratified sample (its source says how it was
+ *     drawn), checks that {@linkplain dev.gauntlet.harness.check.Check#streams() stream} summarise
+ *     these chunks and the others see the sample. Null when {@code data} holds every kept row.
  */
 public record Suite(
     String name,
@@ -38,7 +42,8 @@ public record Suite(
     Artifact schema,
     java.time.Duration checkTimeLimit,
     boolean modelDeterministic,
-    boolean baselineDeterministic) {
+    boolean baselineDeterministic,
+    dev.gauntlet.harness.data.RowChunks stream) {
 
   /** The default per-check time limit. */
   public static final java.time.Duration DEFAULT_CHECK_TIME_LIMIT = java.time.Duration.ofMinutes(30);
@@ -89,6 +94,20 @@ public record Suite(
       c.validate(data.schema());
       c.check().validateData(data);
     }
+  }
+
+  /** A suite whose data holds every kept evaluation row. */
+  public Suite(String name, long seed, ModelUnderTest model, ModelUnderTest baseline, Table data, Table reference, double threshold,
+      Gate gate, List<CheckSpec<?>> checks, String text, String file, Artifact schema, java.time.Duration checkTimeLimit,
+      boolean modelDeterministic, boolean baselineDeterministic) {
+    this(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file, schema, checkTimeLimit, modelDeterministic,
+        baselineDeterministic, null);
+  }
+
+  /** This suite run over every row of {@code stream}, with {@code sample} as its data (see {@link #stream()}). */
+  public Suite streamed(Table sample, dev.gauntlet.harness.data.RowChunks stream) {
+    return new Suite(name, seed, model, baseline, sample, reference, threshold, gate, checks, text, file, schema, checkTimeLimit,
+        modelDeterministic, baselineDeterministic, Objects.requireNonNull(stream, "stream"));
   }
 
   public static Builder builder(String name) {

@@ -256,8 +256,10 @@ public final class SuiteRunner {
       return new Run<>(null, missing);
     }
     long seed = checkSeed(suite.seed(), spec.id());
-    CheckContext ctx = new CheckContext(model, isBaseline, suite.data(), suite.reference(), seed, suite.threshold(),
+    CheckContext c0 = new CheckContext(model, isBaseline, suite.data(), suite.reference(), seed, suite.threshold(),
         m -> progress.accept("      " + m), outputDir, isBaseline ? caches.baseline : caches.candidate).withEngine(engine);
+    // Streamed data: a check that summarises sees every row in chunks; the others see the sample (suite.data()).
+    CheckContext ctx = suite.stream() != null && check.streams() ? c0.withStream(suite.stream()) : c0;
     String who = isBaseline ? "baseline model" : "check";
     Run<V> r = timed(() -> check.run(ctx), spec.id(), who, suite.checkTimeLimit(), caches);
     if (r.error() == null && r.value() == null) {

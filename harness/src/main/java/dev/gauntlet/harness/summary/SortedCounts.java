@@ -13,17 +13,89 @@ import java.util.Arrays;
  *
  * <p>Memory: {@code 8 * (1 + columns)} bytes per distinct value, independent of the row count.
  *
+ * <p>Past a memory budget, {@link #compress} turns it into a compressed sample: runs of adjacent
+ * distinct values are moved onto the run's smallest value, so it no longer grows with the distinct
+ * values, and {@link #rankError()} bounds, exactly, how far any rank computed from it can be from
+ * the rank in the rows it summarises: for every {@code x}, the count of values {@code <= x} (in any
+ * column) is off by at most {@code rankError()}. A compressed summary is deterministic for a given
+ * sequence of merges and compressions, but no longer split-independent; exact ones (rankError 0)
+ * are.
+ *
  * @since 0.3
  */
 public final class SortedCounts implements Summary<SortedCounts> {
   private final int columns;
   private final double[] values;
   private final long[] counts;
+  private final long rankError;
 
   private SortedCounts(int columns, double[] values, long[] counts) {
+    this(columns, values, counts, 0);
+  }
+
+  private SortedCounts(int columns, double[] values, long[] counts, long rankError) {
     this.columns = columns;
     this.values = values;
     this.counts = counts;
+    this.rankError = rankError;
+  }
+
+  /**
+   * The bound on the error of any rank computed from this summary: 0 when exact, else the sum of
+   * the rows moved past any one point by each compression (see {@link #compress}) of it and of the
+   * summaries merged into it.
+   */
+  public long rankError() {
+    return rankError;
+  }
+
+  /**
+   * This summary if it holds at most {@code budget} distinct values, else a compressed one of at
+   * most {@code budget} entries: consecutive distinct values are grouped, in order, into runs of
+   * at most {@code ceil(2 total / budget)} rows (a heavier single value stays alone), and each run's
+   * rows are counted at its smallest value. A rank at {@code x} inside a run then counts the run's
+   * rows above {@code x} too, so the error added is the largest run's weight minus that of its
+   * first value; {@link #rankError()} adds it up. Deterministic.
+   *
+   * @param budget at least 2
+   */
+  public SortedCounts compress(int budget) {
+    if (budget < 2) {
+      throw new IllegalArgumentException("budget must be at least 2, not " + budget);
+    }
+    if (values.length <= budget) {
+      return this;
+    }
+    long total = 0;
+    for (long c : counts) {
+      total += c;
+    }
+    long limit = Math.max(1, (2 * total + budget - 1) / budget);
+    double[] v = new double[budget + 1];
+    long[] n = new long[(budget + 1) * columns];
+    long added = 0;
+    int k = -1;
+    long runWeight = 0;
+    long firstWeight = 0;
+    for (int i = 0; i < values.length; i++) {
+      long w = count(i);
+      if (k < 0 || runWeight + w > limit) {
+        added = Math.max(added, runWeight - firstWeight);
+        k++;
+        if (k == v.length) { // cannot happen: runs of > limit/2 rows on average fit in budget entries
+          throw new IllegalStateException("compression overflowed its " + budget + " entries");
+        }
+        v[k] = values[i];
+        runWeight = 0;
+        firstWeight = w;
+      }
+      runWeight += w;
+      for (int c = 0; c < columns; c++) {
+        n[k * columns + c] += counts[i * columns + c];
+      }
+    }
+    added = Math.max(added, runWeight - firstWeight);
+    return new SortedCounts(columns, Arrays.copyOf(v, k + 1), Arrays.copyOf(n, (k + 1) * columns), rankError + added);
   }
 
   /** No values, with {@code columns >= 1} count columns. */
@@ -103,7 +175,7 @@ public final class SortedCounts implements Summary<SortedCounts> {
       }
       k++;
     }
-    return new SortedCounts(columns, Arrays.copyOf(v, k), Arrays.copyOf(n, k * columns));
+    return new SortedCounts(columns, Arrays.copyOf(v, k), Arrays.copyOf(n, k * columns), rankError + o.rankError);
   }
 
   public int columns() {
@@ -162,6 +234,7 @@ public final class SortedCounts implements Summary<SortedCounts> {
 
   @Override
   public void encode(DataOutput out) throws IOException {
+    out.writeLong(rankError);
     out.writeInt(columns);
     out.writeInt(values.length);
     for (int i = 0; i < values.length; i++) {
@@ -174,6 +247,10 @@ public final class SortedCounts implements Summary<SortedCounts> {
 
   /** Reads what {@link #encode} wrote. */
   public static SortedCounts decode(DataInput in) throws IOException {
+    long rankError = in.readLong();
+    if (rankError < 0) {
+      throw new IOException("sorted counts: a negative rank error " + rankError);
+    }
     int columns = in.readInt();
     int d = in.readInt();
     if (columns < 1 || d < 0 || (long) d * (columns + 1) > Integer.MAX_VALUE / 8) {
@@ -190,6 +267,6 @@ public final class SortedCounts implements Summary<SortedCounts> {
         counts[i * columns + c] = in.readLong();
       }
     }
-    return new SortedCounts(columns, values, counts);
+    return new SortedCounts(columns, values, counts, rankError);
   }
 }

@@ -29,6 +29,22 @@ public interface SummaryEngine {
     return this;
   }
 
+  /**
+   * The merged summary of every row of {@code rows}, one chunk at a time: each chunk is scored by
+   * {@code predict} (when not null), summarised by this engine as a table of its own, and dropped;
+   * the chunks' summaries merge as they come. Equal, bit for bit, to {@link #summarize(Table,
+   * Predictions, Summarizer)} of the whole table, since summaries merge exactly.
+   *
+   * @param predict the model's predictions for a chunk, or null when the summariser does not need them
+   * @since 0.3
+   */
+  default <S extends Summary<S>> S summarize(dev.gauntlet.harness.data.RowChunks rows,
+      java.util.function.Function<Table, Predictions> predict, Summarizer<S> summarizer) {
+    Merger<S> merger = new Merger<>();
+    rows.scan(chunk -> merger.add(summarize(chunk, predict == null ? null : predict.apply(chunk), summarizer)));
+    return merger.result();
+  }
+
   /** A short description for provenance, e.g. {@code in-process, 4 partitions}. */
   String describe(Table data);
 }

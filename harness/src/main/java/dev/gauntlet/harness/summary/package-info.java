@@ -15,15 +15,21 @@
  *
  * <p>Exactness: counts are longs; sums of doubles are {@link dev.gauntlet.harness.summary.ExactSum}
  * (exact fixed point, rounded once at the end), so their value does not depend on the order of
- * additions; sorted samples are {@link dev.gauntlet.harness.summary.SortedCounts}. Nothing is a
- * sketch, so no statistic carries an approximation bound.
+ * additions; sorted samples are {@link dev.gauntlet.harness.summary.SortedCounts}, exact up to a
+ * memory budget (the AUC's 2^20 distinct scores, {@code drift.features}' {@code exactValues}); past
+ * it a sample is compressed deterministically and carries an exact rank-error bound, which the
+ * checks report and judge (see {@link dev.gauntlet.harness.summary.SortedCounts#compress}).
+ *
+ * <p>Streaming: {@link dev.gauntlet.harness.summary.SummaryEngine#summarize(dev.gauntlet.harness.data.RowChunks,
+ * java.util.function.Function, Summarizer)} summarises data read in chunks (one held at a time) and
+ * merges the chunks' summaries as a binary counter, so the result equals the whole table's.
  *
  * <p>Memory of each summary (per partition, and of the merged state), with {@code k} classes,
  * {@code d} distinct values, {@code g} slices:
  * <ul>
  *   <li>{@code ExactSum}: at most 69 longs (552 bytes), in practice 3 to 6 longs: the span of
  *       exponents of the addends, not their number.
- *   <li>{@code SortedCounts}: {@code 8 (1 + columns)} bytes per distinct value: grows with the
+ *   <li>{@code SortedCounts}: {@code 8 (1 + columns)} bytes per distinct value, up to the budget: grows with the
  *       distinct values only (a decile score: 10 entries; a continuous score: up to the row count).
  *   <li>{@code performance} ({@code PerformanceSummary}): {@code 8 k^2} bytes of confusion counts,
  *       plus 24 bytes per distinct score for the exact AUC.

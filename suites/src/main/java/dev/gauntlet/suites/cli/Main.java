@@ -457,8 +457,14 @@ public final class Main implements Callable<Integer> {
     dev.gauntlet.harness.summary.SummaryEngine engine = null;
     try {
       Path file = suiteFile.get();
-      Suite suite = new SuiteLoader()
-          .withPromotedModels(Recording.promotedModels(file, name -> opts.out != null ? opts.out : Path.of("target", "gauntlet", name), opts.history))
+      SuiteLoader loader = new SuiteLoader()
+          .withPromotedModels(Recording.promotedModels(file, name -> opts.out != null ? opts.out : Path.of("target", "gauntlet", name), opts.history));
+      if (engineOptions != null && !"in-process".equals(engineOptions.engine)) {
+        // Another engine (Spark) binds the driver's whole table and summarises its rows where they are: the data is read
+        // whole, never streamed with a sample (the sample would not be the rows that engine summarises).
+        loader.withChunkRows(Integer.MAX_VALUE);
+      }
+      Suite suite = loader
           .load(file, opts.seed == null ? OptionalLong.empty() : OptionalLong.of(opts.seed), m -> log(err, opts.quiet, m));
       if (mode == Mode.MONITOR && suite.checks().stream().noneMatch(c -> c.check() instanceof dev.gauntlet.monitor.MonitorCheck)) {
         throw new dev.gauntlet.harness.UsageException(file + ": suite '" + suite.name() + "' has no " + dev.gauntlet.monitor.MonitorCheck.TYPE

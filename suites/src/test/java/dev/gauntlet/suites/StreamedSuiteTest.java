@@ -1,0 +1,112 @@
+package dev.gauntlet.suites;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gauntlet.fixtures.LendingData;
+import dev.gauntlet.harness.config.SuiteLoader;
+import dev.gauntlet.harness.data.CsvReader;
+import dev.gauntlet.harness.report.JsonReport;
+import dev.gauntlet.harness.run.CheckResult;
+import dev.gauntlet.harness.run.Suite;
+import dev.gauntlet.harness.run.SuiteResult;
+import dev.gauntlet.harness.run.SuiteRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The four summary checks give the same measurements, bit for bit, whether the suite reads the
+ * data whole or streams it in chunks of 50 rows (data.sample.rows below the row count); a check that
+ * needs chosen rows sees the stated stratified sample.
+ */
+class StreamedSuiteTest {
+  @TempDir
+  Path dir;
+
+  void write() throws Exception {
+    StringBuilder sb = new StringBuilder(String.join(",", LendingData.HEADER) + ",score\n");
+    for (String[] r : LendingData.generate(11, 0, 24, 60, "a")) {
+      double z = 1.5 * Math.log(Double.parseDouble(r[2]) / 50000) - 4.2 * (Double.parseDouble(r[3]) - 0.35) - ("F".equals(r[6]) ? 0.5 : 0);
+      for (String f : r) {
+        sb.append(CsvReader.quote(f, ',')).append(',');
+      }
+      sb.append(1 / (1 + Math.exp(-z))).append('\n');
+    }
+    Files.writeString(dir.resolve("d.csv"), sb.toString());
+    Files.writeString(dir.resolve("schema.yaml"), LendingData.schemaText() + "  - name: score\n    type: numeric\n    role: score\n    range: [0, 1]\n");
+  }
+
+  SuiteResult run(int sampleRows, int chunkRows, boolean[] streamed) throws Exception {
+    Path suite = dir.resolve("suite-" + sampleRows + ".yaml");
+    Files.writeString(suite, """
+        name: streamed
+        seed: 7
+        model: {type: precomputed, score: score, threshold: 0.5, probability: true}
+        data: {path: d.csv, schema: schema.yaml, sample: {rows: %d}}
+        checks:
+          - {id: perf, type: performance, conditions: [{metric: accuracy, atLeast: 0.5}]}
+          - id: slices
+            type: fairness.slices
+            params: {attributes: [sex, region, {name: age, bands: [30, 50]}], intersections: 2, minSize: 10, reference: {sex: M}, bootstrap: 100}
+            conditions: [{metric: disparate_impact, subject: sex=F, between: [0.8, 1.25], interval: whole}]
+          - id: decay
+            type: drift.temporal
+            params: {window: month, reference: 12, maxDrop: 0.03, groups: [sex]}
+            conditions: [{metric: last_window_accuracy_drop, atMost: 0.03}]
+          - id: features
+            type: drift.features
+            params: {window: quarter, reference: 4}
+            conditions: [{metric: max_psi, atMost: 0.25}]
+          - id: detectors
+            type: drift.detectors
+            conditions: [{metric: alarms, atMost: 100}]
+        """.formatted(sampleRows));
+    Suite s = new SuiteLoader().withChunkRows(chunkRows).load(suite, OptionalLong.empty(), null);
+    streamed[0] = s.stream() != null;
+    return new SuiteRunner(null, null, null).run(s);
+  }
+
+  @Test
+  void summaryChecksOnChunksEqualTheWholeTableAndTheRestSeeTheStatedSample() throws Exception {
+    write();
+    boolean[] flag = new boolean[1];
+    SuiteResult whole = run(100_000, 50, flag);
+    assertTrue(!flag[0], "1,440 rows under sample.rows 100000 are read whole");
+    SuiteResult chunked = run(300, 50, flag);
+    assertTrue(flag[0], "1,440 rows over sample.rows 300 are streamed");
+    for (String id : List.of("perf", "slices", "decay", "features")) {
+      CheckResult a = byId(whole, id);
+      CheckResult b = byId(chunked, id);
+      assertTrue(a.measurements().size() >= 3, id + " measured little: " + a.summary());
+      assertEquals(a.measurements(), b.measurements(), id);
+      assertEquals(a.outcome(), b.outcome(), id);
+    }
+    assertEquals(1440, byId(chunked, "perf").measurements().get(0).n());
+    assertNull(whole.provenance().data().sample());
+    var sample = chunked.provenance().data().sample();
+    assertNotNull(sample);
+    assertEquals(300, sample.rows());
+    assertEquals(1440, sample.ofRows());
+    assertEquals(List.of("approved", "sex", "region"), sample.strata());
+    assertEquals(whole.provenance().data().sha256(), chunked.provenance().data().sha256());
+    // the detectors ran on the 300 sampled rows, not the 1,440
+    long detectorRows = byId(chunked, "detectors").measurements().stream().mapToLong(m -> m.n()).max().orElse(-1);
+    assertTrue(detectorRows <= 300, "detectors saw " + detectorRows + " rows");
+    String json = JsonReport.render(chunked);
+    dev.gauntlet.harness.report.ReportSchema.assertValid(json);
+    var node = JsonReport.mapper().readTree(json).at("/provenance/data/sample");
+    assertTrue(node.get("method").asText().startsWith("seeded stratified sample"), node.toString());
+    assertEquals(300, node.get("rows").asLong());
+    assertEquals(1440, node.get("ofRows").asLong());
+  }
+
+  static CheckResult byId(SuiteResult r, String id) {
+    return r.checks().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+  }
+}
