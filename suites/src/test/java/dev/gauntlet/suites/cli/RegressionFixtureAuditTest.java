@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14: {@code gauntlet audit} on fixtures/regression (copied to a temporary folder, so its
  * inputs are generated and the models trained there): a DL4J regression MLP trained on limits that
  * were 1,500 lower for women is caught by fairness.regression, its error decay after month 12 by
- * drift.regression, and every output reads as a regression report (error, not accuracy).
+ * drift.regression, and every output reads as a regression report (error, not accuracy). suite.yaml
+ * goes through all five audit trials (drift.yaml is the drift trial): each with a real result.
  */
 class RegressionFixtureAuditTest {
   static final Path FIXTURE = Path.of("../fixtures/regression");
@@ -29,6 +30,16 @@ class RegressionFixtureAuditTest {
       }
     }
     throw new AssertionError("no check " + id);
+  }
+
+  static double value(JsonNode check, String metric, String subject) {
+    for (JsonNode m : check.get("measurements")) {
+      String sub = m.hasNonNull("subject") ? m.get("subject").asText() : "";
+      if (m.get("metric").asText().equals(metric) && sub.equals(subject)) {
+        return m.get("value").asDouble();
+      }
+    }
+    throw new AssertionError("no " + metric + "[" + subject + "] in " + check);
   }
 
   @Test
@@ -56,6 +67,24 @@ class RegressionFixtureAuditTest {
       }
     }
     assertTrue(found, "mean_error_diff[sex=F] is measured");
+    // every trial runs on the DL4J regression model, none errors
+    java.util.Set<String> trials = new java.util.TreeSet<>();
+    for (JsonNode c : report.get("checks")) {
+      assertFalse(c.get("outcome").asText().equals("ERROR") || c.get("outcome").asText().equals("INCONCLUSIVE"), c.toString());
+      trials.add(c.get("trial").asText());
+    }
+    assertTrue(trials.containsAll(java.util.List.of("PERFORMANCE", "FAIRNESS", "PERTURBATION", "ADVERSARIAL")), trials.toString());
+    // the counterfactual swap of sex moves the limit by about the 1,500 the training labels took from women
+    JsonNode cf = check(report, "counterfactual-sex");
+    assertEquals("FAIL", cf.get("outcome").asText(), cf.toString());
+    assertTrue(value(cf, "mean_abs_prediction_change", "") > 1000 && value(cf, "mean_abs_prediction_change", "") < 2000, cf.toString());
+    for (String id : new String[] {"small-noise", "monotone-income", "robust-error", "min-shift"}) {
+      assertEquals("PASS", check(report, id).get("outcome").asText(), check(report, id).toString());
+    }
+    // the attack makes the error worse, never better: robust MAE at 0.05 >= at 0.02 >= clean
+    JsonNode adv = check(report, "robust-error");
+    assertTrue(value(adv, "robust_mae", "eps=0.05") >= value(adv, "robust_mae", "eps=0.02")
+        && value(adv, "robust_mae", "eps=0.02") >= value(adv, "clean_mae", ""), adv.toString());
     for (String f : new String[] {"summary.md", "junit.xml", "report.html", "report.json"}) {
       String text = Files.readString(out.resolve(f)).toLowerCase(Locale.ROOT);
       assertFalse(text.contains("accuracy"), f + " of a regression audit speaks of accuracy");
@@ -68,6 +97,7 @@ class RegressionFixtureAuditTest {
     String dj = Files.readString(out2.resolve("report.json"));
     dev.gauntlet.harness.report.ReportSchema.assertValid(dj);
     JsonNode decay = check(new ObjectMapper().readTree(dj), "error-decay");
+    assertEquals("DRIFT", decay.get("trial").asText());
     for (JsonNode m : decay.get("measurements")) {
       if (m.get("metric").asText().equals("last_window_mae_rise")) {
         // limits are 48% higher in the last month than the model learned: its MAE grows by thousands

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code gauntlet audit} on the committed XGBoost regression fixture (fixtures/xgboost/regression-suite.yaml):
- * a reg:squarederror model saved by Python's XGBoost goes through the perturbation and adversarial
- * trials of a regression suite; the gate fails on the planted group effect, and every output reads
+ * a reg:squarederror model saved by Python's XGBoost goes through the performance, fairness, perturbation
+ * and adversarial trials of a regression suite (no drift: the data have no time column); the gate fails on the planted group effect, and every output reads
  * as a regression report (errors and predictions, never accuracy or decisions).
  */
 class XgboostFixtureAuditTest {
@@ -29,6 +29,17 @@ class XgboostFixtureAuditTest {
     assertFalse(json.contains("\"outcome\" : \"ERROR\""), "no check may error on the XGBoost regression model");
     assertTrue(json.contains("gives prediction fell by more than 0.5 when group b -> a") || json.contains("gives prediction rose by more than 0.5 when group a -> b"),
         "the counterfactual finds the planted group effect");
+    com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    java.util.Set<String> trials = new java.util.TreeSet<>();
+    for (com.fasterxml.jackson.databind.JsonNode c : report.get("checks")) {
+      assertFalse(c.get("outcome").asText().equals("INCONCLUSIVE"), c.toString());
+      trials.add(c.get("trial").asText());
+      if (c.get("id").asText().equals("holdout-error") || c.get("id").asText().equals("fairness-errors")) {
+        assertEquals("PASS", c.get("outcome").asText(), c.toString());
+      }
+    }
+    assertEquals(java.util.Set.of("PERFORMANCE", "FAIRNESS", "PERTURBATION", "ADVERSARIAL"), trials);
+    assertTrue(json.contains("\"mae_ratio\"") && json.contains("\"r2\""), "the regression metrics of performance and fairness are measured");
     assertTrue(json.contains("\"robust_mae\"") && json.contains("\"median_min_shift_eps\"") && json.contains("\"max_abs_prediction_change\""));
     String md = Files.readString(out.resolve("summary.md"));
     for (String text : new String[] {json, md, Files.readString(out.resolve("junit.xml"))}) {
