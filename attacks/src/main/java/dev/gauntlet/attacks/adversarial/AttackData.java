@@ -43,26 +43,11 @@ final class AttackData {
 
   /** Samples up to {@code maxRows} rows with the check's seed, encodes and predicts them. */
   static AttackData prepare(CheckContext ctx, int maxRows, boolean needLabels) {
-    Table data = ctx.data();
-    int n = data.rowCount();
-    if (n == 0) {
-      throw new UsageException("the evaluation data has no rows; there is nothing to attack");
-    }
-    int[] index = sample(n, maxRows, ctx.random());
-    Table rows = data.select(index);
-    double[][] all = ctx.encode(data);
-    double[][] x0 = new double[index.length][];
-    for (int i = 0; i < index.length; i++) {
-      x0[i] = all[index[i]].clone();
-    }
-    InputSpace space = InputSpace.of(ctx.encoder());
-    for (int i = 0; i < x0.length; i++) {
-      String bad = space.violation(x0[i], x0[i], 0, Norm.LINF);
-      if (bad != null) {
-        throw new UsageException("row " + data.rowLabel(index[i]) + " of the evaluation data is not a valid input: " + bad
-            + "; fix the data or the schema's range");
-      }
-    }
+    Rows sampled = Rows.sample(ctx, maxRows);
+    int[] index = sampled.index();
+    Table rows = sampled.table();
+    double[][] x0 = sampled.x0();
+    InputSpace space = sampled.space();
     ColumnSpec label = needLabels ? ctx.label() : ctx.schema().label().orElse(null);
     List<String> classes = new ArrayList<>();
     if (label != null) {
@@ -77,6 +62,36 @@ final class AttackData {
     double[][] clean = attacker.predict(x0);
     int[] labels = label == null ? null : rows.labels();
     return new AttackData(rows, index, x0, labels, clean, rule.decide(clean), List.copyOf(classes), space, rule, attacker);
+  }
+
+  /**
+   * The attacked rows of every attack check: up to {@code maxRows} rows sampled with the check's
+   * seed, their encodings (copies, free to change) and the input space, each row checked to be a
+   * valid input (exit 2 naming the row otherwise).
+   */
+  record Rows(int[] index, Table table, double[][] x0, InputSpace space) {
+    static Rows sample(CheckContext ctx, int maxRows) {
+      Table data = ctx.data();
+      int n = data.rowCount();
+      if (n == 0) {
+        throw new UsageException("the evaluation data has no rows; there is nothing to attack");
+      }
+      int[] index = AttackData.sample(n, maxRows, ctx.random());
+      double[][] all = ctx.encode(data);
+      double[][] x0 = new double[index.length][];
+      for (int i = 0; i < index.length; i++) {
+        x0[i] = all[index[i]].clone();
+      }
+      InputSpace space = InputSpace.of(ctx.encoder());
+      for (int i = 0; i < x0.length; i++) {
+        String bad = space.violation(x0[i], x0[i], 0, Norm.LINF);
+        if (bad != null) {
+          throw new UsageException("row " + data.rowLabel(index[i]) + " of the evaluation data is not a valid input: " + bad
+              + "; fix the data or the schema's range");
+        }
+      }
+      return new Rows(index, data.select(index), x0, space);
+    }
   }
 
   /** Up to {@code max} distinct row indexes in increasing order, chosen with {@code rnd}; all rows when there are few. */

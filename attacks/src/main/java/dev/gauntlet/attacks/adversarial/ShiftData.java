@@ -29,26 +29,10 @@ final class ShiftData {
       throw new UsageException(Task.modelShape(ctx.model()) + "; this check attacks a regression model's prediction "
           + "(use adversarial.robustness or adversarial.min-flip for a classifier)");
     }
-    Table data = ctx.data();
-    int n = data.rowCount();
-    if (n == 0) {
-      throw new UsageException("the evaluation data has no rows; there is nothing to attack");
-    }
-    int[] index = AttackData.sample(n, maxRows, ctx.random());
-    Table rows = data.select(index);
-    double[][] all = ctx.encode(data);
-    double[][] x0 = new double[index.length][];
-    for (int i = 0; i < index.length; i++) {
-      x0[i] = all[index[i]].clone();
-    }
-    InputSpace space = InputSpace.of(ctx.encoder());
-    for (int i = 0; i < x0.length; i++) {
-      String bad = space.violation(x0[i], x0[i], 0, Norm.LINF);
-      if (bad != null) {
-        throw new UsageException("row " + data.rowLabel(index[i]) + " of the evaluation data is not a valid input: " + bad
-            + "; fix the data or the schema's range");
-      }
-    }
+    AttackData.Rows sampled = AttackData.Rows.sample(ctx, maxRows);
+    Table rows = sampled.table();
+    double[][] x0 = sampled.x0();
+    InputSpace space = sampled.space();
     ColumnSpec label = ctx.schema().label().orElse(null);
     if (needTargets && label == null) {
       throw new UsageException("this check compares predictions with the label, but schema '" + ctx.schema().name() + "' has no label column");
