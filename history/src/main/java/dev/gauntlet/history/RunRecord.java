@@ -7,10 +7,7 @@ import dev.gauntlet.harness.run.Finding;
 import dev.gauntlet.harness.run.Provenance;
 import dev.gauntlet.harness.run.SuiteResult;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -102,10 +99,6 @@ public record RunRecord(Long id, String suiteName, String suiteSha256, String mo
   }
 
   static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.gauntlet.harness.model.Artifact.sha256(text.getBytes(StandardCharsets.UTF_8));
   }
 }

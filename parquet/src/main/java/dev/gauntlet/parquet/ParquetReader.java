@@ -1,6 +1,7 @@
 package dev.gauntlet.parquet;
 
 import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.model.Artifact;
 import dev.gauntlet.harness.data.ColumnSpec;
 import dev.gauntlet.harness.data.ColumnType;
 import dev.gauntlet.harness.data.DataReader;
@@ -13,16 +14,13 @@ import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.data.TableBuilder;
 import dev.gauntlet.harness.data.TimeFormat;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -371,33 +369,17 @@ public final class ParquetReader implements DataReader {
   }
 
   private static String digest(Path root, List<Path> files, boolean folder) {
-    try {
-      if (!folder) {
-        return sha(files.get(0));
-      }
-      StringBuilder b = new StringBuilder();
-      for (Path f : files) {
-        b.append(root.relativize(f).toString().replace('\\', '/')).append(' ').append(sha(f)).append('\n');
-      }
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (IOException e) {
-      throw new UsageException(root + ": cannot read data file: " + e.getMessage(), e);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    if (!folder) {
+      return sha(files.get(0));
     }
+    StringBuilder b = new StringBuilder();
+    for (Path f : files) {
+      b.append(root.relativize(f).toString().replace('\\', '/')).append(' ').append(sha(f)).append('\n');
+    }
+    return Artifact.sha256(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  private static String sha(Path f) throws IOException {
-    try (InputStream in = Files.newInputStream(f)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  private static String sha(Path f) {
+    return Artifact.of(f, "data file").sha256();
   }
 }

@@ -62,9 +62,14 @@ public record Artifact(String path, String sha256, long bytes) {
       }
       total += a.bytes();
     }
+    return new Artifact(main.path() + " (with external data " + names + ")",
+        sha256(listing.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)), total);
+  }
+
+  /** The SHA-256 of {@code bytes} in lower-case hex, as {@code sha256sum} prints it: the one spelling of every hash Gauntlet records. */
+  public static String sha256(byte[] bytes) {
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(listing.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return new Artifact(main.path() + " (with external data " + names + ")", HexFormat.of().formatHex(d), total);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
