@@ -229,50 +229,37 @@ final class JdbcHistoryStore implements HistoryStore {
             id = keys.getLong(1);
           }
         }
-        int rows = 0;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO gauntlet_measurements (run_id, seq, check_id, role, metric, subject,"
-            + " window_label, value, lower_bound, upper_bound, level, method, n, inconclusive) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          int seq = 0;
-          for (RunRecord.MeasurementRow m : r.measurements()) {
-            int i = 1;
-            ps.setLong(i++, id);
-            ps.setInt(i++, seq++);
-            ps.setString(i++, m.checkId());
-            ps.setString(i++, m.role());
-            ps.setString(i++, m.metric());
-            ps.setString(i++, m.subject());
-            ps.setString(i++, m.window());
-            dbl(ps, i++, m.value());
-            dbl(ps, i++, m.lower());
-            dbl(ps, i++, m.upper());
-            dbl(ps, i++, m.level());
-            ps.setString(i++, m.method());
-            ps.setLong(i++, m.n());
-            ps.setString(i, m.inconclusive());
-            ps.executeUpdate();
-            hook.afterRow(++rows);
-          }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO gauntlet_findings (run_id, seq, check_id, condition_text, metric, subject,"
-            + " outcome, blocks, sentence, value, baseline_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          int seq = 0;
-          for (RunRecord.FindingRow f : r.findings()) {
-            int i = 1;
-            ps.setLong(i++, id);
-            ps.setInt(i++, seq++);
-            ps.setString(i++, f.checkId());
-            ps.setString(i++, f.condition());
-            ps.setString(i++, f.metric());
-            ps.setString(i++, f.subject());
-            ps.setString(i++, f.outcome());
-            ps.setInt(i++, f.blocks() ? 1 : 0);
-            ps.setString(i++, f.sentence());
-            dbl(ps, i++, f.value());
-            dbl(ps, i, f.baseline());
-            ps.executeUpdate();
-            hook.afterRow(++rows);
-          }
-        }
+        int rows = insertAll(c, "INSERT INTO gauntlet_measurements (run_id, seq, check_id, role, metric, subject,"
+            + " window_label, value, lower_bound, upper_bound, level, method, n, inconclusive) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            id, r.measurements(), 0, (ps, m) -> {
+              int i = 3;
+              ps.setString(i++, m.checkId());
+              ps.setString(i++, m.role());
+              ps.setString(i++, m.metric());
+              ps.setString(i++, m.subject());
+              ps.setString(i++, m.window());
+              dbl(ps, i++, m.value());
+              dbl(ps, i++, m.lower());
+              dbl(ps, i++, m.upper());
+              dbl(ps, i++, m.level());
+              ps.setString(i++, m.method());
+              ps.setLong(i++, m.n());
+              ps.setString(i, m.inconclusive());
+            });
+        insertAll(c, "INSERT INTO gauntlet_findings (run_id, seq, check_id, condition_text, metric, subject,"
+            + " outcome, blocks, sentence, value, baseline_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            id, r.findings(), rows, (ps, f) -> {
+              int i = 3;
+              ps.setString(i++, f.checkId());
+              ps.setString(i++, f.condition());
+              ps.setString(i++, f.metric());
+              ps.setString(i++, f.subject());
+              ps.setString(i++, f.outcome());
+              ps.setInt(i++, f.blocks() ? 1 : 0);
+              ps.setString(i++, f.sentence());
+              dbl(ps, i++, f.value());
+              dbl(ps, i, f.baseline());
+            });
         c.commit();
         return r.withId(id, r.promoted());
       } catch (SQLException | RuntimeException e) {
@@ -282,6 +269,33 @@ final class JdbcHistoryStore implements HistoryStore {
     } catch (SQLException e) {
       throw fail("recording the run", e);
     }
+  }
+
+  /** Binds one row's own columns, from parameter 3 on (1 and 2 are the run id and the row's sequence number). */
+  private interface RowBinder<T> {
+    void bind(PreparedStatement ps, T row) throws SQLException;
+  }
+
+  /**
+   * Inserts the rows of one run in one batch, numbered from 0 in list order; {@code hook} sees the
+   * running count across tables, starting after {@code before}. Returns the new count.
+   */
+  private <T> int insertAll(Connection c, String sql, long runId, List<T> rows, int before, RowBinder<T> binder) throws SQLException {
+    int count = before;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int seq = 0;
+      for (T row : rows) {
+        ps.setLong(1, runId);
+        ps.setInt(2, seq++);
+        binder.bind(ps, row);
+        ps.addBatch();
+        hook.afterRow(++count);
+      }
+      if (!rows.isEmpty()) {
+        ps.executeBatch();
+      }
+    }
+    return count;
   }
 
   /** NaN is stored as NULL (SQLite has no NaN), and read back as NaN. */
@@ -310,7 +324,18 @@ final class JdbcHistoryStore implements HistoryStore {
 
   @Override
   public List<RunRecord> runs(String suiteName, int limit) {
+    String latest = "SELECT id FROM gauntlet_runs WHERE suite_name = ? ORDER BY started_at DESC, id DESC LIMIT ?";
     try (Connection c = connect()) {
+      java.util.Map<Long, List<RunRecord.FindingRow>> findings = new java.util.HashMap<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM gauntlet_findings WHERE run_id IN (" + latest + ") ORDER BY run_id, seq")) {
+        ps.setString(1, suiteName);
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            findings.computeIfAbsent(rs.getLong("run_id"), k -> new ArrayList<>()).add(findingRow(rs));
+          }
+        }
+      }
       List<RunRecord> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM gauntlet_runs WHERE suite_name = ?"
           + " ORDER BY started_at DESC, id DESC LIMIT ?")) {
@@ -318,17 +343,11 @@ final class JdbcHistoryStore implements HistoryStore {
         ps.setInt(2, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            out.add(runRow(rs, List.of(), List.of()));
+            out.add(runRow(rs, List.of(), findings.getOrDefault(rs.getLong("id"), List.of())));
           }
         }
       }
-      List<RunRecord> withFindings = new ArrayList<>();
-      for (RunRecord r : out) {
-        withFindings.add(new RunRecord(r.id(), r.suiteName(), r.suiteSha256(), r.modelName(), r.modelSha256(), r.modelPath(), r.baselineSha256(), r.dataSha256(),
-            r.engine(), r.kind(), r.startedAt(), r.verdict(), r.exitCode(), r.harnessVersion(), r.promoted(), r.reportPath(), List.of(),
-            findings(c, r.id())));
-      }
-      return withFindings;
+      return out;
     } catch (SQLException e) {
       throw fail("reading the runs", e);
     }
@@ -369,12 +388,16 @@ final class JdbcHistoryStore implements HistoryStore {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          fs.add(new RunRecord.FindingRow(rs.getString("check_id"), rs.getString("condition_text"), rs.getString("metric"), rs.getString("subject"),
-              rs.getString("outcome"), rs.getInt("blocks") == 1, rs.getString("sentence"), dbl(rs, "value"), dbl(rs, "baseline_value")));
+          fs.add(findingRow(rs));
         }
       }
     }
     return fs;
+  }
+
+  private static RunRecord.FindingRow findingRow(ResultSet rs) throws SQLException {
+    return new RunRecord.FindingRow(rs.getString("check_id"), rs.getString("condition_text"), rs.getString("metric"), rs.getString("subject"),
+        rs.getString("outcome"), rs.getInt("blocks") == 1, rs.getString("sentence"), dbl(rs, "value"), dbl(rs, "baseline_value"));
   }
 
   @Override
