@@ -215,7 +215,7 @@ public record DetectorCheck(Source source, int rows, List<String> detectors, dou
       }
     }
     boolean real = regression && Double.isNaN(errorAbove);
-    String quantity = real ? "absolute error / MAE" : StreamRun.ERROR_RATE;
+    String quantity = real ? "mean absolute error / MAE" : regression ? "share of absolute errors above " + fmt(errorAbove) : StreamRun.ERROR_RATE;
     String errors = real ? "absolute errors (in units of their mean " : regression ? "errors (absolute error above " + fmt(errorAbove) + ", " : "errors (";
     Column.Timestamp tc = (Column.Timestamp) t.column(time);
     List<List<String>> rowsOut = new ArrayList<>();

@@ -43,7 +43,7 @@ final class StreamRun {
   static final String ERROR_RATE = "error rate";
 
   /** How the chart names a regression model's scaled absolute errors. */
-  static final String SCALED_ERROR = "absolute error / reference MAE";
+  static final String SCALED_ERROR = "mean absolute error / unshifted MAE";
 
   /**
    * As {@link #detect(double[], int, String, List, List)} with the given detectors, over a stream of
@@ -101,7 +101,7 @@ final class StreamRun {
       }
       pts.add(new Evidence.Point(null, from, s / Math.max(1, to - from), Double.NaN, Double.NaN));
     }
-    String q = quantity.equals(ERROR_RATE) ? "error rate" : "mean " + quantity;
+    String q = quantity;
     String title = Character.toUpperCase(q.charAt(0)) + q.substring(1);
     return new Evidence.Chart(title + " along " + what, Evidence.ChartKind.LINE, "row in stream", q,
         List.of(new Evidence.Series(q + " per block of " + errors.length / blocks + " rows", pts)), null,
