@@ -76,12 +76,17 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
       ParamDecl.of("errorAbove", "number >= 0", "none (required in a regression suite)",
           "regression: a row is bad when its absolute error |prediction - label| is above it (target error)"));
 
+  /** The bad-row rate of a regression suite's search: absolute errors above {@code errorAbove}. */
+  static final String LARGE_ERROR_RATE = "large_error_rate";
+
   private static List<MetricDecl> declarations() {
     List<MetricDecl> out = new ArrayList<>();
     for (Target t : Target.values()) {
       out.add(MetricDecl.of(t.metric(), Direction.LOWER_IS_BETTER, t.description() + " of a reported slice (or of the whole data), with a Wilson interval;"
           + " measured when it is the target").withInterval().about(SLICE, SubjectShape.NONE));
     }
+    out.add(MetricDecl.of(LARGE_ERROR_RATE, Direction.LOWER_IS_BETTER, "regression (errorAbove): share of rows whose absolute error is above"
+        + " errorAbove, of a reported slice (or of the whole data), with a Wilson interval").withInterval().about(SLICE, SubjectShape.NONE));
     out.add(MetricDecl.of("n", Direction.NEUTRAL, "rows of a reported slice in the rate's denominator").about(SLICE));
     out.add(MetricDecl.of("effect", Direction.LOWER_IS_BETTER, "a reported slice's rate minus the whole's").about(SLICE));
     out.add(MetricDecl.of("q", Direction.NEUTRAL, "Benjamini-Hochberg q-value of a reported slice over the tested family").about(SLICE));
@@ -444,6 +449,7 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
   private static Discovery report(DiscoveryConfig config, SliceSearch.Problem pb, SliceSearch.Result r, List<String> skipped, String what) {
     Target t = config.target();
     String rate = what != null ? what : t.label();
+    String metric = what != null ? LARGE_ERROR_RATE : t.metric();
     Subject all = Subject.all();
     long n = r.rows();
     long total = r.bad();
@@ -460,7 +466,7 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
     double[] wci = Intervals.wilson(total, n, config.confidence());
     Interval whole = Interval.of(wci[0], wci[1], config.confidence(), Interval.Method.WILSON);
     double wholeRate = (double) total / n;
-    ms.add(Measurement.of(t.metric(), all, wholeRate, whole, n));
+    ms.add(Measurement.of(metric, all, wholeRate, whole, n));
     ms.add(Measurement.of("slices_found", all, slices.size(), n));
     ms.add(Measurement.of("max_effect", all, slices.stream().mapToDouble(Slice::effect).max().orElse(0), n));
     ms.add(Measurement.of("slices_tested", all, r.family(), n));
@@ -471,7 +477,7 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
     bars.add(Evidence.Point.bar("all", wholeRate, whole.lower(), whole.upper()));
     for (int i = 0; i < top.size(); i++) {
       Slice s = top.get(i);
-      ms.add(Measurement.of(t.metric(), s.subject(), s.rate(), s.interval(), s.size()));
+      ms.add(Measurement.of(metric, s.subject(), s.rate(), s.interval(), s.size()));
       ms.add(Measurement.of("n", s.subject(), s.size(), s.size()));
       ms.add(Measurement.of("effect", s.subject(), s.effect(), s.size()));
       ms.add(Measurement.of("q", s.subject(), s.q(), s.size()));

@@ -72,10 +72,10 @@ class RegressionDiscoveryTest {
     SliceDiscoveryCheck c = new SliceDiscoveryCheck(config, t.schema(), null, 1000);
     SliceDiscoveryCheck.Discovery d = c.run(new CheckContext(IDENTITY, false, t, null, 3, 0.5, null, null, new CheckContext.Cache()));
     // 70 of 200 rows are off by more than 1000; 60 of the 100 northern rows
-    assertEquals(0.35, get(d, "error_rate", Subject.all()).value(), 1e-12);
+    assertEquals(0.35, get(d, "large_error_rate", Subject.all()).value(), 1e-12);
     assertEquals(1.0, get(d, "slices_found", Subject.all()).value());
     Subject north = Subject.slice("region", "north");
-    assertEquals(0.6, get(d, "error_rate", north).value(), 1e-12);
+    assertEquals(0.6, get(d, "large_error_rate", north).value(), 1e-12);
     assertEquals(100.0, get(d, "n", north).value());
     assertEquals(0.25, get(d, "effect", north).value(), 1e-12);
     // Wilson score interval for 60 of 100 at 95%: (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)
@@ -84,10 +84,11 @@ class RegressionDiscoveryTest {
     double n = 100;
     double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
     double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
-    Interval i = get(d, "error_rate", north).interval();
+    Interval i = get(d, "large_error_rate", north).interval();
     assertEquals(centre - half, i.lower(), 1e-9);
     assertEquals(centre + half, i.upper(), 1e-9);
     assertTrue(d.summary().contains("share of absolute errors above 1000"), d.summary());
+    assertTrue(d.measurements().stream().noneMatch(m -> m.metric().equals("error_rate")), "a regression search measures large_error_rate");
     assertEquals("", d.yaml(), "fairness.slices cannot pin a regression model's large-error share");
     for (Evidence e : d.evidence()) {
       if (e instanceof Evidence.Table tab) {

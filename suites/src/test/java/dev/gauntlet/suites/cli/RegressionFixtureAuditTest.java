@@ -98,6 +98,7 @@ class RegressionFixtureAuditTest {
     for (String f : new String[] {"summary.md", "junit.xml", "report.html", "report.json"}) {
       String text = Files.readString(out.resolve(f)).toLowerCase(Locale.ROOT);
       assertFalse(text.contains("accuracy"), f + " of a regression audit speaks of accuracy");
+      assertFalse(text.contains("error rate"), f + " of a regression audit speaks of an error rate");
     }
     assertTrue(Files.readString(out.resolve("summary.md")).contains("MAE is "), "the finding names the MAE");
 
