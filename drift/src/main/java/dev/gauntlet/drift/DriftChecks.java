@@ -32,8 +32,13 @@ import java.util.function.Function;
  *       {@code predictions} (true).
  *   <li>{@code drift.simulation}: {@code shift} (covariate, prior, concept), {@code feature},
  *       {@code level}, {@code target}, {@code severities}, {@code onset} (sudden, gradual, none),
- *       {@code changeAt} (0.5), {@code width} (0.1), {@code streamSeverity} (1), {@code minRows}.
- *   <li>{@code drift.detectors}: {@code source} (model, sea, hyperplane), {@code rows} (20000).
+ *       {@code changeAt} (0.5), {@code width} (0.1), {@code streamSeverity} (1), {@code minRows}; in a
+ *       regression suite ({@link RegressionShiftSimulationCheck}, MAE and RMSE) also {@code quantile}
+ *       (0.5, the label shift's split), {@code offset} (the concept shift's move of the label),
+ *       {@code bootstrap} (500), {@code confidence} (0.95).
+ *   <li>{@code drift.detectors}: {@code source} (model, sea, hyperplane), {@code rows} (20000),
+ *       {@code detectors} (page-hinkley, ddm, adwin), {@code errorAbove} (regression: a 0/1 stream of
+ *       absolute errors above it; without it DDM is refused and the others read scaled absolute errors).
  * </ul>
  */
 public final class DriftChecks implements CheckProvider {
