@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -104,6 +106,18 @@ public final class SparkEngineProvider implements EngineProvider {
           .config("spark.sql.shuffle.partitions", "8");
       if (!fromConf) {
         b = b.master(master);
+      }
+      if (master.startsWith("local-cluster")) {
+        // Each executor is a JVM a Worker starts with $SPARK_HOME/jars/* (WorkerCommandBuilder); on this machine by definition,
+        // so this JVM's classpath (Gauntlet's) is valid there too.
+        String home = System.getenv("SPARK_HOME");
+        if (home == null || !Files.isDirectory(Path.of(home, "jars"))) {
+          throw new UsageException(what + ": local-cluster starts each executor with $SPARK_HOME/jars on its classpath, but SPARK_HOME is "
+              + (home == null ? "not set" : home + ", which has no jars/ folder") + "; set it to a Spark 3.5 distribution (or use local[N])");
+        }
+        if (System.getProperty("spark.executor.extraClassPath") == null) {
+          b = b.config("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        }
       }
       if (master.startsWith("local") && System.getProperty("spark.driver.host") == null) {
         // local and local-cluster: the driver (and local-cluster's workers) on the loopback address, nothing listening outside

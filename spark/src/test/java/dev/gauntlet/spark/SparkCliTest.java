@@ -108,6 +108,30 @@ class SparkCliTest {
     assertTrue(!Files.exists(dir.resolve("out/report.json")), "nothing half-written");
   }
 
+  /** spark-submit's main: audit and monitor get the Spark engine unless they name one; other commands are left alone. */
+  @Test
+  void submitMainAddsTheSparkEngineToAuditAndMonitor() {
+    assertEquals(List.of("audit", "--engine", "spark", "--suite", "s.yaml"), List.of(SparkSubmitMain.withSparkEngine(new String[] {"audit", "--suite", "s.yaml"})));
+    assertEquals(List.of("monitor", "--engine", "spark", "--suite", "s.yaml"), List.of(SparkSubmitMain.withSparkEngine(new String[] {"monitor", "--suite", "s.yaml"})));
+    assertEquals(List.of("audit", "--suite", "s.yaml", "--engine=in-process"),
+        List.of(SparkSubmitMain.withSparkEngine(new String[] {"audit", "--suite", "s.yaml", "--engine=in-process"})));
+    assertEquals(List.of("checks"), List.of(SparkSubmitMain.withSparkEngine(new String[] {"checks"})));
+  }
+
+  /** Under spark-submit the master is spark-submit's: a --master after the command is exit 2, before any session starts. */
+  @Test
+  void masterUnderSparkSubmitIsExit2(@TempDir Path dir) throws Exception {
+    Path suite = SparkEngineEqualityTest.synthetic(dir);
+    System.setProperty(SparkSubmitMain.SUBMITTED, "true");
+    try {
+      Run r = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--master", "local[2]", "--history", "off");
+      assertEquals(2, r.code(), r.out() + r.err());
+      assertTrue(r.err().contains("--master local[2]: under spark-submit the master is spark-submit's own"), r.err());
+    } finally {
+      System.clearProperty(SparkSubmitMain.SUBMITTED);
+    }
+  }
+
   @Test
   void unknownEngineIsExit2(@TempDir Path dir) throws Exception {
     Path suite = SparkEngineEqualityTest.synthetic(dir);
