@@ -73,6 +73,7 @@ class SparkClusterTest {
 
   @BeforeAll
   static void start() throws Exception {
+    long t0 = System.nanoTime();
     Path home = Path.of("target", "spark-home").toAbsolutePath();
     Assumptions.assumeTrue(home.toString().equals(System.getenv("SPARK_HOME")),
         "SPARK_HOME is not " + home + " (mvn's surefire sets it); skipping the local-cluster test");
@@ -90,6 +91,7 @@ class SparkClusterTest {
       Thread.sleep(200); // the driver and two executors
     }
     assertEquals(3, spark.sparkContext().statusTracker().getExecutorInfos().length, "two executors registered within a minute");
+    System.out.printf("%s with two executors up in %.1f s%n", MASTER, (System.nanoTime() - t0) / 1e9);
   }
 
   @AfterAll
@@ -117,7 +119,9 @@ class SparkClusterTest {
   @Test
   void demoSuiteOnExecutorsInOtherJvmsIsBitIdenticalToInProcess() {
     Suite suite = SparkModelScoringTest.demo(SparkModelScoringTest.DEMO_CHECKS);
+    long t0 = System.nanoTime();
     SuiteResult local = new SuiteRunner(null, null, null).run(suite);
+    long t1 = System.nanoTime();
     long before = SparkEngine.SCORED_ROWS.get();
     try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), 4)) {
       assertEquals(suite.data().rowCount(), engine.validate());
@@ -139,6 +143,7 @@ class SparkClusterTest {
       String d = onCluster.provenance().engine();
       assertTrue(d.matches("spark 3\\.5\\.\\d+ local-cluster\\[2,1,1024], 2 executors, 4 partitions \\(\\d+ summaries on Spark, \\d+ on the driver\\)"), d);
       assertFalse(d.contains("(0 summaries on Spark"), d);
+      System.out.printf("%s: in-process %.1f s, local-cluster %.1f s (%d rows)%n", d, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9, suite.data().rowCount());
     }
   }
 }

@@ -71,6 +71,7 @@ class SparkSubmitIT {
     JsonNode a = json.readTree(dir.resolve("local/report.json").toFile());
     JsonNode b = json.readTree(dir.resolve("submitted/report.json").toFile());
     String engine = b.path("provenance").path("engine").asText();
+    System.out.println("spark-submit exit " + p.exitValue() + ", provenance.engine: " + engine);
     assertTrue(engine.matches("spark 3\\.5\\.\\d+ local-cluster\\[1,1,1024], 1 executor, 3 partitions \\(\\d+ summaries on Spark, 0 on the driver\\)"), engine);
     assertEquals(a.path("verdict"), b.path("verdict"));
     assertEquals(a.path("checks").size(), b.path("checks").size());
