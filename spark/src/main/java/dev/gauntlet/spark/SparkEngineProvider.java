@@ -101,9 +101,13 @@ public final class SparkEngineProvider implements EngineProvider {
       throw new UsageException(what + ": expected local[N], local-cluster[WORKERS,CORES,MEMORY_MB], spark://HOST:PORT, yarn or k8s://...");
     }
     try {
-      SparkSession.Builder b = SparkSession.builder().appName("gauntlet")
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.shuffle.partitions", "8");
+      SparkSession.Builder b = SparkSession.builder().appName("gauntlet");
+      // Gauntlet's defaults, unless spark-submit's (or the JVM's) configuration says otherwise
+      for (String[] kv : new String[][] {{"spark.ui.enabled", "false"}, {"spark.sql.shuffle.partitions", "8"}}) {
+        if (System.getProperty(kv[0]) == null) {
+          b = b.config(kv[0], kv[1]);
+        }
+      }
       if (!fromConf) {
         b = b.master(master);
       }

@@ -125,9 +125,13 @@ class SparkClusterTest {
     long before = SparkEngine.SCORED_ROWS.get();
     try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), 4)) {
       assertEquals(suite.data().rowCount(), engine.validate());
+      long t2 = System.nanoTime();
       engine.forModel(suite.model()).prepare(suite.threshold());
       engine.forModel(suite.baseline()).prepare(suite.threshold());
+      long t3 = System.nanoTime();
       SuiteResult onCluster = new SuiteRunner(null, null, null).engine(engine).run(suite);
+      System.out.printf("local-cluster: tables built and validated in %.1f s, both models loaded and run on the executors in %.1f s,"
+          + " the checks in %.1f s%n", (t2 - t1) / 1e9, (t3 - t2) / 1e9, (System.nanoTime() - t3) / 1e9);
       assertEquals(local.verdict(), onCluster.verdict());
       assertEquals(local.checks().size(), onCluster.checks().size());
       for (int i = 0; i < local.checks().size(); i++) {
