@@ -31,6 +31,19 @@ class SparkSubmitIT {
   void sparkSubmitWithTheSubmitJarAuditsOnAnExecutorOfItsOwn(@TempDir Path dir) throws Exception {
     Path jar = Path.of(System.getProperty("gauntlet.submitJar", "target/none.jar"));
     Assumptions.assumeTrue(Files.isRegularFile(jar), jar + " absent: build it with mvn -Pspark-jar package; skipping the spark-submit test");
+    // What the jar holds: Gauntlet's command line and engine, the engine's service entry; not Spark, Scala, Hadoop or native ND4J/JavaCPP binaries.
+    try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+      assertTrue(j.getEntry("dev/gauntlet/suites/cli/Main.class") != null && j.getEntry("dev/gauntlet/spark/SparkEngine.class") != null);
+      assertEquals("dev.gauntlet.spark.SparkEngineProvider",
+          new String(j.getInputStream(j.getEntry("META-INF/services/dev.gauntlet.harness.run.EngineProvider")).readAllBytes(), StandardCharsets.UTF_8).trim());
+      assertEquals("dev.gauntlet.spark.SparkSubmitMain", j.getManifest().getMainAttributes().getValue("Main-Class"));
+      List<String> foreign = j.stream().map(java.util.zip.ZipEntry::getName)
+          .filter(n -> n.startsWith("org/apache/spark/") || n.startsWith("scala/") || n.startsWith("org/apache/hadoop/")
+              || (n.startsWith("org/nd4j/linalg/cpu/nativecpu/bindings/") && n.contains(".so")) || (n.startsWith("org/bytedeco/") && n.contains(".so"))
+              || n.endsWith(".pdb"))
+          .limit(5).toList();
+      assertTrue(foreign.isEmpty(), "the submit jar holds " + foreign);
+    }
     // Spark's classpath without Gauntlet: the test classpath's jars that are not Gauntlet's (its modules are class folders here).
     List<String> thirdParty = new ArrayList<>();
     for (String e : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")).split(File.pathSeparator)) {
