@@ -387,7 +387,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     List<byte[]> parts;
     try {
       JavaRDD<Scored> in = predictions == null ? tables().map(t -> new Scored(t, null)) : scored(s);
-      parts = in.mapPartitions(new SummarizePartition(shipped), false).collect();
+      parts = in.mapPartitions(new SummarizePartition(shipped, allowed(summarizer)), false).collect();
     } catch (UsageException e) {
       throw e;
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
@@ -437,11 +437,18 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     return buf.toByteArray();
   }
 
-  /** What an executor accepts in a shipped summariser: Gauntlet's classes and the JDK's (java.base), nothing else. */
-  private static final ObjectInputFilter SHIPPED = ObjectInputFilter.Config.createFilter("maxdepth=64;dev.gauntlet.**;java.base/*;!*");
+  /**
+   * What an executor accepts in a shipped summariser: Gauntlet's classes, the JDK's ({@code
+   * java.base}) and those of the summariser's own package (a check written outside Gauntlet),
+   * nothing else.
+   */
+  static String allowed(Summarizer<?> summarizer) {
+    String pkg = summarizer.getClass().getPackageName();
+    return "maxdepth=64;dev.gauntlet.**;java.base/*;" + (pkg.isEmpty() || pkg.startsWith("dev.gauntlet.") ? "" : pkg + ".*;") + "!*";
+  }
 
-  /** On an executor: the summariser from its bytes, its classes resolved by the task's class loader (the application's jar). */
-  static Summarizer<?> unship(byte[] bytes) throws IOException {
+  /** On an executor: the summariser from its bytes, read through the {@code allowed} filter, its classes resolved by the task's class loader (the application's jar). */
+  static Summarizer<?> unship(byte[] bytes, String allowed) throws IOException {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
       @Override
@@ -453,7 +460,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         }
       }
     }) {
-      in.setObjectInputFilter(SHIPPED);
+      in.setObjectInputFilter(ObjectInputFilter.Config.createFilter(allowed));
       return (Summarizer<?>) in.readObject();
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException(executorName() + " lacks a class of the shipped summariser (" + e.getMessage()
@@ -791,14 +798,16 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   private static final class SummarizePartition implements FlatMapFunction<Iterator<Scored>, byte[]> {
     private static final long serialVersionUID = 1L;
     private final byte[] summarizer;
+    private final String allowed;
 
-    SummarizePartition(byte[] summarizer) {
+    SummarizePartition(byte[] summarizer, String allowed) {
       this.summarizer = summarizer;
+      this.allowed = allowed;
     }
 
     @Override
     public Iterator<byte[]> call(Iterator<Scored> it) throws IOException {
-      Summarizer<?> job = it.hasNext() ? unship(summarizer) : null;
+      Summarizer<?> job = it.hasNext() ? unship(summarizer, allowed) : null;
       List<byte[]> out = new ArrayList<>(1);
       while (it.hasNext()) {
         Scored s = it.next();

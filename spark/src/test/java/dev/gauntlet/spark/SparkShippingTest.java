@@ -46,6 +46,19 @@ class SparkShippingTest {
           e.getMessage());
       ShippableSummarizer<RowCount> fine = part -> new RowCount(part.size());
       assertEquals(6000, engine.summarize(suite.data(), null, fine).rows(), "a shippable one runs");
+      // The executors' allow-list: a class outside Gauntlet, the JDK and the summariser's package is refused.
+      ShippableSummarizer<RowCount> foreign = new Foreign(new scala.Tuple2<>(1, 2));
+      UsageException refused = assertThrows(UsageException.class, () -> engine.summarize(suite.data(), null, foreign));
+      assertTrue(refused.getMessage().contains("REJECTED") || refused.getMessage().contains("filter"), refused.getMessage());
+      assertEquals("maxdepth=64;dev.gauntlet.**;java.base/*;!*", SparkEngine.allowed(fine));
+    }
+  }
+
+  /** A shippable summariser capturing a serialisable value of a class the executors' filter does not let through (Scala's). */
+  private record Foreign(Object held) implements ShippableSummarizer<RowCount> {
+    @Override
+    public RowCount summarize(dev.gauntlet.harness.summary.Partition part) {
+      return new RowCount(part.size());
     }
   }
 
