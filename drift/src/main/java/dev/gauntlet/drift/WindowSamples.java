@@ -98,7 +98,7 @@ record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categorie
     for (int c = 0; c < cols.size(); c++) {
       FeatureDriftCheck.Watched col = cols.get(c);
       if (col.numeric()) {
-        double[] all = col.feature() ? t.numeric(col.name()) : p.scores();
+        double[] all = col.feature() ? t.numeric(col.name()) : FeatureDriftCheck.outputs(p, col);
         int[] sizes = new int[keys.length];
         for (int i = 0; i < m; i++) {
           sizes[window[i]]++;
