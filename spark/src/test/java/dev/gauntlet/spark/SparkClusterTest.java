@@ -81,10 +81,13 @@ class SparkClusterTest {
     // Spark allows one context per JVM: the local[2] session of the other tests stops, and starts again after.
     Sessions.stop();
     System.setProperty("spark.executor.extraClassPath", String.join(File.pathSeparator, dirs));
+    // short-lived executors: C1 only, which starts them faster (the test's time is mostly their warm-up)
+    System.setProperty("spark.executor.extraJavaOptions", "-XX:TieredStopAtLevel=1");
     try {
       spark = SparkEngineProvider.session(MASTER);
     } finally {
       System.clearProperty("spark.executor.extraClassPath");
+      System.clearProperty("spark.executor.extraJavaOptions");
     }
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (spark.sparkContext().statusTracker().getExecutorInfos().length < 3 && System.nanoTime() < deadline) {
