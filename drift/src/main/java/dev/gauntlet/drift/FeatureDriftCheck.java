@@ -176,7 +176,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
   }
 
   /** One watched column: how to read it from a table; {@code name} is its subject's feature. */
-  record Watched(String name, boolean numeric, List<String> levels, boolean feature) {}
+  record Watched(String name, boolean numeric, List<String> levels, boolean feature) implements java.io.Serializable {}
 
   /**
    * One window against its baseline.
