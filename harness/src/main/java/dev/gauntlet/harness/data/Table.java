@@ -89,6 +89,11 @@ public final class Table {
     return schema;
   }
 
+  /** Where each row came from (file lines), or null for a table that does not know. */
+  public Origin origin() {
+    return origin;
+  }
+
   public int rowCount() {
     return rows;
   }
