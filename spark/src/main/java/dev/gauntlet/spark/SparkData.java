@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
@@ -77,12 +76,27 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
   /** Rows this JVM received as a driver from {@link #sample}, {@link #collect} and {@link #scan} (tests). */
   static final AtomicLong ROWS_TO_DRIVER = new AtomicLong();
 
-  private static final AtomicLong IDS = new AtomicLong();
-  /** What an executor needs to build a partition's table, by job id (local mode: a registry of this JVM). */
-  private static final Map<Long, Build> BUILDS = new ConcurrentHashMap<>();
-  /** The strata columns of a sample job, by build id. */
-  private record Build(Schema schema, String name, Selection selection, String[] header, boolean csv, Map<String, Integer> fileRanks,
-      Map<String, TimeFormat> timeFormats, List<ColumnSpec> strata) {}
+  /**
+   * What an executor needs to build a partition's table, shipped with the task: the schema, the
+   * source's name for messages, the selection as the suite wrote it (parsed again on the executor),
+   * the header, the Parquet files' ranks and the columns read as epoch seconds.
+   */
+  record Build(Schema schema, String name, String where, String from, String to, String[] header, boolean csv, Map<String, Integer> fileRanks,
+      List<String> epochColumns) implements Serializable {
+    static Build of(Schema schema, String name, Selection selection, String[] header, boolean csv, Map<String, Integer> fileRanks, List<String> epochColumns) {
+      Selection.Summary t = selection.isAll() ? null : selection.summarize(0, 0);
+      return new Build(schema, name, t == null ? null : t.where(), t == null ? null : t.from(), t == null ? null : t.to(), header, csv,
+          new java.util.HashMap<>(fileRanks), List.copyOf(epochColumns));
+    }
+
+    Selection selection() {
+      return where == null && from == null && to == null ? Selection.ALL : Selection.of(where, from, to, schema);
+    }
+
+    List<ColumnSpec> strata() {
+      return StratifiedSample.strata(schema);
+    }
+  }
 
   /** A record with its place in the source: a CSV file line, or a Parquet file's rank (high bits) and row index. */
   record Rec(long key, String[] cells) implements Serializable {}
@@ -94,7 +108,6 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
   private final String name;
   private final String format;
   private final Schema schema;
-  private final long id;
   private final JavaRDD<Part> parts;
   private final long kept;
   private final long[] runFirst;
@@ -105,13 +118,12 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
   private final int partitionCount;
   private final int largest;
 
-  private SparkData(SparkSession spark, String name, String format, Schema schema, long id, JavaRDD<Part> parts, long kept, long[] runFirst,
+  private SparkData(SparkSession spark, String name, String format, Schema schema, JavaRDD<Part> parts, long kept, long[] runFirst,
       long[] runOffset, TreeMap<Integer, Long> strata, DataSource source, boolean splittable, int largest) {
     this.spark = spark;
     this.name = name;
     this.format = format;
     this.schema = schema;
-    this.id = id;
     this.parts = parts;
     this.kept = kept;
     this.runFirst = runFirst;
@@ -179,17 +191,11 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     } else {
       files.add(status);
     }
-    long id = IDS.incrementAndGet();
-    try {
-      return fmt.equals("csv") ? csv(spark, path, p, schema, selection, partitions, id, files)
-          : parquet(spark, path, p, schema, selection, partitions, id, files, status.isDirectory(), status.getPath().toUri().getPath());
-    } catch (RuntimeException e) {
-      BUILDS.remove(id);
-      throw e;
-    }
+    return fmt.equals("csv") ? csv(spark, path, p, schema, selection, partitions, files)
+        : parquet(spark, path, p, schema, selection, partitions, files, status.isDirectory(), status.getPath().toUri().getPath());
   }
 
-  private static SparkData csv(SparkSession spark, String name, String p, Schema schema, Selection selection, int partitions, long id,
+  private static SparkData csv(SparkSession spark, String name, String p, Schema schema, Selection selection, int partitions,
       List<FileStatus> files) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     char delimiter = schema.delimiter();
@@ -237,7 +243,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     } catch (Exception e) {
       throw failed(name, "csv", e);
     }
-    BUILDS.put(id, new Build(schema, name, selection, header, true, Map.of(), Map.of(), StratifiedSample.strata(schema)));
+    Build job = Build.of(schema, name, selection, header, true, Map.of(), List.of());
     JavaRDD<Rec> recs;
     if (!multiLine) {
       // Split across tasks: each split's lines parsed by the harness's CSV reader, numbered from the split's first line.
@@ -251,7 +257,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
         return iterate(r, 0);
       });
     }
-    return finish(spark, name, "csv", schema, selection, partitions, id, recs, files, false, !multiLine, null);
+    return finish(spark, name, "csv", schema, selection, partitions, job, recs, files, false, !multiLine, null);
   }
 
   /** A split's lines as records, each keyed by the file line it starts on (split 0's first line, the header, skipped). */
@@ -293,7 +299,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     };
   }
 
-  private static SparkData parquet(SparkSession spark, String name, String p, Schema schema, Selection selection, int partitions, long id,
+  private static SparkData parquet(SparkSession spark, String name, String p, Schema schema, Selection selection, int partitions,
       List<FileStatus> files, boolean folder, String rootPath) {
     Dataset<Row> ds;
     try {
@@ -306,7 +312,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       fields.put(f.name(), f);
     }
     String rel = files.isEmpty() ? "" : files.get(0).getPath().toUri().getPath();
-    Map<String, TimeFormat> timeFormats = new TreeMap<>();
+    List<String> epochColumns = new ArrayList<>();
     List<Column> cols = new ArrayList<>();
     int[] kinds = new int[schema.columns().size()];
     int k = 0;
@@ -316,7 +322,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
         throw new UsageException(name + ": the schema names column '" + spec.name() + "' but the Parquet data lacks it; it has: "
             + String.join(", ", fields.keySet()) + (folder ? " (partition keys of the folder count as columns)" : ""));
       }
-      kinds[k++] = kind(spec, f.dataType(), name, schema, rel.contains("/" + spec.name() + "="), timeFormats);
+      kinds[k++] = kind(spec, f.dataType(), name, schema, rel.contains("/" + spec.name() + "="), epochColumns);
       cols.add(functions.col("`" + spec.name().replace("`", "``") + "`"));
     }
     cols.add(functions.col("_metadata.file_path").alias("__gauntlet_file"));
@@ -326,10 +332,10 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       ranks.put(files.get(i).getPath().toUri().getPath(), i);
     }
     String[] header = schema.columns().stream().map(ColumnSpec::name).toArray(String[]::new);
-    BUILDS.put(id, new Build(schema, name, selection, header, false, ranks, timeFormats, StratifiedSample.strata(schema)));
+    Build job = Build.of(schema, name, selection, header, false, ranks, epochColumns);
     int w = header.length;
     JavaRDD<Rec> recs = ds.select(cols.toArray(Column[]::new)).javaRDD().mapPartitions(it -> {
-      Map<String, Integer> fileRanks = build(id).fileRanks();
+      Map<String, Integer> fileRanks = job.fileRanks();
       // Lazily: a partition's rows are never all held as records.
       return new Iterator<Rec>() {
         @Override
@@ -353,11 +359,11 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
         }
       };
     });
-    return finish(spark, name, "parquet", schema, selection, partitions, id, recs, files, folder, true, rootPath);
+    return finish(spark, name, "parquet", schema, selection, partitions, job, recs, files, folder, true, rootPath);
   }
 
   /** How a Parquet value is rendered as the text the builder reads: 0 as is, 1 a float as its double, 2 a boolean as 0/1, 3 a date or timestamp as epoch seconds. */
-  private static int kind(ColumnSpec spec, DataType t, String file, Schema schema, boolean partitionKey, Map<String, TimeFormat> timeFormats) {
+  private static int kind(ColumnSpec spec, DataType t, String file, Schema schema, boolean partitionKey, List<String> epochColumns) {
     boolean integer = t.equals(DataTypes.ByteType) || t.equals(DataTypes.ShortType) || t.equals(DataTypes.IntegerType) || t.equals(DataTypes.LongType);
     boolean floating = t.equals(DataTypes.FloatType) || t.equals(DataTypes.DoubleType) || t instanceof DecimalType;
     boolean string = t.equals(DataTypes.StringType);
@@ -389,7 +395,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       }
       case TIMESTAMP -> {
         if (date) {
-          timeFormats.put(spec.name(), TimeFormat.of(TimeFormat.EPOCH_SECONDS));
+          epochColumns.add(spec.name());
           return 3;
         }
         String f = spec.format();
@@ -458,7 +464,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
   }
 
   /** Builds and validates the partitions, and learns on the driver what it needs of them. */
-  private static SparkData finish(SparkSession spark, String name, String format, Schema schema, Selection selection, int partitions, long id,
+  private static SparkData finish(SparkSession spark, String name, String format, Schema schema, Selection selection, int partitions, Build job,
       JavaRDD<Rec> recs, List<FileStatus> files, boolean folder, boolean splittable, String rootPath) {
     int read = recs.getNumPartitions();
     if (partitions > 0 && partitions != read) {
@@ -466,7 +472,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       recs = partitions < read ? recs.coalesce(partitions)
           : recs.mapToPair(r -> new Tuple2<>(r.key(), r.cells())).sortByKey(true, partitions).map(t -> new Rec(t._1(), t._2()));
     }
-    JavaRDD<Part> parts = recs.mapPartitionsWithIndex((Integer i, Iterator<Rec> it) -> List.of(Part.build(build(id), i, it)).iterator(), true)
+    JavaRDD<Part> parts = recs.mapPartitionsWithIndex((Integer i, Iterator<Rec> it) -> List.of(Part.build(job, i, it)).iterator(), true)
         .persist(StorageLevel.MEMORY_ONLY());
     List<Stats> stats;
     try {
@@ -532,7 +538,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     }
     String[] digest = digest(spark, files, folder, rootPath);
     DataSource src = new DataSource(name, format, digest[0], Long.parseLong(digest[1]), allNotes, sel);
-    return new SparkData(spark, name, format, schema, id, parts, kept, first, offset, strata, src, splittable, largest);
+    return new SparkData(spark, name, format, schema, parts, kept, first, offset, strata, src, splittable, largest);
   }
 
   /** The SHA-256 (a folder: of its sorted relative paths and files' SHA-256s) and size of the files, each hashed by an executor. */
@@ -577,15 +583,6 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     return new String[] {dev.gauntlet.harness.model.Artifact.sha256(b.toString().getBytes(StandardCharsets.UTF_8)), Long.toString(bytes)};
   }
 
-  private static Build build(long id) {
-    Build b = BUILDS.get(id);
-    if (b == null) {
-      throw new IllegalStateException("table job " + id + " is unknown on this executor: this cut of the Spark engine runs"
-          + " in Spark's local mode only (local[N]); cluster executors need serialisable jobs");
-    }
-    return b;
-  }
-
   static UsageException failed(String name, String format, Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UsageException u) {
@@ -600,7 +597,8 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       implements Serializable {}
 
   /** A partition on an executor: its table, the runs of source places it holds, its first problem. */
-  static final class Part {
+  static final class Part implements Serializable {
+    private static final long serialVersionUID = 1L;
     final Table table;
     final long[] runFirst;
     final int[] runKept;
@@ -636,7 +634,9 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       TableBuilder b = job.csv() ? TableBuilder.csv(job.schema(), file, job.selection())
           : new TableBuilder(job.schema(), file, job.selection(), (pos, col, msg) -> new UsageException(file + ": row " + pos + " (Parquet row index, from 0)"
               + (col > 0 ? ", column " + col : "") + ": " + msg));
-      job.timeFormats().forEach(b::timeFormat);
+      for (String c : job.epochColumns()) {
+        b.timeFormat(c, TimeFormat.of(TimeFormat.EPOCH_SECONDS));
+      }
       long[] first = new long[4];
       int[] keptIn = new int[4];
       int runs = 0;
@@ -933,6 +933,5 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     } catch (RuntimeException ignored) {
       // a stopped session
     }
-    BUILDS.remove(id);
   }
 }

@@ -14,6 +14,8 @@ import dev.gauntlet.harness.model.PrecomputedModel;
 import dev.gauntlet.harness.model.Predictions;
 import dev.gauntlet.harness.summary.InProcessEngine;
 import dev.gauntlet.harness.summary.Partition;
+import dev.gauntlet.harness.summary.ShippableSummarizer;
+import dev.gauntlet.harness.summary.UnshippableSummarizerException;
 import dev.gauntlet.harness.summary.Summarizer;
 import dev.gauntlet.harness.summary.Summary;
 import dev.gauntlet.harness.summary.SummaryEngine;
@@ -24,6 +26,10 @@ import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -75,14 +81,15 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>Anything else (the sample, a reference table, a derived table, a model that cannot be
  *       shipped, such as one built in code or a Keras file) is summarised in-process on the driver;
  *       {@link #describe} counts these.
- *   <li>The summariser reaches the executor through a registry of this JVM: Spark's local mode
- *       only. On a cluster the executor says so (making summarisers serialisable is future work).
+ *   <li>Everything an executor needs travels with its task, so executors may be other JVMs (a
+ *       cluster, or {@code local-cluster}): the check's summariser as Java-serialised bytes (it must
+ *       be a {@link ShippableSummarizer}; any other is refused, {@link UnshippableSummarizerException},
+ *       which stops the run naming the check), the schema and the selection's text for the tables,
+ *       the schema and a precomputed model's column names for the predictions, a shipped model's
+ *       broadcast. The summaries come back as bytes.
  * </ul>
  */
 public final class SparkEngine implements SummaryEngine, AutoCloseable {
-  /** Summaries in flight, by job id: how an executor of this JVM (local mode) finds its summariser. */
-  private static final Map<Long, Job> JOBS = new ConcurrentHashMap<>();
-  private static final AtomicLong IDS = new AtomicLong();
   /** Rows this JVM scored as an executor (tests: local mode runs the executors in the driver's JVM). */
   static final AtomicLong SCORED_ROWS = new AtomicLong();
   /** Rows of evaluation data this JVM has received as a driver from Spark (the sample, or the few kept rows; diagnostics and benchmarks). */
@@ -118,7 +125,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     final Map<ModelUnderTest, SparkEngine> views = new IdentityHashMap<>();
     final List<JavaRDD<?>> persisted = new ArrayList<>();
     final List<Broadcast<?>> broadcasts = new ArrayList<>();
-    final List<Long> jobs = new ArrayList<>(); // ids in SCORES, removed on close
     volatile int lastPartitions = -1;
     ShippedModel tampered; // tests only: the bytes shipped instead of the model's
 
@@ -145,16 +151,12 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** From a model shipped as broadcast bytes (the encoded {@link ShippedModel}). */
   private record Shipped(String name, String sha256, Broadcast<byte[]> bytes, double threshold) implements Scoring, java.io.Serializable {}
 
-  /** A partition's table with the model's predictions for it (null predictions: none asked for). */
-  record Scored(Table table, Predictions predictions) {}
+  /** A partition's table with the model's predictions for it (null predictions: none asked for); serialisable, as a cached block may be read by another executor. */
+  record Scored(Table table, Predictions predictions) implements java.io.Serializable {}
 
-  /** What an executor needs to summarise a partition. */
-  private record Job(Summarizer<?> summarizer) {}
 
   /** What an executor needs to score a partition besides the shipped bytes: the schema's encoding, a precomputed model's columns. */
-  private record ScoreJob(Schema schema, Precomputed precomputed) {}
-
-  private static final Map<Long, ScoreJob> SCORES = new ConcurrentHashMap<>();
+  record ScoreJob(Schema schema, PrecomputedModel precomputed) implements java.io.Serializable {}
 
   /**
    * An engine over the rows of {@code data}'s source as Spark reads them again (the driver's table
@@ -262,11 +264,9 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   private JavaRDD<Scored> scored(Scoring s) {
     synchronized (sh) {
       if (scored == null) {
-        long id = IDS.incrementAndGet();
         Shipped shipped = s instanceof Shipped x ? x : null;
-        SCORES.put(id, new ScoreJob(sh.rows.schema(), s instanceof Precomputed p ? p : null));
-        sh.jobs.add(id);
-        scored = tables().mapPartitions(new Score(id, shipped), true).persist(StorageLevel.MEMORY_ONLY());
+        ScoreJob job = new ScoreJob(sh.rows.schema(), s instanceof Precomputed p ? p.model() : null);
+        scored = tables().mapPartitions(new Score(job, shipped), true).persist(StorageLevel.MEMORY_ONLY());
         sh.persisted.add(scored);
       }
       return scored;
@@ -315,18 +315,15 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     // The identity of merge, and through its class the decoder of the executors' bytes.
     S empty = summarizer.summarize(Partition.of(sh.empty, emptyPredictions));
     Method decode = decoder(empty.getClass());
-    long id = IDS.incrementAndGet();
-    JOBS.put(id, new Job(summarizer));
+    byte[] shipped = ship(summarizer);
     List<byte[]> parts;
     try {
       JavaRDD<Scored> in = s == null ? tables().map(t -> new Scored(t, null)) : scored(s);
-      parts = in.mapPartitions(new SummarizePartition(id), false).collect();
+      parts = in.mapPartitions(new SummarizePartition(shipped, allowed(summarizer)), false).collect();
     } catch (UsageException e) {
       throw e;
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
       throw unwrap(e);
-    } finally {
-      JOBS.remove(id);
     }
     sh.onSpark.incrementAndGet();
     sh.lastPartitions = parts.size();
@@ -349,6 +346,57 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       throw new UsageException(sh.path() + ": Spark summarised " + kept + " rows but validated " + sh.rows.rows() + " (a bug to report)");
     }
     return total;
+  }
+
+  /**
+   * The summariser as the bytes its tasks carry (Java serialisation), or an {@link
+   * UnshippableSummarizerException} naming its class and what does not serialise.
+   */
+  static byte[] ship(Summarizer<?> summarizer) {
+    if (!(summarizer instanceof ShippableSummarizer)) {
+      throw new UnshippableSummarizerException("its summariser (" + summarizer.getClass().getName() + ") is not a ShippableSummarizer,"
+          + " so the Spark engine cannot send it to the executors; summarise with the in-process engine (no --engine spark),"
+          + " or make the check's summariser a ShippableSummarizer that captures only serialisable values", null);
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(buf)) {
+      out.writeObject(summarizer);
+    } catch (IOException e) {
+      throw new UnshippableSummarizerException("its summariser (" + summarizer.getClass().getName() + ") cannot be sent to the Spark executors:"
+          + " it captures a value that does not serialise (" + e + "); a ShippableSummarizer must capture only serialisable values", e);
+    }
+    return buf.toByteArray();
+  }
+
+  /**
+   * What an executor accepts in a shipped summariser: Gauntlet's classes, the JDK's ({@code
+   * java.base}) and those of the summariser's own package (a check written outside Gauntlet),
+   * nothing else.
+   */
+  static String allowed(Summarizer<?> summarizer) {
+    String pkg = summarizer.getClass().getPackageName();
+    return "maxdepth=64;dev.gauntlet.**;java.base/*;" + (pkg.isEmpty() || pkg.startsWith("dev.gauntlet.") ? "" : pkg + ".*;") + "!*";
+  }
+
+  /** On an executor: the summariser from its bytes, read through the {@code allowed} filter, its classes resolved by the task's class loader (the application's jar). */
+  static Summarizer<?> unship(byte[] bytes, String allowed) throws IOException {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+      @Override
+      protected Class<?> resolveClass(ObjectStreamClass d) throws IOException, ClassNotFoundException {
+        try {
+          return Class.forName(d.getName(), false, loader);
+        } catch (ClassNotFoundException e) {
+          return super.resolveClass(d);
+        }
+      }
+    }) {
+      in.setObjectInputFilter(ObjectInputFilter.Config.createFilter(allowed));
+      return (Summarizer<?>) in.readObject();
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(executorName() + " lacks a class of the shipped summariser (" + e.getMessage()
+          + "): the executors need Gauntlet's jar (spark-submit gauntlet-spark.jar, or spark.jars)", e);
+    }
   }
 
   private static Method decoder(Class<?> type) {
@@ -435,10 +483,20 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     return sh.lastPartitions;
   }
 
+  /** The executors registered with the driver, not counting the driver itself (0 in local mode, where the driver's JVM runs the tasks). */
+  public int executors() {
+    if (sh.spark.sparkContext().isLocal()) {
+      return 0;
+    }
+    return Math.max(0, sh.spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
+  }
+
   @Override
   public String describe(Table data) {
     int k = sh.lastPartitions >= 0 ? sh.lastPartitions : sh.rows.partitionCount();
-    return "spark " + sh.spark.version() + " " + sh.spark.sparkContext().master() + ", " + k + (k == 1 ? " partition" : " partitions")
+    int e = executors();
+    String where = e == 0 ? "executors in the driver's JVM" : e + (e == 1 ? " executor" : " executors");
+    return "spark " + sh.spark.version() + " " + sh.spark.sparkContext().master() + ", " + where + ", " + k + (k == 1 ? " partition" : " partitions")
         + " (" + sh.onSpark.get() + " summaries on Spark, " + sh.onDriver.get() + " on the driver)";
   }
 
@@ -461,10 +519,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         }
       }
       sh.broadcasts.clear();
-      for (long id : sh.jobs) {
-        SCORES.remove(id);
-      }
-      sh.jobs.clear();
       sh.rows.close();
     }
     if (sh.ownsSession) {
@@ -542,26 +596,21 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** Runs on an executor: the partition's predictions, from its columns or from the shipped model. */
   private static final class Score implements FlatMapFunction<Iterator<Table>, Scored> {
     private static final long serialVersionUID = 1L;
-    private final long id;
+    private final ScoreJob job;
     private final Shipped shipped;
 
-    Score(long id, Shipped shipped) {
-      this.id = id;
+    Score(ScoreJob job, Shipped shipped) {
+      this.job = job;
       this.shipped = shipped;
     }
 
     @Override
     public Iterator<Scored> call(Iterator<Table> it) {
       List<Scored> out = new ArrayList<>(1);
-      ScoreJob job = SCORES.get(id);
-      if (job == null) {
-        throw new IllegalStateException("scoring job " + id + " is unknown on this executor: this cut of the Spark engine runs"
-            + " in Spark's local mode only (local[N])");
-      }
       while (it.hasNext()) {
         Table t = it.next();
         if (shipped == null) {
-          out.add(new Scored(t, job.precomputed().model().predictionsFor(t)));
+          out.add(new Scored(t, job.precomputed().predictionsFor(t)));
         } else {
           out.add(new Scored(t, score(load(shipped), job.schema(), t, shipped.threshold())));
         }
@@ -609,23 +658,21 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** Runs on an executor: one partition's summary, as bytes (kept rows first). */
   private static final class SummarizePartition implements FlatMapFunction<Iterator<Scored>, byte[]> {
     private static final long serialVersionUID = 1L;
-    private final long id;
+    private final byte[] summarizer;
+    private final String allowed;
 
-    SummarizePartition(long id) {
-      this.id = id;
+    SummarizePartition(byte[] summarizer, String allowed) {
+      this.summarizer = summarizer;
+      this.allowed = allowed;
     }
 
     @Override
     public Iterator<byte[]> call(Iterator<Scored> it) throws IOException {
-      Job job = JOBS.get(id);
-      if (job == null) {
-        throw new IllegalStateException("summary job " + id + " is unknown on this executor: this cut of the Spark engine runs"
-            + " summarisers in Spark's local mode only (local[N]); cluster executors need serialisable summarisers");
-      }
+      Summarizer<?> job = it.hasNext() ? unship(summarizer, allowed) : null;
       List<byte[]> out = new ArrayList<>(1);
       while (it.hasNext()) {
         Scored s = it.next();
-        Summary<?> sum = job.summarizer().summarize(Partition.of(s.table(), s.predictions()));
+        Summary<?> sum = job.summarize(Partition.of(s.table(), s.predictions()));
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (DataOutputStream out2 = new DataOutputStream(buf)) {
           out2.writeLong(s.table().rowCount());

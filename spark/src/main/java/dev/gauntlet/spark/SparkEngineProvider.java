@@ -9,14 +9,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code --engine spark}: options {@code master} (default {@code local[2]}) and {@code partitions}
- * (default: as Spark reads the data; a CSV file in at least Spark's default parallelism of splits).
- * Spark reads the evaluation data itself ({@link #rows}): the driver holds only the sample.
+ * {@code --engine spark}: options {@code master} and {@code partitions} (default: as Spark reads the
+ * data; a CSV file in at least Spark's default parallelism of splits). The master is {@code
+ * local[N]}, {@code local-cluster[W,C,M]}, {@code spark://HOST:PORT} (checked to answer first), or
+ * {@code yarn} / {@code k8s://...} (passed to Spark as given); without one, the {@code spark.master}
+ * of spark-submit's configuration when there is one, else {@code local[2]}. Spark reads the
+ * evaluation data itself ({@link #rows}): the driver holds only the sample.
  */
 public final class SparkEngineProvider implements EngineProvider, AutoCloseable {
 
@@ -29,7 +34,16 @@ public final class SparkEngineProvider implements EngineProvider, AutoCloseable 
   private SparkData opened;
   private boolean engineOpened;
 
-  /** The {@code partitions} option: 0 when not given (then Spark's default parallelism). */
+  /** The {@code master} option (null: spark-submit's, else local[2]); refused under spark-submit, whose master is its own. */
+  private static String master(Map<String, String> options) {
+    String master = options.get("master");
+    if (master != null && SparkSubmitMain.submitted()) {
+      throw new UsageException("--master " + master + ": under spark-submit the master is spark-submit's own (spark-submit --master URL ...); drop --master");
+    }
+    return master;
+  }
+
+  /** The {@code partitions} option: 0 when not given (then as Spark reads the data). */
   private static int partitions(Map<String, String> options) {
     int partitions = 0;
     if (options.containsKey("partitions")) {
@@ -52,7 +66,7 @@ public final class SparkEngineProvider implements EngineProvider, AutoCloseable 
   @Override
   public Optional<RemoteRows> rows(Map<String, String> options) {
     int partitions = partitions(options);
-    SparkSession spark = session(options.getOrDefault("master", "local[2]"));
+    SparkSession spark = session(master(options));
     this.session = spark;
     // Default: as Spark reads the data (a CSV file in at least Spark's default parallelism of splits, Parquet by its file splits).
     return Optional.of((path, format, schema, selection) -> {
@@ -72,7 +86,7 @@ public final class SparkEngineProvider implements EngineProvider, AutoCloseable 
       // The rows read for this suite by rows(): Spark holds them; the driver holds the sample, or the few kept rows.
       engine = new SparkEngine(session, true, opened, suite.stream() == null ? suite.data() : null, suite.stream(), suite.model());
     } else {
-      SparkSession spark = session != null ? session : session(options.getOrDefault("master", "local[2]"));
+      SparkSession spark = session != null ? session : session(master(options));
       session = spark;
       int k = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
       if (suite.stream() != null) {
@@ -115,41 +129,73 @@ public final class SparkEngineProvider implements EngineProvider, AutoCloseable 
     }
   }
 
-  /** A session on {@code master}, after checking that a {@code spark://} master answers (Spark itself retries for a minute). */
+  /** How long a {@code spark://} master has to answer a connection. */
+  static final int CONNECT_MILLIS = 3000;
+
+  /**
+   * A session on {@code master} (null: the master of spark-submit's configuration, {@code
+   * spark.master}, else {@code local[2]}), after checking that a {@code spark://} master answers
+   * (Spark itself retries for a minute).
+   */
   static SparkSession session(String master) {
+    if (master == null) {
+      String conf = System.getProperty("spark.master");
+      return start(conf != null && !conf.isBlank() ? conf : "local[2]", conf != null && !conf.isBlank());
+    }
+    return start(master, false);
+  }
+
+  private static SparkSession start(String master, boolean fromConf) {
+    String what = fromConf ? "spark.master " + master + " (spark-submit's --master)" : "--master " + master;
     if (master.startsWith("spark://")) {
       for (String hostPort : master.substring("spark://".length()).split(",")) {
         URI u = URI.create("spark://" + hostPort);
         if (u.getHost() == null || u.getPort() < 0) {
-          throw new UsageException("--master " + master + ": expected spark://HOST:PORT");
+          throw new UsageException(what + ": expected spark://HOST:PORT");
         }
         try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress(u.getHost(), u.getPort()), 3000);
+          s.connect(new InetSocketAddress(u.getHost(), u.getPort()), CONNECT_MILLIS);
         } catch (IOException e) {
-          throw new UsageException("--master " + master + ": cannot reach the Spark master at " + u.getHost() + ":" + u.getPort()
+          throw new UsageException(what + ": cannot reach the Spark master at " + u.getHost() + ":" + u.getPort()
               + " (" + e.getMessage() + "); start it, or run locally with --master local[2]");
         }
       }
-    } else if (!master.startsWith("local") && !master.startsWith("yarn") && !master.startsWith("k8s://")) {
-      throw new UsageException("--master " + master + ": expected local[N], spark://HOST:PORT, yarn or k8s://...");
-    }
-    if (!master.startsWith("local")) {
-      // Fail closed before any executor starts: the summarisers reach executors through this JVM.
-      throw new UsageException("--master " + master + ": this version of the Spark engine runs in Spark's local mode only (--master local[N]):"
-          + " the checks' summarisers and the schema reach the executors through the driver's JVM, so a cluster's executors could not run them");
+    } else if (!master.matches("local(\\[[0-9*]+(,[0-9]+)?])?") && !master.matches("local-cluster\\[\\s*[0-9]+\\s*,\\s*[0-9]+\\s*,\\s*[0-9]+\\s*]")
+        && !master.equals("yarn") && !master.startsWith("k8s://")) {
+      throw new UsageException(what + ": expected local[N], local-cluster[WORKERS,CORES,MEMORY_MB], spark://HOST:PORT, yarn or k8s://...");
     }
     try {
-      SparkSession.Builder b = SparkSession.builder().appName("gauntlet").master(master)
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.shuffle.partitions", "8");
-      if (master.startsWith("local")) {
+      SparkSession.Builder b = SparkSession.builder().appName("gauntlet");
+      // Gauntlet's defaults, unless spark-submit's (or the JVM's) configuration says otherwise
+      for (String[] kv : new String[][] {{"spark.ui.enabled", "false"}, {"spark.sql.shuffle.partitions", "8"}}) {
+        if (System.getProperty(kv[0]) == null) {
+          b = b.config(kv[0], kv[1]);
+        }
+      }
+      if (!fromConf) {
+        b = b.master(master);
+      }
+      if (master.startsWith("local-cluster")) {
+        // Each executor is a JVM a Worker starts with $SPARK_HOME/jars/* (WorkerCommandBuilder); on this machine by definition,
+        // so this JVM's classpath (Gauntlet's) is valid there too.
+        String home = System.getenv("SPARK_HOME");
+        if (home == null || !Files.isDirectory(Path.of(home, "jars"))) {
+          throw new UsageException(what + ": local-cluster starts each executor with $SPARK_HOME/jars on its classpath, but SPARK_HOME is "
+              + (home == null ? "not set" : home + ", which has no jars/ folder") + "; set it to a Spark 3.5 distribution (or use local[N])");
+        }
+        if (System.getProperty("spark.executor.extraClassPath") == null) {
+          b = b.config("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        }
+      }
+      if (master.startsWith("local") && System.getProperty("spark.driver.host") == null) {
+        // local and local-cluster: the driver (and local-cluster's workers) on the loopback address, nothing listening outside
         b = b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
       }
       SparkSession s = b.getOrCreate();
       s.sparkContext().setLogLevel("ERROR");
       return s;
     } catch (RuntimeException e) {
-      throw new UsageException("--master " + master + ": Spark did not start: " + SparkEngine.firstLine(e), e);
+      throw new UsageException(what + ": Spark did not start: " + SparkEngine.firstLine(e), e);
     }
   }
 }
