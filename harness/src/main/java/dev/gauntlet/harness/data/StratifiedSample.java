@@ -50,15 +50,9 @@ public final class StratifiedSample {
     Map<Integer, Heap> heaps = new HashMap<>();
     long[] seen = {0};
     rows.scan(t -> {
-      int[][] codes = new int[strata.size()][];
-      for (int a = 0; a < codes.length; a++) {
-        codes[a] = t.categorical(strata.get(a).name()).codes();
-      }
+      int[][] codes = codes(strata, t);
       for (int i = 0; i < t.rowCount(); i++) {
-        int h = 0;
-        for (int a = 0; a < codes.length; a++) {
-          h = h * strata.get(a).categories().size() + codes[a][i];
-        }
+        int h = stratum(strata, codes, i);
         long ord = seen[0] + i;
         heaps.computeIfAbsent(h, k -> new Heap(size)).offer(priority(seed, ord), ord);
       }
@@ -69,23 +63,11 @@ public final class StratifiedSample {
       return null;
     }
     Integer[] keys = heaps.keySet().stream().sorted().toArray(Integer[]::new);
-    long[] take = new long[keys.length];
-    double[] rem = new double[keys.length];
-    long given = 0;
+    long[] totals = new long[keys.length];
     for (int s = 0; s < keys.length; s++) {
-      double exact = (double) size * heaps.get(keys[s]).total / n;
-      take[s] = (long) Math.floor(exact);
-      rem[s] = exact - take[s];
-      given += take[s];
+      totals[s] = heaps.get(keys[s]).total;
     }
-    Integer[] order = new Integer[keys.length];
-    for (int s = 0; s < keys.length; s++) {
-      order[s] = s;
-    }
-    Arrays.sort(order, (a, b) -> rem[a] != rem[b] ? Double.compare(rem[b], rem[a]) : Integer.compare(a, b));
-    for (int r = 0; given < size; r++, given++) {
-      take[order[r % keys.length]]++;
-    }
+    long[] take = allocate(totals, size);
     long[] chosen = new long[size];
     int c = 0;
     for (int s = 0; s < keys.length; s++) {
@@ -112,16 +94,69 @@ public final class StratifiedSample {
     if (at[0] != n) {
       throw new IllegalStateException("the source gave " + at[0] + " rows on the second scan and " + n + " on the first");
     }
-    String names = strata.isEmpty() ? "no label or categorical protected attribute, so one stratum"
-        : "stratified by " + String.join(" x ", strata.stream().map(ColumnSpec::name).toList());
-    DataSource.Sample info = new DataSource.Sample("seeded stratified sample (" + names + ", " + keys.length
-        + " strata, each allocated its share of the rows by largest remainder; within a stratum the rows of smallest"
-        + " SplitMix64 priority from the seed), kept in source order", c, n, strata.stream().map(ColumnSpec::name).toList(), keys.length, seed);
+    DataSource.Sample info = describe(strata, keys.length, c, n, seed);
     return Table.concat(schema, parts, src == null ? null : src.withSample(info));
   }
 
-  /** The priority of the row at position {@code ord}: SplitMix64 of the seed and the position. */
-  static long priority(long seed, long ord) {
+  /** The category codes of the strata columns of {@code t}, one array per column (for {@link #stratum}). */
+  public static int[][] codes(List<ColumnSpec> strata, Table t) {
+    int[][] codes = new int[strata.size()][];
+    for (int a = 0; a < codes.length; a++) {
+      codes[a] = t.categorical(strata.get(a).name()).codes();
+    }
+    return codes;
+  }
+
+  /** The stratum of row {@code i}: its strata columns' codes as one mixed-radix number (strata are ordered by it). */
+  public static int stratum(List<ColumnSpec> strata, int[][] codes, int i) {
+    int h = 0;
+    for (int a = 0; a < codes.length; a++) {
+      h = h * strata.get(a).categories().size() + codes[a][i];
+    }
+    return h;
+  }
+
+  /**
+   * How many rows each stratum gives: {@code size} allocated in proportion to {@code totals} (the
+   * strata's kept rows, in stratum order) by largest remainder, ties to the earlier stratum.
+   */
+  public static long[] allocate(long[] totals, int size) {
+    long n = 0;
+    for (long t : totals) {
+      n += t;
+    }
+    int k = totals.length;
+    long[] take = new long[k];
+    double[] rem = new double[k];
+    long given = 0;
+    for (int s = 0; s < k; s++) {
+      double exact = (double) size * totals[s] / n;
+      take[s] = (long) Math.floor(exact);
+      rem[s] = exact - take[s];
+      given += take[s];
+    }
+    Integer[] order = new Integer[k];
+    for (int s = 0; s < k; s++) {
+      order[s] = s;
+    }
+    Arrays.sort(order, (a, b) -> rem[a] != rem[b] ? Double.compare(rem[b], rem[a]) : Integer.compare(a, b));
+    for (int r = 0; given < size; r++, given++) {
+      take[order[r % k]]++;
+    }
+    return take;
+  }
+
+  /** The provenance of a sample of {@code rows} of {@code ofRows} kept rows over {@code strataCount} strata. */
+  public static DataSource.Sample describe(List<ColumnSpec> strata, int strataCount, long rows, long ofRows, long seed) {
+    String names = strata.isEmpty() ? "no label or categorical protected attribute, so one stratum"
+        : "stratified by " + String.join(" x ", strata.stream().map(ColumnSpec::name).toList());
+    return new DataSource.Sample("seeded stratified sample (" + names + ", " + strataCount
+        + " strata, each allocated its share of the rows by largest remainder; within a stratum the rows of smallest"
+        + " SplitMix64 priority from the seed), kept in source order", rows, ofRows, strata.stream().map(ColumnSpec::name).toList(), strataCount, seed);
+  }
+
+  /** The priority of the row at position {@code ord} (0-based among the kept rows, in source order): SplitMix64 of the seed and the position. */
+  public static long priority(long seed, long ord) {
     long z = seed + (ord + 1) * 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
