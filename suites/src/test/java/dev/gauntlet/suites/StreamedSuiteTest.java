@@ -30,8 +30,12 @@ class StreamedSuiteTest {
   Path dir;
 
   void write() throws Exception {
+    write(60);
+  }
+
+  void write(int perMonth) throws Exception {
     StringBuilder sb = new StringBuilder(String.join(",", LendingData.HEADER) + ",score\n");
-    for (String[] r : LendingData.generate(11, 0, 24, 60, "a")) {
+    for (String[] r : LendingData.generate(11, 0, 24, perMonth, "a")) {
       double z = 1.5 * Math.log(Double.parseDouble(r[2]) / 50000) - 4.2 * (Double.parseDouble(r[3]) - 0.35) - ("F".equals(r[6]) ? 0.5 : 0);
       for (String f : r) {
         sb.append(CsvReader.quote(f, ',')).append(',');
@@ -43,12 +47,16 @@ class StreamedSuiteTest {
   }
 
   SuiteResult run(int sampleRows, int chunkRows, boolean[] streamed) throws Exception {
-    Path suite = dir.resolve("suite-" + sampleRows + ".yaml");
+    return run("d.csv", sampleRows, chunkRows, streamed);
+  }
+
+  SuiteResult run(String data, int sampleRows, int chunkRows, boolean[] streamed) throws Exception {
+    Path suite = dir.resolve("suite-" + data + "-" + sampleRows + ".yaml");
     Files.writeString(suite, """
         name: streamed
         seed: 7
         model: {type: precomputed, score: score, threshold: 0.5, probability: true}
-        data: {path: d.csv, schema: schema.yaml, sample: {rows: %d}}
+        data: {path: %s, schema: schema.yaml, sample: {rows: %d}}
         checks:
           - {id: perf, type: performance, conditions: [{metric: accuracy, atLeast: 0.5}]}
           - id: slices
@@ -66,7 +74,7 @@ class StreamedSuiteTest {
           - id: detectors
             type: drift.detectors
             conditions: [{metric: alarms, atMost: 100}]
-        """.formatted(sampleRows));
+        """.formatted(data, sampleRows));
     Suite s = new SuiteLoader().withChunkRows(chunkRows).load(suite, OptionalLong.empty(), null);
     streamed[0] = s.stream() != null;
     return new SuiteRunner(null, null, null).run(s);
@@ -104,6 +112,35 @@ class StreamedSuiteTest {
     assertTrue(node.get("method").asText().startsWith("seeded stratified sample"), node.toString());
     assertEquals(300, node.get("rows").asLong());
     assertEquals(1440, node.get("ofRows").asLong());
+  }
+
+  /**
+   * Parquet in three row groups (2,048, 2,048 and 704 rows), streamed in chunks of 500 typed rows:
+   * the four summary checks measure what the whole CSV of the same rows measures, bit for bit, and
+   * the checks that need chosen rows see the same stratified sample as a streamed CSV.
+   */
+  @Test
+  void chunkedParquetEqualsTheWholeCsvOfTheSameRows() throws Exception {
+    write(200);
+    dev.gauntlet.harness.data.Schema schema = dev.gauntlet.harness.data.SchemaLoader.load(dir.resolve("schema.yaml"));
+    dev.gauntlet.parquet.ParquetWriter.fromCsv(dir.resolve("d.csv"), schema, dir.resolve("d.parquet"), 2048);
+    boolean[] flag = new boolean[1];
+    SuiteResult whole = run("d.csv", 100_000, 500, flag);
+    assertTrue(!flag[0], "4,800 CSV rows under sample.rows 100000 are read whole");
+    SuiteResult parquet = run("d.parquet", 300, 500, flag);
+    assertTrue(flag[0], "4,800 Parquet rows over sample.rows 300 are streamed");
+    SuiteResult csvChunks = run("d.csv", 300, 500, flag);
+    for (String id : List.of("perf", "slices", "decay", "features")) {
+      CheckResult a = byId(whole, id);
+      CheckResult b = byId(parquet, id);
+      assertTrue(a.measurements().size() >= 3, id + " measured little: " + a.summary());
+      assertEquals(a.measurements(), b.measurements(), id);
+      assertEquals(a.outcome(), b.outcome(), id);
+    }
+    assertEquals(4800, byId(parquet, "perf").measurements().get(0).n());
+    assertEquals("parquet", parquet.provenance().data().format());
+    assertEquals(csvChunks.provenance().data().sample(), parquet.provenance().data().sample());
+    assertEquals(byId(csvChunks, "detectors").measurements(), byId(parquet, "detectors").measurements(), "the same sample");
   }
 
   static CheckResult byId(SuiteResult r, String id) {
