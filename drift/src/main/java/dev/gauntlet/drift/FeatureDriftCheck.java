@@ -163,10 +163,10 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
   /** The windows: cut from the held rows, or from the calendar keys of streamed rows. */
   static WindowPlan plan(CheckContext ctx, WindowSpec spec) {
     if (!ctx.streamed()) {
-      return WindowPlan.of(ctx.data(), ctx.reference(), spec);
+      return WindowPlan.of(ctx.data(), ctx.reference(), ctx.streamedReferenceRows(), spec);
     }
     WindowKeys keys = ctx.summarizeData(false, WindowKeys.summarizer(spec));
-    return WindowPlan.ofKeys(keys.keys(), keys.counts(), ctx.data(), ctx.reference(), spec);
+    return WindowPlan.ofKeys(keys.keys(), keys.counts(), ctx.data(), ctx.reference(), ctx.streamedReferenceRows(), spec);
   }
 
   @Override
@@ -444,8 +444,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     Table data = ctx.data();
     WindowSamples samples = ctx.summarizeData(predictions, WindowSamples.summarizer(spec, cols, true, exactValues));
     Table refTable = plan.reference().table();
-    WindowSamples refSamples = refTable == data ? null
-        : ctx.engine().summarize(refTable, predictions ? ctx.predictions(refTable) : null, WindowSamples.summarizer(spec, cols, false, exactValues));
+    WindowSamples refSamples = refTable == data ? null : ctx.summarizeReference(predictions, WindowSamples.summarizer(spec, cols, false, exactValues));
     long firstKey = keyOf(plan.windows().get(0));
     return new Source() {
       private long[] range(Segment s) {

@@ -143,6 +143,65 @@ class StreamedSuiteTest {
     assertEquals(byId(csvChunks, "detectors").measurements(), byId(parquet, "detectors").measurements(), "the same sample");
   }
 
+  /**
+   * A reference table above data.sample.rows is streamed too: drift.temporal and drift.features
+   * against {@code reference: table} measure what they measure with the reference read whole, bit
+   * for bit, whether the evaluation data is held or streamed; the provenance states the reference's sample.
+   */
+  @Test
+  void aLargeReferenceIsStreamedAndGivesTheSameDrift() throws Exception {
+    write(60);
+    StringBuilder sb = new StringBuilder(String.join(",", LendingData.HEADER) + ",score\n");
+    for (String[] r : LendingData.generate(5, 0, 12, 100, "r")) { // 1,200 reference rows, 2023
+      double z = 1.5 * Math.log(Double.parseDouble(r[2]) / 50000) - 4.2 * (Double.parseDouble(r[3]) - 0.35);
+      for (String f : r) {
+        sb.append(CsvReader.quote(f, ',')).append(',');
+      }
+      sb.append(1 / (1 + Math.exp(-z))).append('\n');
+    }
+    Files.writeString(dir.resolve("ref.csv"), sb.toString());
+    SuiteResult whole = runWithReference(100_000);
+    SuiteResult streamed = runWithReference(500); // data 1,440 and reference 1,200 rows: both streamed in chunks of 64
+    for (String id : List.of("decay", "features")) {
+      CheckResult a = byId(whole, id);
+      CheckResult b = byId(streamed, id);
+      assertTrue(a.measurements().size() >= 3, id + " measured little: " + a.summary());
+      assertEquals(a.measurements(), b.measurements(), id);
+      assertEquals(a.outcome(), b.outcome(), id);
+    }
+    assertNull(whole.provenance().reference().sample());
+    var sample = streamed.provenance().reference().sample();
+    assertNotNull(sample, "the reference was streamed");
+    assertEquals(500, sample.rows());
+    assertEquals(1200, sample.ofRows());
+    assertEquals(whole.provenance().reference().sha256(), streamed.provenance().reference().sha256());
+    // the reference period's rows are every reference row, not the sample's
+    assertTrue(byId(streamed, "decay").measurements().stream().anyMatch(m -> m.n() == 1200), byId(streamed, "decay").measurements().toString());
+  }
+
+  SuiteResult runWithReference(int sampleRows) throws Exception {
+    Path suite = dir.resolve("suite-ref-" + sampleRows + ".yaml");
+    Files.writeString(suite, """
+        name: streamed-reference
+        seed: 7
+        model: {type: precomputed, score: score, threshold: 0.5, probability: true}
+        data: {path: d.csv, schema: schema.yaml, sample: {rows: %d}}
+        reference: {path: ref.csv}
+        checks:
+          - id: decay
+            type: drift.temporal
+            params: {window: month, reference: table, maxDrop: 0.03, groups: [sex]}
+            conditions: [{metric: last_window_accuracy_drop, atMost: 0.03}]
+          - id: features
+            type: drift.features
+            params: {window: quarter, reference: table}
+            conditions: [{metric: max_psi, atMost: 0.25}]
+        """.formatted(sampleRows));
+    Suite s = new SuiteLoader().withChunkRows(64).load(suite, OptionalLong.empty(), null);
+    assertEquals(sampleRows < 1200, s.referenceStream() != null, "reference streamed");
+    return new SuiteRunner(null, null, null).run(s);
+  }
+
   static CheckResult byId(SuiteResult r, String id) {
     return r.checks().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
   }

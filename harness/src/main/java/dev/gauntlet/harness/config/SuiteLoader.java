@@ -199,9 +199,22 @@ public final class SuiteLoader {
     }
     Table data = sample != null ? sample : loadTable(dataNode, base, schema, delimiter, dataSel);
     Table reference = null;
+    RowChunks refStream = null;
     if (refNode.isPresent()) {
       say.accept("Loading reference data " + refNode.get().text("path") + (refSel.isAll() ? "" : " (selecting rows)"));
-      reference = loadTable(refNode.get(), base, schema, delimiter, refSel);
+      // The reference likewise: more than sample.rows kept rows are streamed to the checks that
+      // summarise, and a stratified sample of them is the reference table for the others.
+      RowChunks refChunks = chunks(refNode.get(), base, schema, delimiter, refSel, chunkRows);
+      Table refSample = refChunks.chunkRows() == Integer.MAX_VALUE ? null
+          : dataErrors(refNode.get(), () -> StratifiedSample.draw(refChunks, sampleRows, seed));
+      if (refSample != null) {
+        say.accept("Reference data: " + refSample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
+            + ": summarised in chunks of " + chunkRows + "; a stratified sample of " + refSample.rowCount() + " rows for the checks that need chosen rows");
+        reference = refSample;
+        refStream = refChunks;
+      } else {
+        reference = loadTable(refNode.get(), base, schema, delimiter, refSel);
+      }
     }
     // Parameters that depend on the data (e.g. a minimum size above the row count): exit 2 at the parameter.
     for (int i = 0; i < checks.size(); i++) {
@@ -237,7 +250,7 @@ public final class SuiteLoader {
 
     try {
       return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file.toString(),
-          Artifact.of(schemaPath, "schema file"), limit, modelDeterministic, baselineDeterministic, stream);
+          Artifact.of(schemaPath, "schema file"), limit, modelDeterministic, baselineDeterministic, stream, refStream);
     } catch (IllegalArgumentException e) {
       throw root.error(e.getMessage());
     }
