@@ -202,6 +202,74 @@ class StreamedSuiteTest {
     return new SuiteRunner(null, null, null).run(s);
   }
 
+  /** A source that counts how often it is read. */
+  static final class Counting implements dev.gauntlet.harness.data.RowChunks {
+    final dev.gauntlet.harness.data.RowChunks inner;
+    int scans;
+
+    Counting(dev.gauntlet.harness.data.RowChunks inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public dev.gauntlet.harness.data.Schema schema() {
+      return inner.schema();
+    }
+
+    @Override
+    public int chunkRows() {
+      return inner.chunkRows();
+    }
+
+    @Override
+    public dev.gauntlet.harness.data.DataSource scan(java.util.function.Consumer<dev.gauntlet.harness.data.Table> sink) {
+      scans++;
+      return inner.scan(sink);
+    }
+  }
+
+  /**
+   * The summary passes of the four summary checks and the sample's two scans read the CSV once
+   * when its parsed chunks fit in the cache budget (every pass again without it), with the same
+   * measurements; the loader caches by default.
+   */
+  @Test
+  void withTheChunkCacheTheDataIsReadOnce() throws Exception {
+    write();
+    boolean[] flag = new boolean[1];
+    SuiteResult whole = run(100_000, 50, flag);
+    Suite loaded = new SuiteLoader().withChunkRows(50).load(dir.resolve("suite-d.csv-100000.yaml"), OptionalLong.empty(), null);
+    dev.gauntlet.harness.data.Schema schema = loaded.data().schema();
+    int[] scans = new int[2];
+    for (int cached = 0; cached < 2; cached++) {
+      Counting raw = new Counting(dev.gauntlet.harness.data.TableLoader.chunks(dir.resolve("d.csv"), schema, ',',
+          dev.gauntlet.harness.data.Selection.ALL, 50));
+      dev.gauntlet.harness.data.RowChunks rows = cached == 1 ? dev.gauntlet.harness.data.ChunkCache.of(raw, new dev.gauntlet.harness.data.ChunkCache.Budget(64 << 20)) : raw;
+      dev.gauntlet.harness.data.Table sample = dev.gauntlet.harness.data.StratifiedSample.draw(rows, 300, 7);
+      SuiteResult r = new SuiteRunner(null, null, null).run(loaded.streamed(sample, rows));
+      for (String id : List.of("perf", "slices", "decay", "features")) {
+        assertEquals(byId(whole, id).measurements(), byId(r, id).measurements(), id + (cached == 1 ? " cached" : " uncached"));
+      }
+      scans[cached] = raw.scans;
+    }
+    assertEquals(1, scans[1], "with the cache the CSV is read once");
+    assertTrue(scans[0] >= 9, "without it, once per pass: " + scans[0]);
+    System.out.println("scans of the CSV for the sample and the four summary checks: " + scans[0] + " uncached, " + scans[1] + " cached");
+    // a budget too small for the data: dropped at once, every pass reads the source, the same measurements
+    Counting raw = new Counting(dev.gauntlet.harness.data.TableLoader.chunks(dir.resolve("d.csv"), schema, ',', dev.gauntlet.harness.data.Selection.ALL, 50));
+    dev.gauntlet.harness.data.ChunkCache.Budget small = new dev.gauntlet.harness.data.ChunkCache.Budget(20_000);
+    dev.gauntlet.harness.data.ChunkCache tight = dev.gauntlet.harness.data.ChunkCache.of(raw, small);
+    SuiteResult r = new SuiteRunner(null, null, null).run(loaded.streamed(dev.gauntlet.harness.data.StratifiedSample.draw(tight, 300, 7), tight));
+    assertEquals(byId(whole, "slices").measurements(), byId(r, "slices").measurements());
+    assertEquals(scans[0], raw.scans);
+    assertTrue(!tight.holdsAll());
+    assertEquals(20_000, small.left(), "an overflowed cache gives its budget back");
+    // the loader caches streamed data by default
+    run(300, 50, flag);
+    Suite s = new SuiteLoader().withChunkRows(50).load(dir.resolve("suite-d.csv-300.yaml"), OptionalLong.empty(), null);
+    assertTrue(s.stream() instanceof dev.gauntlet.harness.data.ChunkCache c && c.holdsAll(), "the sample's scans filled the cache");
+  }
+
   static CheckResult byId(SuiteResult r, String id) {
     return r.checks().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
   }

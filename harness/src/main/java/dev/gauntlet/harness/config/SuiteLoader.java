@@ -11,6 +11,7 @@ import dev.gauntlet.harness.data.SchemaLoader;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.data.DataSource;
 import dev.gauntlet.harness.data.DataSources;
+import dev.gauntlet.harness.data.ChunkCache;
 import dev.gauntlet.harness.data.RowChunks;
 import dev.gauntlet.harness.data.StratifiedSample;
 import dev.gauntlet.harness.data.FilterException;
@@ -184,10 +185,11 @@ public final class SuiteLoader {
       refSel = selection(refNode.get(), schema);
     }
     int sampleRows = sampleRows(dataNode);
+    ChunkCache.Budget cache = new ChunkCache.Budget(cacheBytes(dataNode));
     say.accept("Loading data " + dataNode.text("path") + (dataSel.isAll() ? "" : " (selecting rows)"));
     // One streamed scan first: at most sample.rows kept rows are read whole as before; more are
     // streamed in chunks to the checks that summarise, and a stratified sample goes to the others.
-    RowChunks chunks = chunks(dataNode, base, schema, delimiter, dataSel, chunkRows);
+    RowChunks chunks = cached(chunks(dataNode, base, schema, delimiter, dataSel, chunkRows), cache);
     Table sample = chunks.chunkRows() == Integer.MAX_VALUE ? null
         : dataErrors(dataNode, () -> StratifiedSample.draw(chunks, sampleRows, seed));
     RowChunks stream = chunks;
@@ -204,7 +206,7 @@ public final class SuiteLoader {
       say.accept("Loading reference data " + refNode.get().text("path") + (refSel.isAll() ? "" : " (selecting rows)"));
       // The reference likewise: more than sample.rows kept rows are streamed to the checks that
       // summarise, and a stratified sample of them is the reference table for the others.
-      RowChunks refChunks = chunks(refNode.get(), base, schema, delimiter, refSel, chunkRows);
+      RowChunks refChunks = cached(chunks(refNode.get(), base, schema, delimiter, refSel, chunkRows), cache);
       Table refSample = refChunks.chunkRows() == Integer.MAX_VALUE ? null
           : dataErrors(refNode.get(), () -> StratifiedSample.draw(refChunks, sampleRows, seed));
       if (refSample != null) {
@@ -325,12 +327,34 @@ public final class SuiteLoader {
   /** The default {@code data.sample.rows}: data with at most this many kept rows is read whole, as before. */
   public static final int DEFAULT_SAMPLE_ROWS = 200_000;
 
+  /** Streamed chunks kept in memory within the budget, so the summary passes read the source once when it fits. */
+  private static RowChunks cached(RowChunks chunks, ChunkCache.Budget budget) {
+    return chunks.chunkRows() == Integer.MAX_VALUE ? chunks : ChunkCache.of(chunks, budget);
+  }
+
+  /**
+   * {@code data.sample.cacheMB}: how much parsed streamed data (evaluation and reference together)
+   * may be kept in memory so the summary passes read it once; default a quarter of the maximum heap.
+   */
+  private static long cacheBytes(ConfigNode dataNode) {
+    long dflt = Runtime.getRuntime().maxMemory() / 4;
+    Optional<ConfigNode> n = dataNode.opt("sample");
+    if (n.isEmpty() || !n.get().has("cacheMB")) {
+      return dflt;
+    }
+    long mb = n.get().lng("cacheMB", 0);
+    if (mb < 0 || mb > 1L << 30) {
+      throw n.get().get("cacheMB").error("cacheMB must be in [0, 1073741824] (megabytes of parsed streamed data kept in memory; 0 keeps none), got " + mb);
+    }
+    return mb << 20;
+  }
+
   private static int sampleRows(ConfigNode dataNode) {
     Optional<ConfigNode> n = dataNode.opt("sample");
     if (n.isEmpty()) {
       return DEFAULT_SAMPLE_ROWS;
     }
-    n.get().allowOnly("rows");
+    n.get().allowOnly("rows", "cacheMB");
     long rows = n.get().lng("rows", DEFAULT_SAMPLE_ROWS);
     if (rows < 100 || rows > 50_000_000) {
       throw n.get().get("rows").error("sample rows must be in [100, 50000000] (the rows held for checks that run the model on chosen rows), got " + rows);
