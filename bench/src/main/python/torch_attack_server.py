@@ -26,6 +26,24 @@ for p in model.parameters():
     p.requires_grad_(False)
 x = torch.rand(n, 784)
 y = torch.randint(0, 10, (n,))
+if len(sys.argv) > 2:
+    # The Java side's weights and batch (InterleavedAttackBench writes them), so both attack the same model
+    # and rows: float32 little-endian, per layer W (out x in, row-major) then b, then x (n x 784).
+    import numpy as np
+    raw = np.fromfile(sys.argv[2], dtype="<f4")
+    at = 0
+    for m in model:
+        if isinstance(m, torch.nn.Linear):
+            o, i = m.weight.shape
+            m.weight.copy_(torch.from_numpy(raw[at:at + o * i].reshape(o, i).copy()))
+            at += o * i
+            m.bias.copy_(torch.from_numpy(raw[at:at + o].copy()))
+            at += o
+    x = torch.from_numpy(raw[at:at + n * 784].reshape(n, 784).copy())
+    at += n * 784
+    assert at == raw.size, "weights file: %d floats left over" % (raw.size - at)
+y_ref = model(x).argmax(1)  # the clean decisions: the reference classes of the early-stopped attack
+last_rows = [0]
 loss_sum = torch.nn.CrossEntropyLoss(reduction="sum")
 loss_rows = torch.nn.CrossEntropyLoss(reduction="none")
 
@@ -53,6 +71,40 @@ def pgd(steps=10):
         g = grad(xa)
         xa = project(xa + alpha * g.sign())
     return xa
+
+
+def pgd_until_flipped(steps=10):
+    """PGD-10 as Gauntlet's robustness check runs it, with the same work saving: a row whose decision
+    has left its clean class is frozen at that iterate and gets no further gradient (the batch is
+    compacted). The gradient rows computed are kept for the "rows" command."""
+    alpha = 2.5 * eps / steps
+    xa = (x + torch.empty_like(x).uniform_(-eps, eps)).clamp_(0, 1)
+    out = xa.clone()
+    idx = torch.arange(n)
+    x0s, ys = x, y_ref
+    rows = 0
+    for _ in range(steps):
+        xs = xa.detach().requires_grad_(True)
+        z = model(xs)
+        (g,) = torch.autograd.grad(loss_sum(z, ys), xs)
+        rows += xs.shape[0]
+        done = z.detach().argmax(1) != ys
+        if bool(done.any()):
+            out[idx[done]] = xa[done]
+            keep = ~done
+            if not bool(keep.any()):
+                last_rows[0] = rows
+                return out
+            idx, xa, x0s, ys, g = idx[keep], xa[keep], x0s[keep], ys[keep], g[keep]
+        xa = torch.min(torch.max(xa + alpha * g.sign(), x0s - eps), x0s + eps).clamp_(0, 1)
+    out[idx] = xa
+    last_rows[0] = rows
+    return out
+
+
+def flipped_rate():
+    """The fraction of rows whose decision leaves its clean class at the early-stopped attack's end."""
+    return float((model(pgd_until_flipped()).argmax(1) != y_ref).float().mean())
 
 
 def checkpoints(steps):
@@ -151,12 +203,18 @@ def triad():
 
 
 ops = {"fgsm": fgsm, "pgd10": pgd, "apgd10": apgd, "gemm": gemm, "fwd_bwd": fwd_bwd, "elem_fgsm": elem_fgsm,
-       "elem_pgd": elem_pgd, "copy": copy, "triad": triad}
+       "elem_pgd": elem_pgd, "copy": copy, "triad": triad, "pgd10es": pgd_until_flipped}
 print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
 for line in sys.stdin:
     cmd = line.strip()
     if cmd == "quit":
         break
+    if cmd == "rows":
+        print(last_rows[0], flush=True)
+        continue
+    if cmd == "flipped":
+        print(flipped_rate(), flush=True)
+        continue
     t0 = time.perf_counter()
     ops[cmd]()
     print(time.perf_counter() - t0, flush=True)

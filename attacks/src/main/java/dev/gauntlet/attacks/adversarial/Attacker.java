@@ -268,4 +268,25 @@ public final class Attacker {
     }
     return GradientAttack.perturb(pass, space, rule, spec, x0, y, e, eps, null, false, seed, out);
   }
+
+  /**
+   * As {@link #perturbBatch}, for fgsm, bim and pgd, with the robustness check's early stop: a row
+   * is frozen once its decision leaves its class in {@code y} (one-hot reference classes), and later
+   * steps compute no gradient for it. For benchmarks.
+   */
+  public INDArray perturbBatchUntilFlipped(AttackSpec spec, INDArray x0, INDArray y, double eps, long seed, INDArray out) {
+    if (!spec.kind().whiteBox() || spec.kind().apgd() || spec.target() != null) {
+      throw new IllegalArgumentException("perturbBatchUntilFlipped runs untargeted fgsm, bim and pgd; not " + spec.describe());
+    }
+    if (pass == null) {
+      pass = GradientPass.of(model);
+    }
+    INDArray e = Nd4j.valueArrayOf(new long[] {x0.rows(), 1}, eps, x0.dataType());
+    INDArray arg = y.argMax(1);
+    int[] refs = new int[(int) y.rows()];
+    for (int i = 0; i < refs.length; i++) {
+      refs[i] = arg.getInt(i);
+    }
+    return GradientAttack.perturb(pass, space, rule, spec, x0, y, e, eps, new GradientAttack.Goal(refs, false), true, seed, out);
+  }
 }

@@ -63,59 +63,165 @@ final class GradientAttack {
       x.addi(randomStart(space, spec.norm(), n, x0.columns(), eps, seed, x0.dataType()));
       space.relaxInPlace(x, x0, eps, spec.norm());
     }
-    INDArray alpha = eps.mul(sign * spec.effectiveStepSize());
-    INDArray active = null;
-    double[] alphas = null;
-    double[] epsValues = null;
+    double[] alphaAll = column(eps.mul(sign * spec.effectiveStepSize()));
+    double[] epsAll = column(eps);
     boolean uniform = eps.minNumber().doubleValue() == eps.maxNumber().doubleValue();
     boolean[] done = new boolean[(int) n];
+    // The working set: the rows still attacked. Rows that reach the goal are frozen at once (step
+    // zero) and leave the set at the next compaction, so later steps compute no gradient for them;
+    // a row's iterate depends on its own row only, so this is the same attack as freezing alone.
+    Rows w = Rows.all(x, x0, y, alphaAll, epsAll);
     for (int t = 0; t < spec.steps(); t++) {
-      INDArray g = pass.gradient(x, y);
+      INDArray g = pass.gradient(w.x, w.y);
+      double[] alphas = w.alpha;
       if (earlyStop && (t > 0 || spec.kind() == AttackKind.PGD)) {
-        double[][] p = space.discrete() ? validOutput(pass, space, x, x0, eps, spec.norm()) : toDouble(pass.lastOutput());
-        boolean any = false;
-        boolean all = true;
-        for (int i = 0; i < n; i++) {
-          if (!done[i] && goal.reached(rule.decide(p[i]), i)) {
-            done[i] = true;
-            any = true;
+        double[][] p = space.discrete() ? validOutput(pass, space, w.x, w.x0, w.epsColumn(), spec.norm()) : toDouble(pass.lastOutput());
+        int newlyDone = 0;
+        for (int i = 0; i < w.size(); i++) {
+          int row = w.row(i);
+          if (!done[row] && goal.reached(rule.decide(p[i]), row)) {
+            done[row] = true;
+            newlyDone++;
           }
-          all &= done[i];
         }
-        if (all) {
+        int frozen = 0;
+        for (int i = 0; i < w.size(); i++) {
+          frozen += done[w.row(i)] ? 1 : 0;
+        }
+        if (frozen == w.size()) {
           break;
         }
-        if (any) {
-          double[] a = new double[(int) n];
-          for (int i = 0; i < n; i++) {
-            a[i] = done[i] ? 0 : 1;
-          }
-          active = Nd4j.create(a, new long[] {n, 1}, DataType.DOUBLE).castTo(x.dataType());
-        }
-      }
-      if (spec.norm() == Norm.LINF && FusedSteps.applies(x, x0, g)) {
-        if (alphas == null || active != null) {
-          alphas = column(alpha);
-          epsValues = column(eps);
-          if (active != null) {
-            double[] a = column(active);
-            for (int i = 0; i < n; i++) {
-              alphas[i] *= a[i];
+        if (frozen > 0 && frozen >= w.size() / COMPACT_FRACTION) {
+          g = w.keep(done, g);
+          alphas = w.alpha;
+        } else if (newlyDone > 0 || frozen > 0) {
+          alphas = w.alpha.clone();
+          for (int i = 0; i < w.size(); i++) {
+            if (done[w.row(i)]) {
+              alphas[i] = 0 * alphas[i];
             }
           }
         }
-        FusedSteps.pgdLinf(x, x0, g, alphas, epsValues, uniform, space.bounds());
+      }
+      if (spec.norm() == Norm.LINF && FusedSteps.applies(w.x, w.x0, g)) {
+        FusedSteps.pgdLinf(w.x, w.x0, g, alphas, w.eps, uniform, space.bounds());
         continue;
       }
       direction(space, spec.norm(), g);
-      g.muliColumnVector(alpha);
-      if (active != null) {
-        g.muliColumnVector(active);
-      }
-      x.addi(g);
-      space.relaxInPlace(x, x0, eps, spec.norm());
+      g.muliColumnVector(Nd4j.create(alphas, new long[] {alphas.length, 1}, DataType.DOUBLE).castTo(g.dataType()));
+      w.x.addi(g);
+      space.relaxInPlace(w.x, w.x0, w.epsColumn(), spec.norm());
     }
+    w.finish();
     return x;
+  }
+
+  /** A working set is compacted once at least 1/this of its rows are frozen. */
+  private static final int COMPACT_FRACTION = 16;
+
+  /**
+   * The rows of a batch still being attacked: their iterates, start points, labels, step sizes and
+   * radii, in the batch's order. Starts as the whole batch (the arrays themselves, no copy); {@link
+   * #keep} copies the frozen rows' iterates back into the batch and gathers the rest.
+   */
+  private static final class Rows {
+    private final INDArray target;
+    private int[] rows; // null: row i of the set is row i of the batch
+    INDArray x;
+    INDArray x0;
+    INDArray y;
+    double[] alpha;
+    double[] eps;
+
+    private Rows(INDArray target, INDArray x0, INDArray y, double[] alpha, double[] eps) {
+      this.target = target;
+      this.x = target;
+      this.x0 = x0;
+      this.y = y;
+      this.alpha = alpha;
+      this.eps = eps;
+    }
+
+    static Rows all(INDArray x, INDArray x0, INDArray y, double[] alpha, double[] eps) {
+      return new Rows(x, x0, y, alpha, eps);
+    }
+
+    int size() {
+      return (int) x.rows();
+    }
+
+    int row(int i) {
+      return rows == null ? i : rows[i];
+    }
+
+    INDArray epsColumn() {
+      return Nd4j.create(eps, new long[] {eps.length, 1}, DataType.DOUBLE).castTo(x.dataType());
+    }
+
+    /** Keeps the rows not {@code done}: writes the others' iterates to the batch; returns {@code g}'s kept rows. */
+    INDArray keep(boolean[] done, INDArray g) {
+      int m = size();
+      int[] local = new int[m];
+      int kept = 0;
+      for (int i = 0; i < m; i++) {
+        if (!done[row(i)]) {
+          local[kept++] = i;
+        }
+      }
+      local = java.util.Arrays.copyOf(local, kept);
+      writeBack(done, true);
+      int[] next = new int[kept];
+      double[] a = new double[kept];
+      double[] e = new double[kept];
+      for (int j = 0; j < kept; j++) {
+        next[j] = row(local[j]);
+        a[j] = alpha[local[j]];
+        e[j] = eps[local[j]];
+      }
+      INDArray gk = gather(g, local);
+      x = gather(x, local);
+      x0 = gather(x0, local);
+      y = gather(y, local);
+      alpha = a;
+      eps = e;
+      rows = next;
+      return gk;
+    }
+
+    /** Copies the set's iterates into the batch: all of them, or only the {@code done} ones. */
+    private void writeBack(boolean[] done, boolean onlyDone) {
+      if (rows == null) {
+        return; // the set is the batch itself
+      }
+      boolean flat = FusedSteps.applies(target) && FusedSteps.applies(x) && x.dataType() == target.dataType();
+      int d = (int) x.columns();
+      for (int i = 0; i < rows.length; i++) {
+        if (!onlyDone || done[rows[i]]) {
+          if (flat) {
+            copyRow(x, i, target, rows[i], d);
+          } else {
+            target.putRow(rows[i], x.getRow(i));
+          }
+        }
+      }
+    }
+
+    /** Row {@code from} of {@code src} into row {@code to} of {@code dst}, both whole row-major buffers of one type. */
+    private static void copyRow(INDArray src, int from, INDArray dst, int to, int d) {
+      if (src.dataType() == DataType.FLOAT) {
+        dst.data().asNioFloat().put(to * d, src.data().asNioFloat(), from * d, d);
+      } else {
+        dst.data().asNioDouble().put(to * d, src.data().asNioDouble(), from * d, d);
+      }
+    }
+
+    void finish() {
+      writeBack(null, false);
+    }
+
+    private static INDArray gather(INDArray a, int[] local) {
+      return Nd4j.pullRows(a, 1, local, 'c');
+    }
   }
 
   /** An {@code n x 1} column's values, exactly (float to double is exact). */
@@ -192,7 +298,18 @@ final class GradientAttack {
     return v;
   }
 
+  /** A matrix's rows as doubles, exactly (float to double is exact), read from one flat copy (not row by row). */
   static double[][] toDouble(INDArray a) {
-    return a.castTo(DataType.DOUBLE).toDoubleMatrix();
+    if (a.rank() != 2) {
+      return a.castTo(DataType.DOUBLE).toDoubleMatrix();
+    }
+    int n = (int) a.rows();
+    int d = (int) a.columns();
+    double[] flat = a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    double[][] out = new double[n][d];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(flat, i * d, out[i], 0, d);
+    }
+    return out;
   }
 }

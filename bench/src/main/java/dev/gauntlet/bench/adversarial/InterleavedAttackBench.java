@@ -49,7 +49,8 @@ public final class InterleavedAttackBench {
     if (!Files.exists(script)) {
       script = Path.of("src/main/python/torch_attack_server.py");
     }
-    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "2");
+    Path shared = writeWeightsAndBatch(net, x);
+    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "2", shared.toString());
     pb.environment().put("OMP_NUM_THREADS", "2");
     pb.redirectErrorStream(true);
     Process p = pb.start();
@@ -57,8 +58,14 @@ public final class InterleavedAttackBench {
     PrintWriter cmd = new PrintWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), true);
     String header = in.readLine();
     String loadBefore = uptime();
-    String[] all = {"fgsm", "pgd10", "apgd10"};
-    AttackSpec[] allSpecs = {AttackSpec.fgsm(Norm.LINF), AttackSpec.pgd(Norm.LINF, 10, 1), AttackSpec.apgdCe(Norm.LINF, 10, 1)};
+    String[] all = {"fgsm", "pgd10", "apgd10", "pgd10es"};
+    AttackSpec[] allSpecs = {AttackSpec.fgsm(Norm.LINF), AttackSpec.pgd(Norm.LINF, 10, 1), AttackSpec.apgdCe(Norm.LINF, 10, 1), AttackSpec.pgd(Norm.LINF, 10, 1)};
+    // pgd10es: PGD-10 as the robustness check runs it, rows frozen once their decision leaves the clean class
+    INDArray yRef = Nd4j.zeros(DataType.FLOAT, n, 10);
+    INDArray clean = net.output(x).argMax(1);
+    for (int i = 0; i < n; i++) {
+      yRef.putScalar(i, clean.getInt(i), 1);
+    }
     List<String> wanted = args.length > 2 ? List.of(args[2].split(",")) : List.of(all);
     StringBuilder report = new StringBuilder();
     for (int o = 0; o < all.length; o++) {
@@ -67,14 +74,15 @@ public final class InterleavedAttackBench {
       }
       String[] names = all;
       AttackSpec spec = allSpecs[o];
-      attacker.perturbBatch(spec, x, y, eps, 7, out); // warm-up, both sides
+      boolean es = all[o].equals("pgd10es");
+      run(attacker, es, spec, x, es ? yRef : y, eps, 7, out); // warm-up, both sides
       torch(cmd, in, names[o]);
       double[] g = new double[reps];
       double[] t = new double[reps];
       double[] ratio = new double[reps];
       for (int i = 0; i < reps; i++) {
         long t0 = System.nanoTime();
-        attacker.perturbBatch(spec, x, y, eps, 7 + i, out);
+        run(attacker, es, spec, x, es ? yRef : y, eps, 7 + i, out);
         g[i] = (System.nanoTime() - t0) / 1e9;
         t[i] = torch(cmd, in, names[o]);
         ratio[i] = t[i] / g[i];
@@ -83,6 +91,17 @@ public final class InterleavedAttackBench {
       Arrays.sort(sorted);
       report.append(String.format(Locale.ROOT, "%-7s Gauntlet median %.3f s, PyTorch median %.3f s; PyTorch/Gauntlet time ratio per pair %s: median %.2f, range %.2f..%.2f%n",
           names[o], median(g), median(t), fmt(ratio), sorted[reps / 2], sorted[0], sorted[reps - 1]));
+      if (es) {
+        INDArray after = net.output(out).argMax(1);
+        int flipped = 0;
+        for (int i = 0; i < n; i++) {
+          flipped += after.getInt(i) != clean.getInt(i) ? 1 : 0;
+        }
+        long torchRows = Math.round(torch(cmd, in, "rows"));
+        double torchFlipped = torch(cmd, in, "flipped");
+        report.append(String.format(Locale.ROOT, "        flipped: Gauntlet %.4f, PyTorch %.4f of %d rows; PyTorch computed %d gradient rows of %d (10 steps x %d)%n",
+            flipped / (double) n, torchFlipped, n, torchRows, 10L * n, n));
+      }
     }
     cmd.println("quit");
     p.waitFor();
@@ -94,13 +113,52 @@ public final class InterleavedAttackBench {
     System.out.println("load after:  " + uptime());
   }
 
+  private static void run(Attacker attacker, boolean untilFlipped, AttackSpec spec, INDArray x, INDArray y, double eps, long seed, INDArray out) {
+    if (untilFlipped) {
+      attacker.perturbBatchUntilFlipped(spec, x, y, eps, seed, out);
+    } else {
+      attacker.perturbBatch(spec, x, y, eps, seed, out);
+    }
+  }
+
+  /** The network's weights (per layer W as out x in, then b) and the batch, float32 little-endian, for the PyTorch side. */
+  private static Path writeWeightsAndBatch(MultiLayerNetwork net, INDArray x) throws java.io.IOException {
+    Path f = Files.createTempFile("gauntlet-bench-weights", ".f32");
+    f.toFile().deleteOnExit();
+    java.util.List<float[]> parts = new java.util.ArrayList<>();
+    for (int l = 0; l < net.getnLayers(); l++) {
+      parts.add(net.getLayer(l).getParam("W").transpose().dup('c').castTo(DataType.FLOAT).data().asFloat());
+      parts.add(net.getLayer(l).getParam("b").dup('c').castTo(DataType.FLOAT).data().asFloat());
+    }
+    parts.add(x.dup('c').data().asFloat());
+    int total = 0;
+    for (float[] p : parts) {
+      total += p.length;
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * total).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float[] p : parts) {
+      b.asFloatBuffer().put(p);
+      b.position(b.position() + 4 * p.length);
+    }
+    Files.write(f, b.array());
+    return f;
+  }
+
   private static double torch(PrintWriter cmd, BufferedReader in, String op) throws Exception {
     cmd.println(op);
     String line = in.readLine();
     if (line == null) {
       throw new IllegalStateException("the PyTorch server stopped (install python3-torch)");
     }
-    return Double.parseDouble(line.trim());
+    try {
+      return Double.parseDouble(line.trim());
+    } catch (NumberFormatException e) {
+      StringBuilder rest = new StringBuilder(line);
+      for (String l = in.readLine(); l != null; l = in.readLine()) {
+        rest.append('\n').append(l);
+      }
+      throw new IllegalStateException("the PyTorch server failed on '" + op + "':\n" + rest, e);
+    }
   }
 
   private static double median(double[] v) {
