@@ -259,10 +259,10 @@ final class Apgd {
       return Nd4j.create(y, new long[] {n, k}, 'c').castTo(p.dataType());
     });
     double[][] decide = space.discrete() ? GradientAttack.validOutput(pass, space, x, x0, eps, norm) : probs;
+    GradientAttack.Goal goal = new GradientAttack.Goal(targets != null ? targets : reference, targets != null);
     boolean[] success = new boolean[n];
     for (int r = 0; r < n; r++) {
-      int d = rule.decide(decide[r]);
-      success[r] = targets != null ? d == targets[r] : d != reference[r];
+      success[r] = goal.reached(rule.decide(decide[r]), r);
     }
     return new Eval(g, loss, success);
   }

@@ -49,11 +49,15 @@ final class AutoAttack {
         double[][] clean = attacker.predict(x0);
         queries += n;
         int targets = Math.min(k - 1, MAX_TARGETS);
+        int[][] ranks = new int[n][];
+        for (int i = 0; i < n; i++) {
+          ranks[i] = ranked(clean[i], reference[i]);
+        }
         for (int rank = 0; rank < targets; rank++) {
           double[] e = open(attacked, decisions, reference, eps);
           int[] t = new int[n];
           for (int i = 0; i < n; i++) {
-            t[i] = e[i] > 0 ? ranked(clean[i], reference[i], rank) : -1;
+            t[i] = e[i] > 0 ? ranks[i][rank] : -1;
           }
           AttackResult s = attacker.attack(dlr, x0, reference, t, e, seed + 2 + rank);
           queries += merge(s, adv, decisions, probabilities, norms);
@@ -92,22 +96,20 @@ final class AutoAttack {
     return s.queries();
   }
 
-  /** The {@code rank}-th most probable class other than {@code reference} (ties by index). */
-  static int ranked(double[] p, int reference, int rank) {
+  /** The classes other than {@code reference}, most probable first (ties by index). */
+  static int[] ranked(double[] p, int reference) {
     Integer[] order = new Integer[p.length];
     for (int c = 0; c < p.length; c++) {
       order[c] = c;
     }
     Arrays.sort(order, (a, b) -> p[b] != p[a] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+    int[] out = new int[Math.max(0, p.length - 1)];
     int seen = 0;
     for (Integer c : order) {
-      if (c != reference) {
-        if (seen == rank) {
-          return c;
-        }
-        seen++;
+      if (c != reference && seen < out.length) {
+        out[seen++] = c;
       }
     }
-    return -1;
+    return out;
   }
 }

@@ -195,9 +195,6 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
     return new Analysis(d, s, AdversarialEvidence.vacuous(d, s.attacked(), maxEps, attack.norm()));
   }
 
-  private static Measurement value(String metric, Subject subject, double v, long n, String vacuous) {
-    return vacuous != null ? Measurement.inconclusive(metric, subject, v, n, vacuous) : Measurement.of(metric, subject, v, n);
-  }
 
   /** Turns an analysis into measurements, evidence and a summary. */
   CheckValue report(CheckContext ctx, Analysis an) {
@@ -213,8 +210,8 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
     }
     double median = quantile(minEps, 0.5);
     double q10 = quantile(minEps, 0.1);
-    ms.add(value("median_min_flip_eps", Subject.all(), Math.min(median, maxEps), n, vacuous));
-    ms.add(value("q10_min_flip_eps", Subject.all(), Math.min(q10, maxEps), n, vacuous));
+    ms.add(GroupMedians.value("median_min_flip_eps", Subject.all(), Math.min(median, maxEps), n, vacuous));
+    ms.add(GroupMedians.value("q10_min_flip_eps", Subject.all(), Math.min(q10, maxEps), n, vacuous));
     double[] ci = Intervals.wilson(flipped, n, confidence);
     ms.add(vacuous != null ? Measurement.inconclusive("flip_rate", Subject.all(), (double) flipped / n, n, vacuous)
         : Measurement.of("flip_rate", Subject.all(), (double) flipped / n, Interval.of(ci[0], ci[1], confidence, Interval.Method.WILSON), n));
@@ -223,45 +220,8 @@ public record MinFlipCheck(AttackSpec attack, double maxEps, int searchSteps, in
     series.add(cdf("all rows", minEps, null));
     List<List<String>> groupRows = new ArrayList<>();
     for (ColumnSpec c : AttackData.groupColumns(ctx, groups)) {
-      var cat = d.table.categorical(c.name());
-      double lowest = Double.POSITIVE_INFINITY;
-      double highest = Double.NEGATIVE_INFINITY;
-      int levels = 0;
-      for (int level = 0; level < cat.levels().size(); level++) {
-        Subject subject = Subject.slice(c.name(), cat.levels().get(level));
-        boolean[] in = new boolean[n];
-        List<Double> vals = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          in[i] = cat.codes()[i] == level;
-          if (in[i]) {
-            vals.add(minEps[i]);
-          }
-        }
-        if (vals.isEmpty()) {
-          continue;
-        }
-        double med = Math.min(quantile(vals.stream().mapToDouble(Double::doubleValue).toArray(), 0.5), maxEps);
-        if (vals.size() < minGroupSize) {
-          ms.add(Measurement.inconclusive("group_median_min_flip_eps", subject, med, vals.size(),
-              "only " + vals.size() + " sampled rows in " + subject + ", fewer than minGroupSize " + minGroupSize));
-        } else {
-          ms.add(value("group_median_min_flip_eps", subject, med, vals.size(), vacuous));
-          lowest = Math.min(lowest, med);
-          highest = Math.max(highest, med);
-          levels++;
-        }
-        series.add(cdf(subject.toString(), minEps, in));
-        groupRows.add(List.of(subject.toString(), Integer.toString(vals.size()), AdversarialEvidence.fmt(med)));
-      }
-      Subject column = Subject.feature(c.name());
-      if (levels < 2) {
-        ms.add(Measurement.inconclusive("min_flip_eps_group_ratio", column, Double.NaN, levels,
-            "fewer than two groups of " + c.name() + " have at least " + minGroupSize + " sampled rows"));
-      } else if (highest <= 0) {
-        ms.add(Measurement.inconclusive("min_flip_eps_group_ratio", column, Double.NaN, n, "every group's median is 0"));
-      } else {
-        ms.add(value("min_flip_eps_group_ratio", column, lowest / highest, n, vacuous));
-      }
+      GroupMedians.measure(ms, groupRows, c.name(), d.table.categorical(c.name()), minEps, maxEps, minGroupSize, vacuous,
+          "group_median_min_flip_eps", "min_flip_eps_group_ratio", (subject, in) -> series.add(cdf(subject.toString(), minEps, in)));
     }
     ev.add(new Evidence.Chart("Share of rows flipped within epsilon (" + n + " rows)", Evidence.ChartKind.LINE,
         "epsilon (" + attack.norm().label() + ", encoded units)", "share flipped", series, null,

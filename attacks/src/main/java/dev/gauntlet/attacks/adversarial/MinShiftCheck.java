@@ -179,49 +179,15 @@ public record MinShiftCheck(AttackSpec attack, double tolerance, double maxEps, 
       moved += Double.isFinite(e) ? 1 : 0;
     }
     double median = MinFlipCheck.quantile(minEps, 0.5);
-    ms.add(value("median_min_shift_eps", Subject.all(), Math.min(median, maxEps), n, vacuous));
-    ms.add(value("q10_min_shift_eps", Subject.all(), Math.min(MinFlipCheck.quantile(minEps, 0.1), maxEps), n, vacuous));
+    ms.add(GroupMedians.value("median_min_shift_eps", Subject.all(), Math.min(median, maxEps), n, vacuous));
+    ms.add(GroupMedians.value("q10_min_shift_eps", Subject.all(), Math.min(MinFlipCheck.quantile(minEps, 0.1), maxEps), n, vacuous));
     double[] ci = Intervals.wilson(moved, n, confidence);
     ms.add(vacuous != null ? Measurement.inconclusive("shift_rate", Subject.all(), (double) moved / n, n, vacuous)
         : Measurement.of("shift_rate", Subject.all(), (double) moved / n, Interval.of(ci[0], ci[1], confidence, Interval.Method.WILSON), n));
     List<List<String>> groupRows = new ArrayList<>();
     for (ColumnSpec c : AttackData.groupColumns(ctx, groups)) {
-      var cat = d.table.categorical(c.name());
-      double lowest = Double.POSITIVE_INFINITY;
-      double highest = Double.NEGATIVE_INFINITY;
-      int levels = 0;
-      for (int level = 0; level < cat.levels().size(); level++) {
-        Subject subject = Subject.slice(c.name(), cat.levels().get(level));
-        List<Double> vals = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          if (cat.codes()[i] == level) {
-            vals.add(minEps[i]);
-          }
-        }
-        if (vals.isEmpty()) {
-          continue;
-        }
-        double med = Math.min(MinFlipCheck.quantile(vals.stream().mapToDouble(Double::doubleValue).toArray(), 0.5), maxEps);
-        if (vals.size() < minGroupSize) {
-          ms.add(Measurement.inconclusive("group_median_min_shift_eps", subject, med, vals.size(),
-              "only " + vals.size() + " sampled rows in " + subject + ", fewer than minGroupSize " + minGroupSize));
-        } else {
-          ms.add(value("group_median_min_shift_eps", subject, med, vals.size(), vacuous));
-          lowest = Math.min(lowest, med);
-          highest = Math.max(highest, med);
-          levels++;
-        }
-        groupRows.add(List.of(subject.toString(), Integer.toString(vals.size()), AdversarialEvidence.fmt(med)));
-      }
-      Subject column = Subject.feature(c.name());
-      if (levels < 2) {
-        ms.add(Measurement.inconclusive("min_shift_eps_group_ratio", column, Double.NaN, levels,
-            "fewer than two groups of " + c.name() + " have at least " + minGroupSize + " sampled rows"));
-      } else if (highest <= 0) {
-        ms.add(Measurement.inconclusive("min_shift_eps_group_ratio", column, Double.NaN, n, "every group's median is 0"));
-      } else {
-        ms.add(value("min_shift_eps_group_ratio", column, lowest / highest, n, vacuous));
-      }
+      GroupMedians.measure(ms, groupRows, c.name(), d.table.categorical(c.name()), minEps, maxEps, minGroupSize, vacuous,
+          "group_median_min_shift_eps", "min_shift_eps_group_ratio", (subject, in) -> { });
     }
     List<Evidence> ev = new ArrayList<>();
     List<Evidence.Point> pts = new ArrayList<>();
@@ -248,7 +214,4 @@ public record MinShiftCheck(AttackSpec attack, double tolerance, double maxEps, 
     return new CheckValue(ms, ev, summary);
   }
 
-  private static Measurement value(String metric, Subject subject, double v, long n, String vacuous) {
-    return vacuous != null ? Measurement.inconclusive(metric, subject, v, n, vacuous) : Measurement.of(metric, subject, v, n);
-  }
 }

@@ -90,38 +90,24 @@ final class QueryAttack {
   private static Outcome simba(Function<double[][], double[][]> predict, InputSpace space, DecisionRule rule, AttackSpec spec,
       double[][] x0, double[] eps, GradientAttack.Goal goal, SplittableRandom[] rnd) {
     int n = x0.length;
-    double[][] cur = new double[n][];
-    double[] best = new double[n];
-    boolean[] success = new boolean[n];
-    boolean[] running = new boolean[n];
-    int[] used = new int[n];
+    SearchRows r = new SearchRows(n, QueryAttack::score, goal, rule);
+    double[][] cur = r.cur;
     int[][] order = new int[n][];
     int[] pos = new int[n];
     for (int i = 0; i < n; i++) {
       cur[i] = x0[i].clone();
       order[i] = directions(space, x0[i], eps[i], spec.norm());
       pos[i] = order[i].length;
-      running[i] = order[i].length > 0;
+      r.running[i] = order[i].length > 0;
     }
-    long queries = 0;
-    double[][] p0 = predict.apply(cur);
-    queries += n;
-    for (int i = 0; i < n; i++) {
-      used[i] = 1;
-      best[i] = score(p0[i], goal, i);
-      if (goal.reached(rule.decide(p0[i]), i)) {
-        success[i] = true;
-        running[i] = false;
-      }
-    }
+    r.start(predict);
     double frac = spec.effectiveStepSize();
     while (true) {
       List<Integer> rows = new ArrayList<>();
       List<double[]> plus = new ArrayList<>();
       List<Integer> dims = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        if (!running[i] || used[i] >= spec.queryBudget()) {
-          running[i] = false;
+        if (!r.open(i, spec.queryBudget())) {
           continue;
         }
         if (pos[i] == order[i].length) {
@@ -136,30 +122,24 @@ final class QueryAttack {
       if (rows.isEmpty()) {
         break;
       }
-      double[][] p = predict.apply(plus.toArray(new double[0][]));
-      queries += rows.size();
+      double[][] p = r.query(predict, plus);
       List<Integer> retry = new ArrayList<>();
       List<double[]> minus = new ArrayList<>();
       for (int k = 0; k < rows.size(); k++) {
         int i = rows.get(k);
-        used[i]++;
-        if (!keep(i, plus.get(k), p[k], goal, rule, cur, best, success, running)
-            && space.group(dims.get(k)) < 0 && used[i] < spec.queryBudget()) {
+        if (!r.offer(i, plus.get(k), p[k]) && space.group(dims.get(k)) < 0 && r.used[i] < spec.queryBudget()) {
           retry.add(i);
           minus.add(move(space, cur[i], x0[i], eps[i], spec.norm(), dims.get(k), -1, frac));
         }
       }
       if (!retry.isEmpty()) {
-        double[][] q = predict.apply(minus.toArray(new double[0][]));
-        queries += retry.size();
+        double[][] q = r.query(predict, minus);
         for (int k = 0; k < retry.size(); k++) {
-          int i = retry.get(k);
-          used[i]++;
-          keep(i, minus.get(k), q[k], goal, rule, cur, best, success, running);
+          r.offer(retry.get(k), minus.get(k), q[k]);
         }
       }
     }
-    return new Outcome(cur, success, queries);
+    return r.outcome();
   }
 
   /**
@@ -221,11 +201,8 @@ final class QueryAttack {
     int h = image ? side : 1;
     int w = image ? side : d;
     double[][] delta = new double[n][d];
-    double[][] cur = new double[n][];
-    double[] best = new double[n];
-    boolean[] success = new boolean[n];
-    boolean[] running = new boolean[n];
-    int[] used = new int[n];
+    SearchRows r = new SearchRows(n, QueryAttack::squareScore, goal, rule);
+    double[][] cur = r.cur;
     for (int i = 0; i < n; i++) {
       for (int col = 0; col < w; col++) {
         double sgn = rnd[i].nextBoolean() ? eps[i] : -eps[i];
@@ -234,29 +211,19 @@ final class QueryAttack {
         }
       }
       cur[i] = candidate(space, x0[i], delta[i], eps[i]);
-      running[i] = eps[i] > 0 && space.mutableCount() > 0;
+      r.running[i] = eps[i] > 0 && space.mutableCount() > 0;
     }
-    double[][] p0 = predict.apply(cur);
-    long queries = n;
-    for (int i = 0; i < n; i++) {
-      used[i] = 1;
-      best[i] = squareScore(p0[i], goal, i);
-      if (goal.reached(rule.decide(p0[i]), i)) {
-        success[i] = true;
-        running[i] = false;
-      }
-    }
+    r.start(predict);
     int budget = spec.queryBudget();
     while (true) {
       List<Integer> rows = new ArrayList<>();
       List<double[]> cands = new ArrayList<>();
       List<double[]> deltas = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        if (!running[i] || used[i] >= budget) {
-          running[i] = false;
+        if (!r.open(i, budget)) {
           continue;
         }
-        double p = squareFraction(SQUARE_P_INIT, used[i] - 1, budget);
+        double p = squareFraction(SQUARE_P_INIT, r.used[i] - 1, budget);
         int s = image ? Math.max(1, Math.min(h - 1, (int) Math.round(Math.sqrt(p * d)))) : Math.max(1, Math.min(d, (int) Math.round(p * d)));
         double[] nd = null;
         double[] cand = null;
@@ -281,7 +248,7 @@ final class QueryAttack {
           }
         }
         if (nd == null) {
-          used[i]++; // a draw that could not change the valid point still spends the row's budget, so the loop ends
+          r.used[i]++; // a draw that could not change the valid point still spends the row's budget, so the loop ends
           continue;
         }
         rows.add(i);
@@ -289,30 +256,20 @@ final class QueryAttack {
         cands.add(cand);
       }
       if (rows.isEmpty()) {
-        if (java.util.stream.IntStream.range(0, n).noneMatch(i -> running[i] && used[i] < budget)) {
+        if (!r.anyOpen(budget)) {
           break;
         }
         continue;
       }
-      double[][] p = predict.apply(cands.toArray(new double[0][]));
-      queries += rows.size();
+      double[][] p = r.query(predict, cands);
       for (int k = 0; k < rows.size(); k++) {
         int i = rows.get(k);
-        used[i]++;
-        double sc = squareScore(p[k], goal, i);
-        if (goal.reached(rule.decide(p[k]), i)) {
-          cur[i] = cands.get(k);
-          delta[i] = deltas.get(k);
-          success[i] = true;
-          running[i] = false;
-        } else if (sc < best[i]) {
-          best[i] = sc;
-          cur[i] = cands.get(k);
+        if (r.offer(i, cands.get(k), p[k])) {
           delta[i] = deltas.get(k);
         }
       }
     }
-    return new Outcome(cur, success, queries);
+    return r.outcome();
   }
 
   /** The valid point {@code x0 + delta} (projected: ball, ranges, immutable features, rounding). */
@@ -323,24 +280,6 @@ final class QueryAttack {
     }
     space.project(c, x0, eps, Norm.LINF);
     return c;
-  }
-
-  /** Moves row {@code i} to {@code cand} when it reaches the goal or lowers the score; true when it does. */
-  private static boolean keep(int i, double[] cand, double[] p, GradientAttack.Goal goal, DecisionRule rule, double[][] cur, double[] best,
-      boolean[] success, boolean[] running) {
-    if (goal.reached(rule.decide(p), i)) {
-      cur[i] = cand;
-      success[i] = true;
-      running[i] = false;
-      return true;
-    }
-    double s = score(p, goal, i);
-    if (s < best[i]) {
-      cur[i] = cand;
-      best[i] = s;
-      return true;
-    }
-    return false;
   }
 
   /** The dimensions SimBA may try for a row: mutable ones whose smallest move fits in the ball. */

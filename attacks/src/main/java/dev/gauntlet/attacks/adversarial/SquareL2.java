@@ -43,11 +43,8 @@ final class SquareL2 {
     boolean image = side * side == d && d >= 16 && !space.discrete();
     int h = image ? side : 1;
     int w = image ? side : d;
-    double[][] cur = new double[n][];
-    double[] best = new double[n];
-    boolean[] success = new boolean[n];
-    boolean[] running = new boolean[n];
-    int[] used = new int[n];
+    SearchRows search = new SearchRows(n, QueryAttack::squareScore, goal, rule);
+    double[][] cur = search.cur;
     for (int i = 0; i < n; i++) {
       double[] delta = new double[d];
       int s0 = Math.max(1, h / 5);
@@ -67,28 +64,18 @@ final class SquareL2 {
       }
       double[] start = candidate(space, x0[i], delta, eps[i]);
       cur[i] = start == null ? x0[i].clone() : start;
-      running[i] = eps[i] > 0 && space.mutableCount() > 0;
+      search.running[i] = eps[i] > 0 && space.mutableCount() > 0;
     }
-    double[][] p0 = predict.apply(cur);
-    long queries = n;
-    for (int i = 0; i < n; i++) {
-      used[i] = 1;
-      best[i] = QueryAttack.squareScore(p0[i], goal, i);
-      if (goal.reached(rule.decide(p0[i]), i)) {
-        success[i] = true;
-        running[i] = false;
-      }
-    }
+    search.start(predict);
     int budget = spec.queryBudget();
     while (true) {
       List<Integer> rows = new ArrayList<>();
       List<double[]> cands = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        if (!running[i] || used[i] >= budget) {
-          running[i] = false;
+        if (!search.open(i, budget)) {
           continue;
         }
-        double p = QueryAttack.squareFraction(P_INIT, used[i] - 1, budget);
+        double p = QueryAttack.squareFraction(P_INIT, search.used[i] - 1, budget);
         int limit = image ? h : d;
         int s = Math.max(3, (int) Math.round(image ? Math.sqrt(p * d) : p * d));
         if (s % 2 == 0) {
@@ -103,35 +90,24 @@ final class SquareL2 {
           }
         }
         if (cand == null) {
-          used[i]++; // nothing to change: the draw still spends the budget, so the loop ends
+          search.used[i]++; // nothing to change: the draw still spends the budget, so the loop ends
           continue;
         }
         rows.add(i);
         cands.add(cand);
       }
       if (rows.isEmpty()) {
-        if (java.util.stream.IntStream.range(0, n).noneMatch(i -> running[i] && used[i] < budget)) {
+        if (!search.anyOpen(budget)) {
           break;
         }
         continue;
       }
-      double[][] p = predict.apply(cands.toArray(new double[0][]));
-      queries += rows.size();
+      double[][] p = search.query(predict, cands);
       for (int k = 0; k < rows.size(); k++) {
-        int i = rows.get(k);
-        used[i]++;
-        double sc = QueryAttack.squareScore(p[k], goal, i);
-        if (goal.reached(rule.decide(p[k]), i)) {
-          cur[i] = cands.get(k);
-          success[i] = true;
-          running[i] = false;
-        } else if (sc < best[i]) {
-          best[i] = sc;
-          cur[i] = cands.get(k);
-        }
+        search.offer(rows.get(k), cands.get(k), p[k]);
       }
     }
-    return new QueryAttack.Outcome(cur, success, queries);
+    return search.outcome();
   }
 
   /** One candidate: the reference code's window update on the current valid point's offset, or null when it is all zero. */

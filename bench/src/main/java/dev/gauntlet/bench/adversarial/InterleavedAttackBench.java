@@ -6,11 +6,6 @@ import dev.gauntlet.attacks.adversarial.DecisionRule;
 import dev.gauntlet.attacks.adversarial.InputSpace;
 import dev.gauntlet.attacks.adversarial.Norm;
 import dev.gauntlet.models.Dl4jModel;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -45,19 +40,9 @@ public final class InterleavedAttackBench {
     List<String> classes = AttackSpeedBench.digits();
     Attacker attacker = Attacker.of(Dl4jModel.of(net, "mlp"), InputSpace.box(784, 0, 1), new DecisionRule(1, 0.5), classes);
     INDArray out = Nd4j.createUninitialized(DataType.FLOAT, n, 784);
-    Path script = Path.of("bench/src/main/python/torch_attack_server.py");
-    if (!Files.exists(script)) {
-      script = Path.of("src/main/python/torch_attack_server.py");
-    }
-    Path shared = writeWeightsAndBatch(net, x);
-    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "2", shared.toString());
-    pb.environment().put("OMP_NUM_THREADS", "2");
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    PrintWriter cmd = new PrintWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), true);
-    String header = in.readLine();
-    String loadBefore = uptime();
+    TorchServer torch = new TorchServer(python, writeWeightsAndBatch(net, x));
+    String header = torch.header;
+    String loadBefore = TorchServer.uptime();
     String[] all = {"fgsm", "pgd10", "apgd10", "pgd10es"};
     AttackSpec[] allSpecs = {AttackSpec.fgsm(Norm.LINF), AttackSpec.pgd(Norm.LINF, 10, 1), AttackSpec.apgdCe(Norm.LINF, 10, 1), AttackSpec.pgd(Norm.LINF, 10, 1)};
     // pgd10es: PGD-10 as the robustness check runs it, rows frozen once their decision leaves the clean class
@@ -76,7 +61,7 @@ public final class InterleavedAttackBench {
       AttackSpec spec = allSpecs[o];
       boolean es = all[o].equals("pgd10es");
       run(attacker, es, spec, x, es ? yRef : y, eps, 7, out); // warm-up, both sides
-      torch(cmd, in, names[o]);
+      torch.run(names[o]);
       double[] g = new double[reps];
       double[] t = new double[reps];
       double[] ratio = new double[reps];
@@ -84,33 +69,32 @@ public final class InterleavedAttackBench {
         long t0 = System.nanoTime();
         run(attacker, es, spec, x, es ? yRef : y, eps, 7 + i, out);
         g[i] = (System.nanoTime() - t0) / 1e9;
-        t[i] = torch(cmd, in, names[o]);
+        t[i] = torch.run(names[o]);
         ratio[i] = t[i] / g[i];
       }
       double[] sorted = ratio.clone();
       Arrays.sort(sorted);
       report.append(String.format(Locale.ROOT, "%-7s Gauntlet median %.3f s, PyTorch median %.3f s; PyTorch/Gauntlet time ratio per pair %s: median %.2f, range %.2f..%.2f%n",
-          names[o], median(g), median(t), fmt(ratio), sorted[reps / 2], sorted[0], sorted[reps - 1]));
+          names[o], TorchServer.median(g), TorchServer.median(t), fmt(ratio), sorted[reps / 2], sorted[0], sorted[reps - 1]));
       if (es) {
         INDArray after = net.output(out).argMax(1);
         int flipped = 0;
         for (int i = 0; i < n; i++) {
           flipped += after.getInt(i) != clean.getInt(i) ? 1 : 0;
         }
-        long torchRows = Math.round(torch(cmd, in, "rows"));
-        double torchFlipped = torch(cmd, in, "flipped");
+        long torchRows = Math.round(torch.run("rows"));
+        double torchFlipped = torch.run("flipped");
         report.append(String.format(Locale.ROOT, "        flipped: Gauntlet %.4f, PyTorch %.4f of %d rows; PyTorch computed %d gradient rows of %d (10 steps x %d)%n",
             flipped / (double) n, torchFlipped, n, torchRows, 10L * n, n));
       }
     }
-    cmd.println("quit");
-    p.waitFor();
+    torch.close();
     System.out.println("Interleaved Gauntlet/PyTorch: MLP 784-256-128-10 (ReLU, softmax), float32, batch " + n + ", eps " + eps + ", " + reps
         + " pairs after 1 warm-up each; Gauntlet OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset")
         + ", cores " + Runtime.getRuntime().availableProcessors() + "; PyTorch " + header);
     System.out.print(report);
     System.out.println("load before: " + loadBefore);
-    System.out.println("load after:  " + uptime());
+    System.out.println("load after:  " + TorchServer.uptime());
   }
 
   private static void run(Attacker attacker, boolean untilFlipped, AttackSpec spec, INDArray x, INDArray y, double eps, long seed, INDArray out) {
@@ -144,29 +128,6 @@ public final class InterleavedAttackBench {
     return f;
   }
 
-  private static double torch(PrintWriter cmd, BufferedReader in, String op) throws Exception {
-    cmd.println(op);
-    String line = in.readLine();
-    if (line == null) {
-      throw new IllegalStateException("the PyTorch server stopped (install python3-torch)");
-    }
-    try {
-      return Double.parseDouble(line.trim());
-    } catch (NumberFormatException e) {
-      StringBuilder rest = new StringBuilder(line);
-      for (String l = in.readLine(); l != null; l = in.readLine()) {
-        rest.append('\n').append(l);
-      }
-      throw new IllegalStateException("the PyTorch server failed on '" + op + "':\n" + rest, e);
-    }
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
-  }
-
   private static String fmt(double[] v) {
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < v.length; i++) {
@@ -175,14 +136,4 @@ public final class InterleavedAttackBench {
     return sb.append(']').toString();
   }
 
-  private static String uptime() {
-    try {
-      Process u = new ProcessBuilder("uptime").redirectErrorStream(true).start();
-      String s = new String(u.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      u.waitFor();
-      return s;
-    } catch (Exception e) {
-      return "uptime unavailable: " + e.getMessage();
-    }
-  }
 }

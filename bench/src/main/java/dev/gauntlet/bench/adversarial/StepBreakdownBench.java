@@ -8,13 +8,6 @@ import dev.gauntlet.attacks.adversarial.FusedSteps;
 import dev.gauntlet.attacks.adversarial.InputSpace;
 import dev.gauntlet.attacks.adversarial.Norm;
 import dev.gauntlet.models.Dl4jModel;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -142,24 +135,15 @@ public final class StepBreakdownBench {
     phases.add(new Phase("fgsm", "fgsm", () -> attacker.perturbBatch(AttackSpec.fgsm(Norm.LINF), x, y, eps, 7, out), flops, 0));
     phases.add(new Phase("pgd10", "pgd10", () -> attacker.perturbBatch(AttackSpec.pgd(Norm.LINF, 10, 1), x, y, eps, 7, out), 10 * flops, 0));
 
-    Path script = Path.of("bench/src/main/python/torch_attack_server.py");
-    if (!Files.exists(script)) {
-      script = Path.of("src/main/python/torch_attack_server.py");
-    }
-    ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "2");
-    pb.environment().put("OMP_NUM_THREADS", "2");
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    PrintWriter cmd = new PrintWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), true);
-    String header = in.readLine();
-    String loadBefore = uptime();
+    TorchServer torch = new TorchServer(python, null);
+    String header = torch.header;
+    String loadBefore = TorchServer.uptime();
     StringBuilder report = new StringBuilder();
     report.append(String.format(Locale.ROOT, "%-15s %10s %10s %9s %9s   %s%n", "phase", "Gauntlet s", "PyTorch s", "G rate", "T rate",
         "PyTorch/Gauntlet per pair: median (range)"));
     for (Phase ph : phases) {
       ph.gauntlet().run();
-      torch(cmd, in, ph.torch());
+      torch.run(ph.torch());
       double[] gt = new double[reps];
       double[] tt = new double[reps];
       double[] ratio = new double[reps];
@@ -167,13 +151,13 @@ public final class StepBreakdownBench {
         long t0 = System.nanoTime();
         ph.gauntlet().run();
         gt[i] = (System.nanoTime() - t0) / 1e9;
-        tt[i] = torch(cmd, in, ph.torch());
+        tt[i] = torch.run(ph.torch());
         ratio[i] = tt[i] / gt[i];
       }
       double[] s = ratio.clone();
       Arrays.sort(s);
-      double gm = median(gt);
-      double tm = median(tt);
+      double gm = TorchServer.median(gt);
+      double tm = TorchServer.median(tt);
       String gRate = ph.gflop() > 0 ? String.format(Locale.ROOT, "%.1f GF/s", ph.gflop() / gm)
           : ph.mbytes() > 0 ? String.format(Locale.ROOT, "%.1f GB/s", ph.mbytes() / 1e3 / gm) : "";
       String tRate = ph.gflop() > 0 ? String.format(Locale.ROOT, "%.1f GF/s", ph.gflop() / tm)
@@ -181,40 +165,14 @@ public final class StepBreakdownBench {
       report.append(String.format(Locale.ROOT, "%-15s %10.4f %10.4f %9s %9s   %.2f (%.2f..%.2f)%n", ph.name(), gm, tm, gRate, tRate,
           s[reps / 2], s[0], s[reps - 1]));
     }
-    cmd.println("quit");
-    p.waitFor();
+    torch.close();
     System.out.println("Step breakdown, Gauntlet and PyTorch interleaved: MLP 784-256-128-10 (ReLU, softmax), float32 both sides, batch " + n
         + ", eps " + eps + ", " + reps + " pairs after 1 warm-up each; Gauntlet OMP_NUM_THREADS="
         + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset") + ", cores " + Runtime.getRuntime().availableProcessors() + "; PyTorch " + header);
     System.out.println("GF/s: 9.39 GFLOP per forward + backward; GB/s: bytes read + written (copy 62.7 MB, triad 94.1 MB as assign + axpy: 156.8 MB, fused fgsm 94.1 MB, fused pgd step 156.8 MB incl. its start copy)");
     System.out.print(report);
     System.out.println("load before: " + loadBefore);
-    System.out.println("load after:  " + uptime());
+    System.out.println("load after:  " + TorchServer.uptime());
   }
 
-  private static double torch(PrintWriter cmd, BufferedReader in, String op) throws Exception {
-    cmd.println(op);
-    String line = in.readLine();
-    if (line == null) {
-      throw new IllegalStateException("the PyTorch server stopped (install python3-torch)");
-    }
-    return Double.parseDouble(line.trim());
-  }
-
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
-  }
-
-  private static String uptime() {
-    try {
-      Process u = new ProcessBuilder("uptime").redirectErrorStream(true).start();
-      String s = new String(u.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      u.waitFor();
-      return s;
-    } catch (Exception e) {
-      return "uptime unavailable: " + e.getMessage();
-    }
-  }
 }
