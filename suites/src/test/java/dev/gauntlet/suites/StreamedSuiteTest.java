@@ -229,12 +229,12 @@ class StreamedSuiteTest {
   }
 
   /**
-   * The summary passes of the four summary checks and the sample's two scans read the CSV once
-   * when its parsed chunks fit in the cache budget (every pass again without it), with the same
-   * measurements; the loader caches by default.
+   * The summary passes of the four summary checks and the sample's three scans read the CSV twice
+   * (measure, keep) when its parsed chunks fit in the cache budget (every pass again without it),
+   * with the same measurements; a source too large holds nothing; the loader caches by default.
    */
   @Test
-  void withTheChunkCacheTheDataIsReadOnce() throws Exception {
+  void withTheChunkCacheTheDataIsReadTwice() throws Exception {
     write();
     boolean[] flag = new boolean[1];
     SuiteResult whole = run(100_000, 50, flag);
@@ -252,10 +252,10 @@ class StreamedSuiteTest {
       }
       scans[cached] = raw.scans;
     }
-    assertEquals(1, scans[1], "with the cache the CSV is read once");
+    assertEquals(2, scans[1], "with the cache the CSV is read twice: once to measure it, once to keep it");
     assertEquals(10, scans[0], "without it, once per pass: 3 for the sample, 7 for the four checks");
     System.out.println("scans of the CSV for the sample and the four summary checks: " + scans[0] + " uncached, " + scans[1] + " cached");
-    // a budget too small for the data: dropped at once, every pass reads the source, the same measurements
+    // a budget too small for the data: nothing held, every pass reads the source, the same measurements
     Counting raw = new Counting(dev.gauntlet.harness.data.TableLoader.chunks(dir.resolve("d.csv"), schema, ',', dev.gauntlet.harness.data.Selection.ALL, 50));
     dev.gauntlet.harness.data.ChunkCache.Budget small = new dev.gauntlet.harness.data.ChunkCache.Budget(20_000);
     dev.gauntlet.harness.data.ChunkCache tight = dev.gauntlet.harness.data.ChunkCache.of(raw, small);
@@ -263,7 +263,7 @@ class StreamedSuiteTest {
     assertEquals(byId(whole, "slices").measurements(), byId(r, "slices").measurements());
     assertEquals(scans[0], raw.scans);
     assertTrue(!tight.holdsAll());
-    assertEquals(20_000, small.left(), "an overflowed cache gives its budget back");
+    assertEquals(20_000, small.left(), "a source too large for the budget takes none of it");
     // the loader caches streamed data by default
     run(300, 50, flag);
     Suite s = new SuiteLoader().withChunkRows(50).load(dir.resolve("suite-d.csv-300.yaml"), OptionalLong.empty(), null);

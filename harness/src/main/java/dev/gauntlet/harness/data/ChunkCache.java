@@ -6,12 +6,13 @@ import java.util.function.Consumer;
 
 /**
  * Keeps the parsed chunks of a {@link RowChunks} in memory, within a byte budget, so that the
- * summary passes of a run read the source once instead of once per pass. The first scan reads the
- * source and keeps its chunks while their estimated size fits in the budget; when the whole source
- * fits, every later scan hands over the kept chunks (the same tables, in the same order) and
- * returns the first scan's {@link DataSource}, without reading the source again. When it does not
- * fit, the kept chunks are dropped at once and every scan reads the source, as without the cache.
- * Either way the chunks, and so every summary, are the same.
+ * summary passes of a run read the source twice instead of once per pass. The first scan reads the
+ * source and only measures its chunks' estimated size, holding nothing; when the whole source fits
+ * in the budget, the second scan keeps its chunks and every later scan hands them over (the same
+ * tables, in the same order) and returns the second scan's {@link DataSource}, without reading the
+ * source again. When it does not fit, nothing is ever held and every scan reads the source, as
+ * without the cache (so the heap never holds more than the budget, nor anything for data too large
+ * for it). Either way the chunks, and so every summary, are the same.
  *
  * <p>Several caches may share one {@link Budget} (the evaluation and the reference data).
  *
@@ -51,9 +52,10 @@ public final class ChunkCache implements RowChunks {
 
   private final RowChunks source;
   private final Budget budget;
-  private List<Table> kept; // every chunk, once a scan has completed within the budget
+  private List<Table> kept; // every chunk, once a scan has filled the reservation
   private DataSource keptSource;
-  private boolean overflowed;
+  private boolean measured; // the first scan has run
+  private long reserved; // bytes taken from the budget once the first scan showed the source fits
 
   private ChunkCache(RowChunks source, Budget budget) {
     this.source = source;
@@ -83,8 +85,10 @@ public final class ChunkCache implements RowChunks {
   @Override
   public DataSource scan(Consumer<Table> sink) {
     List<Table> replay;
+    long reserve;
     synchronized (this) {
       replay = kept;
+      reserve = reserved;
     }
     if (replay != null) {
       for (Table t : replay) {
@@ -92,45 +96,64 @@ public final class ChunkCache implements RowChunks {
       }
       return keptSource;
     }
-    boolean collect;
-    synchronized (this) {
-      collect = !overflowed;
+    if (reserve == 0) {
+      boolean measure;
+      synchronized (this) {
+        measure = !measured;
+        measured = true;
+      }
+      if (!measure) {
+        return source.scan(sink); // measured, and it does not fit
+      }
+      // The first scan only measures: nothing is held before the whole source is known to fit.
+      long[] total = {0};
+      DataSource src = source.scan(t -> {
+        total[0] += bytes(t);
+        sink.accept(t);
+      });
+      if (total[0] > 0 && budget.take(total[0])) {
+        synchronized (this) {
+          reserved = total[0];
+        }
+      }
+      return src;
     }
-    if (!collect) {
-      return source.scan(sink);
-    }
+    // The second scan fills the reserved bytes.
     List<Table> chunks = new ArrayList<>();
-    long[] taken = {0};
-    boolean[] full = {false};
+    long[] used = {0};
+    boolean[] over = {false};
     DataSource src;
     try {
       src = source.scan(t -> {
-        if (!full[0]) {
-          long b = bytes(t);
-          if (budget.take(b)) {
-            taken[0] += b;
+        if (!over[0]) {
+          used[0] += bytes(t);
+          if (used[0] <= reserve) {
             chunks.add(t);
           } else {
-            full[0] = true;
+            over[0] = true; // the source grew since it was measured
             chunks.clear();
-            budget.give(taken[0]);
-            taken[0] = 0;
           }
         }
         sink.accept(t);
       });
     } catch (RuntimeException e) {
-      budget.give(taken[0]);
+      synchronized (this) {
+        if (reserved > 0 && kept == null) {
+          budget.give(reserved);
+          reserved = 0;
+        }
+      }
       throw e;
     }
     synchronized (this) {
-      if (full[0]) {
-        overflowed = true;
-      } else if (kept == null) {
-        kept = List.copyOf(chunks);
-        keptSource = src;
-      } else {
-        budget.give(taken[0]); // another scan finished first
+      if (kept == null && reserved > 0) {
+        if (over[0]) {
+          budget.give(reserved);
+          reserved = 0;
+        } else {
+          kept = List.copyOf(chunks);
+          keptSource = src;
+        }
       }
     }
     return src;
