@@ -32,8 +32,13 @@ import java.util.function.Function;
  *       {@code predictions} (true).
  *   <li>{@code drift.simulation}: {@code shift} (covariate, prior, concept), {@code feature},
  *       {@code level}, {@code target}, {@code severities}, {@code onset} (sudden, gradual, none),
- *       {@code changeAt} (0.5), {@code width} (0.1), {@code streamSeverity} (1), {@code minRows}.
- *   <li>{@code drift.detectors}: {@code source} (model, sea, hyperplane), {@code rows} (20000).
+ *       {@code changeAt} (0.5), {@code width} (0.1), {@code streamSeverity} (1), {@code minRows}; in a
+ *       regression suite ({@link RegressionShiftSimulationCheck}, MAE and RMSE) also {@code quantile}
+ *       (0.5, the label shift's split), {@code offset} (the concept shift's move of the label),
+ *       {@code bootstrap} (500), {@code confidence} (0.95).
+ *   <li>{@code drift.detectors}: {@code source} (model, sea, hyperplane), {@code rows} (20000),
+ *       {@code detectors} (page-hinkley, ddm, adwin), {@code errorAbove} (regression: a 0/1 stream of
+ *       absolute errors above it; without it DDM is refused and the others read scaled absolute errors).
  * </ul>
  */
 public final class DriftChecks implements CheckProvider {
@@ -45,13 +50,32 @@ public final class DriftChecks implements CheckProvider {
             TemporalHoldoutCheck.METRICS, TemporalHoldoutCheck.PARAMS, DriftChecks::temporal),
         CheckType.of("drift.features", "per-feature and prediction drift per window: KS, Wasserstein, chi-square, Jensen-Shannon, PSI, default tests",
             FeatureDriftCheck.METRICS, FeatureDriftCheck.PARAMS, DriftChecks::features),
-        CheckType.of("drift.simulation", "simulated covariate, label or concept shift: accuracy against severity, detectors on a sudden or gradual change",
-            ShiftSimulationCheck.METRICS, ShiftSimulationCheck.PARAMS, DriftChecks::simulation),
+        CheckType.of("drift.simulation", "simulated covariate, label or concept shift: accuracy (regression: MAE and RMSE) against severity,"
+                + " detectors on a sudden or gradual change",
+            union(ShiftSimulationCheck.METRICS, RegressionShiftSimulationCheck.METRICS),
+            concat(ShiftSimulationCheck.PARAMS, RegressionShiftSimulationCheck.PARAMS), DriftChecks::simulation),
         CheckType.of("drift.detectors", "Page-Hinkley, DDM and ADWIN over the model's errors in time order, or over SEA / rotating-hyperplane streams",
             DetectorCheck.METRICS, DetectorCheck.PARAMS, DriftChecks::detectors),
         CheckType.of("drift.regression", "temporal holdout of a regression model: MAE and bias per time window and per group, MAE rise with"
                 + " bootstrap intervals, retrain-by estimate, and KS drift of the predictions and of the errors",
             RegressionDecayCheck.METRICS, RegressionDecayCheck.PARAMS, DriftChecks::regression));
+  }
+
+  private static dev.gauntlet.harness.metric.MetricSet union(dev.gauntlet.harness.metric.MetricSet a, dev.gauntlet.harness.metric.MetricSet b) {
+    List<dev.gauntlet.harness.metric.MetricDecl> all = new ArrayList<>(a.all());
+    for (dev.gauntlet.harness.metric.MetricDecl d : b.all()) {
+      if (a.find(d.name()).isEmpty()) {
+        all.add(d);
+      }
+    }
+    return dev.gauntlet.harness.metric.MetricSet.of(all);
+  }
+
+  private static List<dev.gauntlet.harness.metric.ParamDecl> concat(List<dev.gauntlet.harness.metric.ParamDecl> a,
+      List<dev.gauntlet.harness.metric.ParamDecl> b) {
+    List<dev.gauntlet.harness.metric.ParamDecl> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
   }
 
   static RegressionDecayCheck regression(ConfigNode params, Schema schema) {
@@ -144,26 +168,25 @@ public final class DriftChecks implements CheckProvider {
     COVARIATE, PRIOR, CONCEPT
   }
 
-  static ShiftSimulationCheck simulation(ConfigNode params, Schema schema) {
+  static dev.gauntlet.harness.check.Check<?> simulation(ConfigNode params, Schema schema) {
     needLabel(params, schema, "drift.simulation");
     ShiftKind kind = params.get("shift").asEnum(ShiftKind.class);
     ColumnSpec label = schema.label().orElseThrow();
+    if (dev.gauntlet.harness.model.Task.ofLabel(label) == dev.gauntlet.harness.model.Task.REGRESSION) {
+      return regressionSimulation(params, schema, kind, label);
+    }
+    for (dev.gauntlet.harness.metric.ParamDecl p : RegressionShiftSimulationCheck.PARAMS) {
+      if (params.has(p.name())) {
+        throw params.get(p.name()).error("'" + p.name() + "' applies to a regression suite (a numeric label); "
+            + dev.gauntlet.harness.model.Task.labelShape(label));
+      }
+    }
     Function<dev.gauntlet.harness.data.Table, Shift> make;
     String name;
     switch (kind) {
       case COVARIATE -> {
         ColumnSpec c = feature(params, schema);
-        String level = params.text("level", null);
-        if (c.hasCategories()) {
-          if (level == null) {
-            throw params.error("a covariate shift on categorical '" + c.name() + "' needs 'level:' (the category made more frequent), one of " + c.categories());
-          }
-          if (!c.categories().contains(level)) {
-            throw params.get("level").error("'" + level + "' is not a category of '" + c.name() + "'; expected one of " + c.categories());
-          }
-        } else if (level != null) {
-          throw params.get("level").error("'level' applies to categorical features; '" + c.name() + "' is numeric");
-        }
+        String level = covariateLevel(params, c);
         Shift s = new Shift.Covariate(c.name(), level);
         make = t -> s;
         name = "covariate shift on " + c.name();
@@ -199,6 +222,87 @@ public final class DriftChecks implements CheckProvider {
     return new ShiftSimulationCheck(name, make, sev, o, changeAt, width, streamSeverity, minRows);
   }
 
+  /** {@code drift.simulation} in a regression suite: the same shifts scored by MAE and RMSE (see {@link RegressionShiftSimulationCheck}). */
+  private static RegressionShiftSimulationCheck regressionSimulation(ConfigNode params, Schema schema, ShiftKind kind, ColumnSpec label) {
+    Function<dev.gauntlet.harness.data.Table, dev.gauntlet.drift.simulate.ValueShift> make;
+    String name;
+    if (kind != ShiftKind.PRIOR && params.has("quantile")) {
+      throw params.get("quantile").error("'quantile' applies to a label shift (shift: prior)");
+    }
+    if (kind != ShiftKind.CONCEPT && params.has("offset")) {
+      throw params.get("offset").error("'offset' applies to a concept shift (shift: concept)");
+    }
+    switch (kind) {
+      case COVARIATE -> {
+        ColumnSpec c = feature(params, schema);
+        String level = covariateLevel(params, c);
+        dev.gauntlet.drift.simulate.ValueShift s = new dev.gauntlet.drift.simulate.ValueShift.Covariate(new Shift.Covariate(c.name(), level));
+        make = t -> s;
+        name = "covariate shift on " + c.name();
+      }
+      case PRIOR -> {
+        if (params.has("feature")) {
+          throw params.get("feature").error("a label shift resamples rows by their label; it takes no feature");
+        }
+        double quantile = params.dbl("quantile", 0.5);
+        double target = params.dbl("target", 0.8);
+        dev.gauntlet.drift.simulate.ValueShift s = new dev.gauntlet.drift.simulate.ValueShift.LabelQuantile(quantile, target);
+        make = t -> s;
+        name = "label shift: " + target + " of the rows above the label's " + quantile + " quantile";
+      }
+      default -> {
+        ColumnSpec c = feature(params, schema);
+        if (c.type() != ColumnType.NUMERIC) {
+          throw params.get("feature").error("a concept shift moves a boundary along a numeric feature; '" + c.name() + "' is " + c.type().name().toLowerCase());
+        }
+        double offset = params.dbl("offset", Double.NaN);
+        if (params.has("offset") && Double.isNaN(offset)) {
+          offset = 0; // an explicit NaN: let the record reject it at the node
+        }
+        double given = offset;
+        String lname = label.name();
+        make = t -> new dev.gauntlet.drift.simulate.ValueShift.Concept(Shift.Concept.on(t, c.name()), Double.isNaN(given) ? sd(t.numeric(lname)) : given);
+        if (!Double.isNaN(given)) {
+          new dev.gauntlet.drift.simulate.ValueShift.Concept(new Shift.Concept(c.name(), new double[0]), given); // validates offset at load
+        }
+        name = "concept shift along " + c.name();
+      }
+    }
+    double[] sev = params.has("severities") ? params.doubles("severities") : new double[] {0, 0.25, 0.5, 0.75, 1};
+    OnsetParam onset = params.opt("onset").map(n -> n.asEnum(OnsetParam.class)).orElse(OnsetParam.SUDDEN);
+    double changeAt = params.dbl("changeAt", 0.5);
+    double width = params.dbl("width", Math.min(0.1, 1 - changeAt));
+    Simulator.Onset o = onset == OnsetParam.NONE ? null : Simulator.Onset.valueOf(onset.name());
+    return new RegressionShiftSimulationCheck(name, make, sev, o, changeAt, width, params.dbl("streamSeverity", 1.0), params.integer("minRows", 100),
+        params.integer("bootstrap", 500), params.dbl("confidence", 0.95));
+  }
+
+  /** The population standard deviation of a label (the default concept-shift offset); 1 when the label is constant. */
+  static double sd(double[] v) {
+    double mean = java.util.Arrays.stream(v).average().orElse(0);
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - mean) * (x - mean);
+    }
+    double sd = Math.sqrt(ss / Math.max(1, v.length));
+    return sd > 0 ? sd : 1;
+  }
+
+  private static String covariateLevel(ConfigNode params, ColumnSpec c) {
+    String level = params.text("level", null);
+    if (c.hasCategories()) {
+      if (level == null) {
+        throw params.error("a covariate shift on categorical '" + c.name() + "' needs 'level:' (the category made more frequent), one of " + c.categories());
+      }
+      if (!c.categories().contains(level)) {
+        throw params.get("level").error("'" + level + "' is not a category of '" + c.name() + "'; expected one of " + c.categories());
+      }
+    } else if (level != null) {
+      throw params.get("level").error("'level' applies to categorical features; '" + c.name() + "' is numeric");
+    }
+    return level;
+  }
+
   private static ColumnSpec feature(ConfigNode params, Schema schema) {
     ConfigNode n = params.opt("feature").orElseThrow(() -> params.error("this shift needs 'feature:' (a feature column)"));
     String col = n.asText();
@@ -220,6 +324,21 @@ public final class DriftChecks implements CheckProvider {
         throw params.get("rows").error("'rows' sets the length of a synthetic stream (source: sea or hyperplane)");
       }
     }
-    return new DetectorCheck(source, params.integer("rows", 20_000));
+    boolean regression = schema.label().isPresent()
+        && dev.gauntlet.harness.model.Task.ofLabel(schema.label().get()) == dev.gauntlet.harness.model.Task.REGRESSION;
+    if (params.has("errorAbove") && !regression) {
+      throw params.get("errorAbove").error("'errorAbove' applies to a regression suite (a numeric label): it turns absolute errors into a 0/1 stream"
+          + (schema.label().isPresent() ? "; " + dev.gauntlet.harness.model.Task.labelShape(schema.label().get()) : ""));
+    }
+    List<String> dets = params.has("detectors") ? params.strings("detectors") : List.of();
+    DetectorCheck c = new DetectorCheck(source, params.integer("rows", 20_000), dets, params.dbl("errorAbove", Double.NaN));
+    if (source == DetectorCheck.Source.MODEL) {
+      try {
+        c.chosen(regression ? dev.gauntlet.harness.model.Task.REGRESSION : dev.gauntlet.harness.model.Task.CLASSIFICATION);
+      } catch (dev.gauntlet.harness.metric.ParamException e) {
+        throw params.get("detectors").error(e.getMessage());
+      }
+    }
+    return c;
   }
 }

@@ -40,7 +40,8 @@ import java.util.Set;
  * Per-feature drift, reference (or previous window) against each window: KS, Wasserstein, PSI for
  * numeric columns; chi-square, Jensen-Shannon, PSI for categorical ones; the same for the model's
  * score and decisions (prediction drift, subjects {@code feature=score} and
- * {@code feature=prediction}). Each column gets the Evidently default test (by type and reference
+ * {@code feature=prediction}; a regression model's prediction is a numeric column, with KS,
+ * Wasserstein and PSI). Each column gets the Evidently default test (by type and reference
  * size); every p-value is shown with its effect size and adjusted across the columns of a window
  * ({@code correction}); a column drifts when its default test says so: an adjusted p-value below
  * {@code alpha}, or a distance at or above its threshold.
@@ -118,7 +119,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     ps.add(ParamDecl.of("correction", "bh | holm | none", "bh", "multiple-testing adjustment across the columns of a window"));
     ps.add(ParamDecl.of("threshold", "number > 0", "the default tests' 0.1", "distance threshold of the distance tests"));
     ps.add(ParamDecl.of("top", "integer in [0, 50]", "3", "how many of the most drifted features get their distributions shown"));
-    ps.add(ParamDecl.of("predictions", "boolean", "true", "also watch the model's score and decisions (needs a label column)"));
+    ps.add(ParamDecl.of("predictions", "boolean", "true", "also watch the model's score and decisions, or a regression model's predicted values (needs a label column)"));
     ps.add(ParamDecl.of("exactValues", "integer in [1024, 67108864]", Integer.toString(DEFAULT_EXACT_VALUES),
         "memory budget: distinct values of a numeric column per window kept exact; beyond, a compressed sample whose KS bound is reported and judged"));
     return List.copyOf(ps);
@@ -178,7 +179,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
   }
 
   /** One watched column: how to read it from a table; {@code name} is its subject's feature. */
-  record Watched(String name, boolean numeric, List<String> levels, boolean feature) {}
+  record Watched(String name, boolean numeric, List<String> levels, boolean feature) implements java.io.Serializable {}
 
   /**
    * One window against its baseline.
@@ -195,6 +196,11 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
 
   /** What the feature drift analysis found, before any rendering. */
   record Analysis(WindowPlan plan, List<Watched> columns, int nFeatures, List<WindowDrift> windows) {}
+
+  @Override
+  public Set<dev.gauntlet.harness.model.Task> tasks() {
+    return Set.of(dev.gauntlet.harness.model.Task.CLASSIFICATION, dev.gauntlet.harness.model.Task.REGRESSION);
+  }
 
   @Override
   public CheckValue run(CheckContext ctx) {
@@ -215,7 +221,11 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       if (p.scores() != null) {
         cols.add(new Watched(SCORE, true, List.of(), false));
       }
-      cols.add(new Watched(DECISION, false, ctx.label().categories(), false));
+      if (p.task() == dev.gauntlet.harness.model.Task.REGRESSION) {
+        cols.add(new Watched(DECISION, true, List.of(), false)); // a regression model's prediction is a number: numeric drift statistics
+      } else {
+        cols.add(new Watched(DECISION, false, ctx.label().categories(), false));
+      }
     }
     Source source = source(ctx, plan, cols);
     Map<Segment, Map<String, SortedSample>> sortedCache = new IdentityHashMap<>();
@@ -506,13 +516,18 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
   }
 
   private static double[] numeric(CheckContext ctx, Watched col, Segment s) {
-    double[] all = !col.feature() ? ctx.predictions(s.table()).scores() : s.table().numeric(col.name());
+    double[] all = !col.feature() ? outputs(ctx.predictions(s.table()), col) : s.table().numeric(col.name());
     double[] out = new double[s.size()];
     int[] rows = s.rows();
     for (int i = 0; i < rows.length; i++) {
       out[i] = all[rows[i]];
     }
     return out;
+  }
+
+  /** A numeric model output: the score, or a regression model's predicted values ({@code feature=prediction}). */
+  static double[] outputs(Predictions p, Watched col) {
+    return col.name().equals(SCORE) ? p.scores() : p.values();
   }
 
   private static long[] counts(CheckContext ctx, Watched col, Segment s) {

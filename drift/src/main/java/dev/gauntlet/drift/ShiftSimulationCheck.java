@@ -184,7 +184,7 @@ public record ShiftSimulationCheck(String shiftName, Function<Table, Shift> shif
     return fmt((double) Arrays.stream(sh.labels()).filter(y -> y == pos).count() / sh.labels().length);
   }
 
-  private static int[] timeOrder(CheckContext ctx, Table t) {
+  static int[] timeOrder(CheckContext ctx, Table t) {
     if (ctx.schema().time().isEmpty()) {
       return IntStream.range(0, t.rowCount()).toArray();
     }

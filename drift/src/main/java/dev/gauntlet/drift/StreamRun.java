@@ -36,9 +36,24 @@ final class StreamRun {
    * a table, and a chart of the error rate along the stream.
    */
   static String detect(double[] errors, int changeAt, String what, List<Measurement> ms, List<Evidence> ev) {
+    return detect(errors, changeAt, what, ms, ev, DriftDetector.defaults(), ERROR_RATE);
+  }
+
+  /** How the chart names the stream's values: a classifier's 0/1 errors. */
+  static final String ERROR_RATE = "error rate";
+
+  /** How the chart names a regression model's scaled absolute errors. */
+  static final String SCALED_ERROR = "mean absolute error / unshifted MAE";
+
+  /**
+   * As {@link #detect(double[], int, String, List, List)} with the given detectors, over a stream of
+   * values named {@code quantity} in the chart ({@link #ERROR_RATE} or {@link #SCALED_ERROR}).
+   */
+  static String detect(double[] errors, int changeAt, String what, List<Measurement> ms, List<Evidence> ev, List<DriftDetector> detectors,
+      String quantity) {
     List<List<String>> rows = new ArrayList<>();
     StringBuilder text = new StringBuilder();
-    for (DriftDetector d : DriftDetector.defaults()) {
+    for (DriftDetector d : detectors) {
       int[] alarms = DriftDetector.alarms(d, errors);
       int before = 0;
       int first = -1;
@@ -64,12 +79,17 @@ final class StreamRun {
     }
     ev.add(new Evidence.Table("Detectors on " + what + " (true change at row " + changeAt + " of " + errors.length + ")",
         List.of("detector", "alarms", "before the change", "first alarm after", "delay (rows)"), rows));
-    ev.add(errorChart(errors, changeAt, what));
+    ev.add(errorChart(errors, changeAt, what, quantity));
     return text.toString();
   }
 
   /** The error rate in 40 consecutive blocks of the stream; {@code changeAt} is -1 when unknown. */
   static Evidence.Chart errorChart(double[] errors, int changeAt, String what) {
+    return errorChart(errors, changeAt, what, ERROR_RATE);
+  }
+
+  /** The mean of the stream's values (named {@code quantity}) in 40 consecutive blocks; {@code changeAt} is -1 when unknown. */
+  static Evidence.Chart errorChart(double[] errors, int changeAt, String what, String quantity) {
     int blocks = Math.min(40, errors.length);
     List<Evidence.Point> pts = new ArrayList<>();
     for (int b = 0; b < blocks; b++) {
@@ -81,11 +101,31 @@ final class StreamRun {
       }
       pts.add(new Evidence.Point(null, from, s / Math.max(1, to - from), Double.NaN, Double.NaN));
     }
-    return new Evidence.Chart("Error rate along " + what, Evidence.ChartKind.LINE, "row in stream", "error rate",
-        List.of(new Evidence.Series("error rate per block of " + errors.length / blocks + " rows", pts)), null,
-        changeAt < 0 ? "The model's error rate in consecutive blocks of rows in time order (overall " + fmt(mean(errors, 0, errors.length)) + ")."
-            : "The model's error rate in consecutive blocks of the stream; the true change is at row " + changeAt + " (error rate "
+    String q = quantity;
+    String title = Character.toUpperCase(q.charAt(0)) + q.substring(1);
+    return new Evidence.Chart(title + " along " + what, Evidence.ChartKind.LINE, "row in stream", q,
+        List.of(new Evidence.Series(q + " per block of " + errors.length / blocks + " rows", pts)), null,
+        changeAt < 0 ? "The model's " + q + " in consecutive blocks of rows in time order (overall " + fmt(mean(errors, 0, errors.length)) + ")."
+            : "The model's " + q + " in consecutive blocks of the stream; the true change is at row " + changeAt + " ("
                 + fmt(mean(errors, 0, changeAt)) + " before, " + fmt(mean(errors, changeAt, errors.length)) + " after).");
+  }
+
+  /** The detectors that take real values: Page-Hinkley and ADWIN, with their published defaults (DDM reads a 0/1 stream). */
+  static List<DriftDetector> realValued() {
+    return List.of(new dev.gauntlet.drift.detect.PageHinkley(), new dev.gauntlet.drift.detect.Adwin());
+  }
+
+  /**
+   * Absolute errors in units of {@code mae} (the reference MAE), so that the detectors' published
+   * defaults, tuned on 0/1 errors, apply whatever the label's unit; unscaled when {@code mae} is 0.
+   */
+  static double[] scaled(double[] absoluteErrors, double mae) {
+    double k = mae > 0 && Double.isFinite(mae) ? mae : 1;
+    double[] out = new double[absoluteErrors.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = absoluteErrors[i] / k;
+    }
+    return out;
   }
 
   static double mean(double[] x, int from, int to) {

@@ -3,7 +3,7 @@ package dev.gauntlet.drift;
 import dev.gauntlet.drift.window.WindowSpec;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.summary.Partition;
-import dev.gauntlet.harness.summary.Summarizer;
+import dev.gauntlet.harness.summary.ShippableSummarizer;
 import dev.gauntlet.harness.summary.Summary;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -27,7 +27,7 @@ record WindowCounts(int slots, long[] keys, long[] counts) implements Summary<Wi
    * {@code levels} each; with {@code byWindow} false every row is counted in one window (key 0), for
    * a reference table whose times do not matter.
    */
-  static Summarizer<WindowCounts> summarizer(WindowSpec spec, List<String> groups, int[] levels, int positive, boolean byWindow) {
+  static ShippableSummarizer<WindowCounts> summarizer(WindowSpec spec, List<String> groups, int[] levels, int positive, boolean byWindow) {
     int slots = 1 + Arrays.stream(levels).sum();
     return part -> of(part, spec, groups, slots, positive, byWindow);
   }

@@ -1,7 +1,7 @@
 package dev.gauntlet.drift;
 
 import dev.gauntlet.drift.window.WindowSpec;
-import dev.gauntlet.harness.summary.Summarizer;
+import dev.gauntlet.harness.summary.ShippableSummarizer;
 import dev.gauntlet.harness.summary.Summary;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 record WindowKeys(long[] keys, long[] counts) implements Summary<WindowKeys> {
 
-  static Summarizer<WindowKeys> summarizer(WindowSpec spec) {
+  static ShippableSummarizer<WindowKeys> summarizer(WindowSpec spec) {
     return part -> {
       long[] ts = part.data().timestamps(spec.time());
       TreeMap<Long, Long> m = new TreeMap<>();

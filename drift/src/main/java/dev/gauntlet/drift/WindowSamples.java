@@ -5,7 +5,7 @@ import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.model.Predictions;
 import dev.gauntlet.harness.summary.Partition;
 import dev.gauntlet.harness.summary.SortedCounts;
-import dev.gauntlet.harness.summary.Summarizer;
+import dev.gauntlet.harness.summary.ShippableSummarizer;
 import dev.gauntlet.harness.summary.Summary;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -40,7 +40,7 @@ record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categorie
     this(keys, numeric, categories, EXACT);
   }
 
-  static Summarizer<WindowSamples> summarizer(WindowSpec spec, List<FeatureDriftCheck.Watched> cols, boolean byWindow, int budget) {
+  static ShippableSummarizer<WindowSamples> summarizer(WindowSpec spec, List<FeatureDriftCheck.Watched> cols, boolean byWindow, int budget) {
     return part -> of(part, spec, cols, byWindow).compressed(budget);
   }
 
@@ -73,7 +73,7 @@ record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categorie
    * The summariser of the watched columns; with {@code byWindow} false every row is in one window
    * (key 0), for a reference table whose times do not matter.
    */
-  static Summarizer<WindowSamples> summarizer(WindowSpec spec, List<FeatureDriftCheck.Watched> cols, boolean byWindow) {
+  static ShippableSummarizer<WindowSamples> summarizer(WindowSpec spec, List<FeatureDriftCheck.Watched> cols, boolean byWindow) {
     return part -> of(part, spec, cols, byWindow);
   }
 
@@ -98,7 +98,7 @@ record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categorie
     for (int c = 0; c < cols.size(); c++) {
       FeatureDriftCheck.Watched col = cols.get(c);
       if (col.numeric()) {
-        double[] all = col.feature() ? t.numeric(col.name()) : p.scores();
+        double[] all = col.feature() ? t.numeric(col.name()) : FeatureDriftCheck.outputs(p, col);
         int[] sizes = new int[keys.length];
         for (int i = 0; i < m; i++) {
           sizes[window[i]]++;

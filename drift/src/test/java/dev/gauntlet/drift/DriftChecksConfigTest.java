@@ -15,6 +15,7 @@ import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.metric.ParamException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +87,16 @@ class DriftChecksConfigTest {
     SuiteLoader l = new SuiteLoader();
     assertEquals(TemporalHoldoutCheck.METRICS, l.checkTypes().get("drift.temporal").metrics());
     assertEquals(FeatureDriftCheck.METRICS, l.checkTypes().get("drift.features").metrics());
-    assertEquals(ShiftSimulationCheck.METRICS, l.checkTypes().get("drift.simulation").metrics());
+    // drift.simulation publishes the classification metrics and a regression suite's (MAE, RMSE); each check returns its own
+    List<String> sim = l.checkTypes().get("drift.simulation").metrics().all().stream().map(d -> d.name()).toList();
+    for (var d : ShiftSimulationCheck.METRICS.all()) {
+      assertTrue(sim.contains(d.name()), d.name());
+    }
+    for (var d : RegressionShiftSimulationCheck.METRICS.all()) {
+      assertTrue(sim.contains(d.name()), d.name());
+    }
+    assertEquals(ShiftSimulationCheck.METRICS.all().size() + RegressionShiftSimulationCheck.METRICS.all().size() - 2, sim.size(),
+        "detection_delay and false_alarms are shared");
     assertEquals(DetectorCheck.METRICS, l.checkTypes().get("drift.detectors").metrics());
     assertEquals(FeatureDriftCheck.METRICS, ((FeatureDriftCheck) create("drift.features", "{}")).metrics());
     assertEquals(DetectorCheck.METRICS, ((DetectorCheck) create("drift.detectors", "{}")).metrics());

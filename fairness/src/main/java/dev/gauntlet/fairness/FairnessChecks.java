@@ -93,7 +93,17 @@ public final class FairnessChecks implements CheckProvider {
     DiscoveryConfig config = new DiscoveryConfig(columns, target, params.integer("depth", d.depth()), params.integer("minSize", d.minSize()),
         params.integer("bins", d.bins()), params.dbl("effect", d.effect()), params.dbl("fdr", d.fdr()), params.dbl("alpha", d.alpha()),
         params.dbl("confidence", d.confidence()), params.integer("top", d.top()), params.dbl("threshold", Double.NaN));
-    return new SliceDiscoveryCheck(config, schema, params.opt("minSize").orElse(params));
+    boolean regression = schema.label().isPresent()
+        && dev.gauntlet.harness.model.Task.ofLabel(schema.label().get()) == dev.gauntlet.harness.model.Task.REGRESSION;
+    if (regression && !params.has("errorAbove")) {
+      throw params.error("slices.discover in a regression suite searches for slices where large errors are frequent: set errorAbove: <tau>"
+          + " (a row is bad when |prediction - label| > tau, in the label's unit); " + dev.gauntlet.harness.model.Task.labelShape(schema.label().get()));
+    }
+    if (!regression && params.has("errorAbove")) {
+      throw params.get("errorAbove").error("'errorAbove' applies to a regression suite (a numeric label)"
+          + schema.label().map(l -> "; " + dev.gauntlet.harness.model.Task.labelShape(l)).orElse(""));
+    }
+    return new SliceDiscoveryCheck(config, schema, params.opt("minSize").orElse(params), regression ? params.dbl("errorAbove", 0) : Double.NaN);
   }
 
   /**

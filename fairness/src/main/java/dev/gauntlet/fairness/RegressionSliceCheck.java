@@ -158,6 +158,27 @@ public record RegressionSliceCheck(List<SliceConfig.Attribute> attributes, int d
     return Set.of();
   }
 
+  /** The summariser: the slices of the analysed table on the driver, a partition's own elsewhere; serialises as the config and the label. */
+  private static final class SliceErrors implements dev.gauntlet.harness.summary.ShippableSummarizer<RegressionSliceSummary> {
+    private static final long serialVersionUID = 1L;
+    private final SliceConfig sc;
+    private final String label;
+    private final transient Table analysed;
+    private final transient Slices slices;
+
+    SliceErrors(SliceConfig sc, String label, Table analysed, Slices slices) {
+      this.sc = sc;
+      this.label = label;
+      this.analysed = analysed;
+      this.slices = slices;
+    }
+
+    @Override
+    public RegressionSliceSummary summarize(dev.gauntlet.harness.summary.Partition part) {
+      return RegressionSliceSummary.of(slices != null && part.data() == analysed ? slices : Slices.of(part.data(), sc), part, label);
+    }
+  }
+
   /** One tested gap, for the multiple-testing control. */
   private record Gap(int slicing, int slice, String metric, double p) {}
 
@@ -168,8 +189,7 @@ public record RegressionSliceCheck(List<SliceConfig.Attribute> attributes, int d
     Predictions p = ctx.predictions(t);
     SliceConfig sc = sliceConfig();
     Slices slices = Slices.of(t, sc);
-    RegressionSliceSummary sum = ctx.engine().summarize(t, p,
-        part -> RegressionSliceSummary.of(part.data() == t ? slices : Slices.of(part.data(), sc), part, label));
+    RegressionSliceSummary sum = ctx.engine().summarize(t, p, new SliceErrors(sc, label, t, slices));
     SplittableRandom rng = ctx.random();
     String level = Interval.of(0, 0, confidence, Interval.Method.BOOTSTRAP).levelText();
     List<Measurement> ms = new ArrayList<>();

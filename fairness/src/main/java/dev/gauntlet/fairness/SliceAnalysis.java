@@ -10,6 +10,7 @@ import dev.gauntlet.harness.metric.Interval;
 import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.model.Predictions;
 import dev.gauntlet.harness.summary.Partition;
+import dev.gauntlet.harness.summary.ShippableSummarizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -98,13 +99,16 @@ final class SliceAnalysis {
     boolean probabilities = scores != null && p.scoresAreProbabilities();
     Slices slices = whole != null ? whole.slices() : Slices.of(t, cfg);
     // Two mergeable passes over the partitions of the rows: the score range for the bins, then the counts.
-    Rows all = whole;
+    // The summarisers capture the configuration and the label only (they travel to Spark's executors); the analysed
+    // table's own rows stay on the driver, for the partitions that are ranges of it.
+    RowsOf rowsOf = new RowsOf(cfg, label, t, whole);
     ScoreBins bins = scores == null ? null
-        : ScoreBins.of(ctx.summarizeData(true, part -> ScoreRange.of(rows(part, t, all).scores(), part.from(), part.to())), probabilities);
+        : ScoreBins.of(ctx.summarizeData(true, (ShippableSummarizer<ScoreRange>) part -> ScoreRange.of(rowsOf.of(part).scores(), part.from(), part.to())),
+            probabilities);
     double[] edges = bins == null ? null : bins.reliabilityEdges();
     double[] thresholds = bins == null ? null : bins.thresholds();
-    SliceCounts counts = ctx.summarizeData(true, part -> {
-      Rows r = rows(part, t, all);
+    SliceCounts counts = ctx.summarizeData(true, (ShippableSummarizer<SliceCounts>) part -> {
+      Rows r = rowsOf.of(part);
       return SliceCounts.countRange(r.slices(), r.positive(), r.decided(), r.scores(), probabilities, edges, thresholds, part.from(), part.to());
     });
     if (streamed) {
@@ -157,21 +161,39 @@ final class SliceAnalysis {
   /** What counting needs per row of one table: slice codes, positive labels and decisions, scores (or null). */
   private record Rows(Slices slices, boolean[] positive, boolean[] decided, double[] scores) {}
 
-  /** The rows of a partition: those of the analysed table itself when the partition is a range of it, else its own. */
-  private Rows rows(Partition part, Table analysed, Rows whole) {
-    if (whole != null && part.data() == analysed) {
-      return whole;
+  /**
+   * The rows of a partition: those of the analysed table itself when the partition is a range of it
+   * (on the driver), else its own. Serialises as the configuration and the label only.
+   */
+  private static final class RowsOf implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final SliceConfig cfg;
+    private final ColumnSpec label;
+    private final transient Table analysed;
+    private final transient Rows whole;
+
+    RowsOf(SliceConfig cfg, ColumnSpec label, Table analysed, Rows whole) {
+      this.cfg = cfg;
+      this.label = label;
+      this.analysed = analysed;
+      this.whole = whole;
     }
-    Table t = part.data();
-    Predictions p = part.predictions();
-    int pos = ctx.label().positiveIndex();
-    int[] y = t.labels();
-    boolean[] positive = new boolean[y.length];
-    for (int i = 0; i < y.length; i++) {
-      positive[i] = y[i] == pos;
+
+    Rows of(Partition part) {
+      if (whole != null && part.data() == analysed) {
+        return whole;
+      }
+      Table t = part.data();
+      Predictions p = part.predictions();
+      int pos = label.positiveIndex();
+      int[] y = t.labels();
+      boolean[] positive = new boolean[y.length];
+      for (int i = 0; i < y.length; i++) {
+        positive[i] = y[i] == pos;
+      }
+      checkFinite(t, p.scores());
+      return new Rows(Slices.of(t, cfg), positive, SliceCheck.decisions(p, label, cfg.threshold()), p.scores());
     }
-    checkFinite(t, p.scores());
-    return new Rows(Slices.of(t, cfg), positive, SliceCheck.decisions(p, ctx.label(), cfg.threshold()), p.scores());
   }
 
   /**

@@ -37,7 +37,7 @@ public record SliceConfig(
     double alpha,
     double threshold,
     double[] ratioBand,
-    double diffBand) {
+    double diffBand) implements java.io.Serializable {
 
   /** The default minimum slice size. */
   public static final int DEFAULT_MIN_SIZE = 30;
@@ -107,7 +107,7 @@ public record SliceConfig(
    * @param name the column
    * @param bands strictly increasing cut points for a numeric column; empty for a categorical one
    */
-  public record Attribute(String name, double[] bands) {
+  public record Attribute(String name, double[] bands) implements java.io.Serializable {
     public Attribute {
       Objects.requireNonNull(name, "name");
       bands = bands == null ? new double[0] : bands.clone();

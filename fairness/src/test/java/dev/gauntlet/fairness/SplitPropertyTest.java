@@ -1,6 +1,5 @@
 package dev.gauntlet.fairness;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.gauntlet.harness.check.CheckContext;
@@ -14,9 +13,8 @@ import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.model.PrecomputedModel;
 import dev.gauntlet.harness.model.Predictions;
 import dev.gauntlet.harness.summary.InProcessEngine;
+import dev.gauntlet.harness.summary.MergeLaws;
 import dev.gauntlet.harness.summary.RandomSplitEngine;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,16 +120,12 @@ class SplitPropertyTest {
         c[j] = SliceCounts.countRange(slices, positive, decided, p.scores(), true, bins.reliabilityEdges(), bins.thresholds(), ranges[j][0], ranges[j][1]);
       }
       SliceCounts all = SliceCounts.countRange(slices, positive, decided, p.scores(), true, bins.reliabilityEdges(), bins.thresholds(), 0, n);
-      assertArrayEquals(c[0].merge(c[1]).merge(c[2]).bytes(), c[0].merge(c[1].merge(c[2])).bytes());
-      assertArrayEquals(c[0].merge(c[1]).bytes(), c[1].merge(c[0]).bytes());
-      assertArrayEquals(all.bytes(), c[2].merge(c[0]).merge(c[1]).bytes());
-      assertArrayEquals(all.bytes(), SliceCounts.decode(new DataInputStream(new ByteArrayInputStream(all.bytes()))).bytes());
+      MergeLaws.assertLaws(c[0], c[1], c[2], all, SliceCounts::decode);
       ScoreRange[] s = new ScoreRange[3];
       for (int j = 0; j < 3; j++) {
         s[j] = ScoreRange.of(p.scores(), ranges[j][0], ranges[j][1]);
       }
-      assertArrayEquals(ScoreRange.of(p.scores(), 0, n).bytes(), s[1].merge(s[2]).merge(s[0]).bytes());
-      assertArrayEquals(s[0].merge(s[1]).bytes(), s[1].merge(s[0]).bytes());
+      MergeLaws.assertLaws(s[0], s[1], s[2], ScoreRange.of(p.scores(), 0, n), ScoreRange::decode);
     }
   }
 }

@@ -162,6 +162,11 @@ public final class KerasModel implements ModelUnderTest {
       }
 
       @Override
+      public double[][] lossGradient(double[][] x, double[] targets) {
+        return g.lossGradient(x, targets); // a regression model's squared-error gradient
+      }
+
+      @Override
       public INDArray lossGradient(INDArray x, INDArray oneHotLabels) {
         return g.lossGradient(x, oneHotLabels).castTo(x.dataType());
       }

@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Builds a SameDiff graph from an ONNX graph made of the operators of feed-forward classifiers
  * (Gemm, MatMul, Add, Sub, Mul, Div, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Identity, Dropout,
- * Constant), in milliseconds. ND4J's general importer handles other graphs, but it needs about a
+ * Constant) and of regression heads (Reshape to a constant shape, Squeeze of axis 1, Flatten at
+ * axis 1), in milliseconds. ND4J's general importer handles other graphs, but it needs about a
  * minute to start, and on PyTorch's Gemm exports (1.0.0-M2.1) its outputs differ from ONNX
  * Runtime's; either result is verified against ONNX Runtime before it is used.
  */
@@ -88,6 +89,37 @@ final class OnnxGraphTranslator {
           yield sd.nn().softmax(var(vars, in.get(0)), 1);
         }
         case "Identity", "Dropout" -> var(vars, in.get(0));
+        case "Reshape" -> {
+          // a regression head flattened to [batch] or kept as [batch, 1]: the target shape must be a constant without 0 entries
+          SDVariable shape = var(vars, in.get(1));
+          if (shape.getArr() == null) {
+            throw new Unsupported("Reshape to a computed shape");
+          }
+          long[] dims = shape.getArr().castTo(DataType.LONG).toLongVector();
+          for (long d : dims) {
+            if (d == 0) {
+              throw new Unsupported("Reshape with a 0 (copied) dimension");
+            }
+          }
+          yield var(vars, in.get(0)).reshape(dims);
+        }
+        case "Squeeze", "Flatten" -> {
+          // [batch, 1] -> [batch] (Squeeze of axis 1) or [batch, k] -> [batch, k] (Flatten of a matrix)
+          SDVariable x = var(vars, in.get(0));
+          if (n.getOpType().equals("Flatten")) {
+            if (intAttr(at, "axis", 1) != 1) {
+              throw new Unsupported("Flatten at axis " + intAttr(at, "axis", 1));
+            }
+            yield x.reshape(-1, width(x));
+          }
+          long[] axes = at.containsKey("axes") ? at.get("axes").getIntsList().stream().mapToLong(Long::longValue).toArray()
+              : in.size() > 1 && vars.get(in.get(1)) != null && vars.get(in.get(1)).getArr() != null
+                  ? vars.get(in.get(1)).getArr().castTo(DataType.LONG).toLongVector() : null;
+          if (axes == null || axes.length != 1 || (axes[0] != 1 && axes[0] != -1)) {
+            throw new Unsupported("Squeeze of axes other than [1]");
+          }
+          yield x.reshape(-1);
+        }
         case "Constant" -> {
           if (!at.containsKey("value")) {
             throw new Unsupported("Constant without a tensor value");
@@ -99,6 +131,15 @@ final class OnnxGraphTranslator {
       vars.put(n.getOutput(0), out.rename(safe(n.getOutput(0))));
     }
     return sd;
+  }
+
+  /** The known last dimension of a matrix value, or an Unsupported. */
+  private static long width(SDVariable x) {
+    long[] shape = x.getShape();
+    if (shape == null || shape.length != 2 || shape[1] < 1) {
+      throw new Unsupported("Flatten of a value of unknown shape");
+    }
+    return shape[1];
   }
 
   /** SameDiff names may not contain every character ONNX allows. */
@@ -147,6 +188,17 @@ final class OnnxGraphTranslator {
       } else {
         for (int i = 0; i < n; i++) {
           v[i] = t.getDoubleData(i);
+        }
+      }
+      a = Nd4j.createFromArray(v);
+    } else if (t.getDataType() == Onnx.TensorProto.DataType.INT64_VALUE) {
+      // shapes and axes (Reshape, Squeeze); used as numbers by the operators above, never differentiated
+      long[] v = new long[n];
+      if (raw.remaining() > 0) {
+        raw.asLongBuffer().get(v);
+      } else {
+        for (int i = 0; i < n; i++) {
+          v[i] = t.getInt64Data(i);
         }
       }
       a = Nd4j.createFromArray(v);

@@ -75,7 +75,8 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
    * @param output the output to read, or null to pick the probability output
    * @param spsaDirections random directions per row for {@link GradientMode#SPSA}, at least 1
    * @param task what the model predicts: class probabilities, or one number per row ({@code [batch]}
-   *     or {@code [batch, 1]}; no gradients yet, so it is a black-box model)
+   *     or {@code [batch, 1]}; its input gradients come from the graph rebuilt in SameDiff with a
+   *     squared-error loss, or none: a black-box model, with the reason in {@link #gradientSource()})
    */
   public record Settings(GradientMode gradient, String output, int spsaDirections, Task task) {
     /** Settings for a classifier. */
@@ -130,13 +131,39 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
       } catch (UsageException e) {
         throw new UsageException("model '" + name + "': output '" + sig.output() + "' on a probe batch: " + e.getMessage(), e);
       }
-      if (settings.gradient() != GradientMode.AUTO && settings.gradient() != GradientMode.NONE) {
-        throw new UsageException("model '" + name + "': gradient: " + settings.gradient().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-            + " was asked for, but gradients of an ONNX regression model are not available yet; use gradient: auto or none (black-box attacks only)");
+      GradientMode mode = settings.gradient();
+      if (mode != GradientMode.AUTO && mode != GradientMode.NONE && mode != GradientMode.SAMEDIFF) {
+        throw new UsageException("model '" + name + "': gradient: " + mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            + " was asked for, but an ONNX regression model's gradients come from its graph rebuilt in SameDiff only; use gradient: auto, samediff"
+            + " or none (black-box attacks only)");
       }
       this.classes = 0;
-      this.gradients = null;
-      this.gradientSource = "none (black-box: input gradients of an ONNX regression model are not available yet)";
+      InputGradients rg = null;
+      String rsource = "none (black-box)";
+      if (mode != GradientMode.NONE) {
+        String failure;
+        SameDiffGradients sd = null;
+        try {
+          sd = SameDiffGradients.loadRegression(file, sig, width);
+          double diff = sd.maxDifference(probe, raw);
+          failure = diff <= IMPORT_TOLERANCE ? null
+              : String.format(java.util.Locale.ROOT, "its outputs differ from ONNX Runtime's by up to %.3g (tolerance %.0e)", diff, IMPORT_TOLERANCE);
+        } catch (RuntimeException | LinkageError e) {
+          failure = "the graph could not be rebuilt in SameDiff: " + e.getMessage();
+        }
+        if (failure == null) {
+          rg = sd;
+          rsource = "SameDiff, exact (" + sd.how() + ", squared-error loss; outputs match ONNX Runtime within " + IMPORT_TOLERANCE + ")";
+        } else if (mode == GradientMode.SAMEDIFF) {
+          throw new UsageException("model '" + name + "': gradient: samediff was asked for, but " + failure
+              + "; use gradient: auto or none (black-box attacks: simba, noise)");
+        } else {
+          progress.accept("SameDiff gradients for regression model '" + name + "' not used (" + failure + "); black-box attacks only");
+          rsource = "none (black-box: " + failure + ")";
+        }
+      }
+      this.gradients = rg;
+      this.gradientSource = rsource;
       return;
     }
     this.classes = raw[0].length == 1 ? 2 : raw[0].length;
@@ -303,6 +330,12 @@ public final class OnnxModel implements ModelUnderTest, AutoCloseable {
   @Override
   public Set<Capability> capabilities() {
     return gradients == null ? EnumSet.of(Capability.PREDICT) : EnumSet.of(Capability.PREDICT, Capability.LOSS_GRADIENT);
+  }
+
+  @Override
+  public Optional<String> missingReason(Capability c) {
+    return c == Capability.LOSS_GRADIENT && gradients == null
+        ? Optional.of("ONNX model '" + baseName + "' has no gradients: " + gradientSource + "; use simba or noise") : Optional.empty();
   }
 
   @Override

@@ -37,10 +37,17 @@ final class SameDiffGradients implements InputGradients {
   private final String probs;
   private final DataType dtype;
   private final String how;
+  private final boolean regression;
   private volatile dev.gauntlet.models.DenseStack dense;
 
   private SameDiffGradients(SameDiff sd, String input, String probs, DataType dtype, String how,
       dev.gauntlet.models.DenseStack dense) {
+    this(sd, input, probs, dtype, how, dense, false);
+  }
+
+  private SameDiffGradients(SameDiff sd, String input, String probs, DataType dtype, String how,
+      dev.gauntlet.models.DenseStack dense, boolean regression) {
+    this.regression = regression;
     this.dense = dense;
     this.sd = sd;
     this.input = input;
@@ -118,6 +125,45 @@ final class SameDiffGradients implements InputGradients {
     // builds the gradient function now, without SameDiff's "Added differentiated op" lines on the console
     QuietStdout.dropping("Added differentiated op", () -> g.lossGradient(Nd4j.zeros(dtype, 1, width), Nd4j.zeros(dtype, 1, rawWidth == 1 ? 2 : rawWidth)));
     return g;
+  }
+
+  /**
+   * A regression graph ({@code [batch]} or {@code [batch, 1]} output) rebuilt by
+   * {@link OnnxGraphTranslator}, with the squared error {@code sum((f(x) - y)^2)} against a
+   * {@code [batch, 1]} target appended: its input gradient is {@code 2 (f(x) - y) grad f(x)} per
+   * row. Only the translator is tried (no ND4J import); the caller verifies the outputs against
+   * ONNX Runtime.
+   *
+   * @throws OnnxGraphTranslator.Unsupported for an operator the translator does not handle
+   */
+  static SameDiffGradients loadRegression(OnnxFile onnx, OnnxSignature sig, int width) {
+    DataType dt = sig.inputType() == ai.onnxruntime.OnnxJavaType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+    String input = OnnxGraphTranslator.safe(sig.input());
+    SameDiff sd = OnnxGraphTranslator.translate(onnx.proto, input, width, dt);
+    String output = OnnxGraphTranslator.safe(sig.output());
+    if (!sd.hasVariable(output)) {
+      throw new OnnxGraphTranslator.Unsupported("no value '" + sig.output() + "' in the translated graph");
+    }
+    SDVariable pred = sd.getVariable(output).reshape(-1, 1);
+    SDVariable targets = sd.placeHolder(LABELS, dt, -1, 1);
+    SDVariable d = pred.sub(targets);
+    SDVariable loss = d.mul(d).sum().rename(LOSS);
+    sd.setLossVariables(loss);
+    SameDiffGradients g = new SameDiffGradients(sd, input, pred.name(), dt, "Gauntlet's SameDiff translation of the ONNX graph", null, true);
+    QuietStdout.dropping("Added differentiated op", () -> g.lossGradient(Nd4j.zeros(dt, 1, width), Nd4j.zeros(dt, 1, 1)));
+    return g;
+  }
+
+  @Override
+  public double[][] lossGradient(double[][] x, double[] targets) {
+    if (!regression) {
+      return InputGradients.super.lossGradient(x, targets);
+    }
+    if (targets.length != x.length) {
+      throw new IllegalArgumentException(x.length + " rows but " + targets.length + " targets");
+    }
+    INDArray y = Nd4j.create(targets, new long[] {targets.length, 1}).castTo(dtype);
+    return lossGradient(Nd4j.create(x), y).castTo(DataType.DOUBLE).toDoubleMatrix();
   }
 
   private static SameDiff nd4jImport(OnnxFile onnx, String sha256, OnnxSignature sig, int width, DataType dt, Consumer<String> progress) {
@@ -230,6 +276,9 @@ final class SameDiffGradients implements InputGradients {
 
   @Override
   public double[][] lossGradient(double[][] x, int[] labels) {
+    if (regression) {
+      throw new UnsupportedOperationException("a regression graph's loss gradient takes numeric targets, not class labels");
+    }
     int k = (int) sd.getVariable(LABELS).getShape()[1];
     checkLabels(x, labels, k);
     INDArray y = Nd4j.zeros(dtype, x.length, k);

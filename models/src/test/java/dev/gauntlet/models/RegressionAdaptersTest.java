@@ -118,12 +118,22 @@ class RegressionAdaptersTest {
     for (String f : new String[] {"regression-linear.onnx", "regression-linear-flat.onnx"}) {
       try (OnnxModel m = onnx(f, reg)) {
         assertEquals(Task.REGRESSION, m.task(), f);
-        assertFalse(m.can(Capability.LOSS_GRADIENT), f + ": no gradients yet, said in its name: " + m.name());
-        assertTrue(m.name().contains("gradients: none") && m.gradientSource().contains("black-box"), m.name());
+        assertTrue(m.can(Capability.LOSS_GRADIENT), f + ": gradients from the SameDiff translation: " + m.gradientSource());
+        assertTrue(m.name().contains("gradients: SameDiff, exact") && m.gradientSource().contains("squared-error loss"), m.name());
         double[] v = m.predictValues(X);
+        double[] targets = new double[X.length];
         for (int i = 0; i < X.length; i++) {
           assertEquals(line(X[i]), v[i], 1e-5 * (1 + Math.abs(line(X[i]))), f + " row " + i); // float32
+          targets[i] = line(X[i]) + 1;
         }
+        // squared error against targets one above the prediction: d/dx (f(x) - y)^2 = 2 (f(x) - y) w = -2 w on every row
+        double[][] g = m.gradients().orElseThrow().lossGradient(X, targets);
+        for (int i = 0; i < X.length; i++) {
+          for (int j = 0; j < W.length; j++) {
+            assertEquals(-2 * W[j], g[i][j], 1e-4, f + " row " + i + " dim " + j);
+          }
+        }
+        assertThrows(UnsupportedOperationException.class, () -> m.gradients().orElseThrow().lossGradient(X, new int[X.length]));
         assertThrows(UnsupportedOperationException.class, () -> m.predict(X));
       }
     }
@@ -139,8 +149,22 @@ class RegressionAdaptersTest {
         OnnxModel.Settings.defaults().withTask(Task.REGRESSION), s -> {})).getMessage();
     assertTrue(msg.contains("gives 2 values per row (shape [batch, 2], a classifier's)") && msg.contains("one number per row"), msg);
     msg = assertThrows(UsageException.class, () -> onnx("regression-linear.onnx",
+        new OnnxModel.Settings(GradientMode.FINITE_DIFFERENCE, null, 16, Task.REGRESSION))).getMessage();
+    assertTrue(msg.contains("gradient: finite-difference was asked for") && msg.contains("rebuilt in SameDiff only"), msg);
+    msg = assertThrows(UsageException.class, () -> onnx("regression-abs.onnx",
         new OnnxModel.Settings(GradientMode.SAMEDIFF, null, 16, Task.REGRESSION))).getMessage();
-    assertTrue(msg.contains("gradients of an ONNX regression model are not available yet"), msg);
+    assertTrue(msg.contains("gradient: samediff was asked for") && msg.contains("operator Abs"), msg);
+  }
+
+  @Test
+  void anOnnxRegressionGraphTheTranslatorCannotRebuildIsBlackBoxWithTheReason() {
+    // y = |0.5 x0 - 2 x1 + 1.25 x2| + 3 (fixtures/scripts/make_onnx_regression.py): an Abs node
+    try (OnnxModel m = onnx("regression-abs.onnx", OnnxModel.Settings.defaults().withTask(Task.REGRESSION))) {
+      assertFalse(m.can(Capability.LOSS_GRADIENT));
+      assertTrue(m.gradientSource().startsWith("none (black-box: the graph could not be rebuilt in SameDiff: operator Abs"), m.gradientSource());
+      assertTrue(m.missingReason(Capability.LOSS_GRADIENT).orElseThrow().contains("operator Abs"), m.missingReason(Capability.LOSS_GRADIENT).toString());
+      assertEquals(Math.abs(line(X[1]) - B) + B, m.predictValues(X)[1], 1e-5 * (1 + Math.abs(line(X[1]))));
+    }
   }
 
   /** A regression check for the loader test: counts the predicted values. */

@@ -15,6 +15,8 @@ import dev.gauntlet.harness.model.PrecomputedModel;
 import dev.gauntlet.harness.model.Predictions;
 import dev.gauntlet.harness.summary.InProcessEngine;
 import dev.gauntlet.harness.summary.Partition;
+import dev.gauntlet.harness.summary.ShippableSummarizer;
+import dev.gauntlet.harness.summary.UnshippableSummarizerException;
 import dev.gauntlet.harness.summary.Summarizer;
 import dev.gauntlet.harness.summary.Summary;
 import dev.gauntlet.harness.summary.SummaryEngine;
@@ -26,6 +28,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
@@ -82,14 +88,15 @@ import org.apache.spark.storage.StorageLevel;
  *   <li>Anything else (a reference table, a derived table, a model that cannot be shipped, such as
  *       one built in code or a Keras file) is summarised in-process on the driver; {@link
  *       #describe} counts these.
- *   <li>The summariser reaches the executor through a registry of this JVM: Spark's local mode
- *       only. On a cluster the executor says so (making summarisers serialisable is future work).
+ *   <li>Everything an executor needs travels with its task, so executors may be other JVMs (a
+ *       cluster, or {@code local-cluster}): the check's summariser as Java-serialised bytes (it must
+ *       be a {@link ShippableSummarizer}; any other is refused, {@link UnshippableSummarizerException},
+ *       which stops the run naming the check), the schema and the selection's text for the tables,
+ *       the schema and a precomputed model's column names for the predictions, a shipped model's
+ *       broadcast. The summaries come back as bytes.
  * </ul>
  */
 public final class SparkEngine implements SummaryEngine, AutoCloseable {
-  /** Summaries in flight, by job id: how an executor of this JVM (local mode) finds its summariser. */
-  private static final Map<Long, Job> JOBS = new ConcurrentHashMap<>();
-  private static final AtomicLong IDS = new AtomicLong();
   /** Rows this JVM scored as an executor (tests: local mode runs the executors in the driver's JVM). */
   static final AtomicLong SCORED_ROWS = new AtomicLong();
   /** Rows per model call on an executor: the driver's batch size. */
@@ -115,7 +122,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     final Map<ModelUnderTest, SparkEngine> views = new IdentityHashMap<>();
     final List<JavaRDD<?>> persisted = new ArrayList<>();
     final List<Broadcast<?>> broadcasts = new ArrayList<>();
-    final List<Long> jobs = new ArrayList<>(); // ids in BUILDS and SCORES, removed on close
     volatile int lastPartitions = -1;
     boolean splittable;
     JavaRDD<Table> tables;
@@ -142,20 +148,22 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** From a model shipped as broadcast bytes (the encoded {@link ShippedModel}). */
   private record Shipped(String name, String sha256, Broadcast<byte[]> bytes, double threshold) implements Scoring, java.io.Serializable {}
 
-  /** A partition's table with the model's predictions for it (null predictions: none asked for). */
-  record Scored(Table table, Predictions predictions) {}
+  /** A partition's table with the model's predictions for it (null predictions: none asked for); serialisable, as a cached block may be read by another executor. */
+  record Scored(Table table, Predictions predictions) implements java.io.Serializable {}
 
-  /** What an executor needs to summarise a partition. */
-  private record Job(Summarizer<?> summarizer) {}
+  /**
+   * What an executor needs to build a partition's table, shipped with the task: the schema, the
+   * file's name for messages, the selection as the suite wrote it (parsed again on the executor
+   * against the schema, as the driver parsed it), the file's header.
+   */
+  record Build(Schema schema, String file, String where, String from, String to, String[] header) implements java.io.Serializable {
+    Selection selection() {
+      return where == null && from == null && to == null ? Selection.ALL : Selection.of(where, from, to, schema);
+    }
+  }
 
-  /** What an executor needs to build a partition's table. */
-  private record Build(Schema schema, String file, Selection selection, String[] header) {}
-
-  private static final Map<Long, Build> BUILDS = new ConcurrentHashMap<>();
   /** What an executor needs to score a partition besides the shipped bytes: the schema's encoding, a precomputed model's columns. */
-  private record ScoreJob(Schema schema, Precomputed precomputed) {}
-
-  private static final Map<Long, ScoreJob> SCORES = new ConcurrentHashMap<>();
+  record ScoreJob(Schema schema, PrecomputedModel precomputed) implements java.io.Serializable {}
 
   /**
    * @param spark the session (closed by {@link #close} when {@code ownsSession})
@@ -306,10 +314,10 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         // No shuffle when the read already gives enough partitions; else a shuffle to k.
         recs = read == k ? recs : read > k ? recs.coalesce(k) : recs.repartition(k);
       }
-      long id = IDS.incrementAndGet();
-      BUILDS.put(id, new Build(sh.bound.schema(), sh.path, sh.selection, sh.header));
-      sh.jobs.add(id);
-      sh.tables = recs.mapPartitionsWithIndex(new BuildTable(id), true).persist(StorageLevel.MEMORY_ONLY());
+      Selection.Summary sel = sh.bound.source().selection();
+      Build build = sel == null ? new Build(sh.bound.schema(), sh.path, null, null, null, sh.header)
+          : new Build(sh.bound.schema(), sh.path, sel.where(), sel.from(), sel.to(), sh.header);
+      sh.tables = recs.mapPartitionsWithIndex(new BuildTable(build), true).persist(StorageLevel.MEMORY_ONLY());
       sh.persisted.add(sh.tables);
       return sh.tables;
     }
@@ -352,11 +360,9 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   private JavaRDD<Scored> scored(Scoring s) {
     synchronized (sh) {
       if (scored == null) {
-        long id = IDS.incrementAndGet();
         Shipped shipped = s instanceof Shipped x ? x : null;
-        SCORES.put(id, new ScoreJob(sh.bound.schema(), s instanceof Precomputed p ? p : null));
-        sh.jobs.add(id);
-        scored = tables().mapPartitions(new Score(id, shipped), true).persist(StorageLevel.MEMORY_ONLY());
+        ScoreJob job = new ScoreJob(sh.bound.schema(), s instanceof Precomputed p ? p.model() : null);
+        scored = tables().mapPartitions(new Score(job, shipped), true).persist(StorageLevel.MEMORY_ONLY());
         sh.persisted.add(scored);
       }
       return scored;
@@ -377,18 +383,15 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     int[] none = new int[0];
     S empty = summarizer.summarize(Partition.of(data.select(none), predictions == null ? null : predictions.select(none)));
     Method decode = decoder(empty.getClass());
-    long id = IDS.incrementAndGet();
-    JOBS.put(id, new Job(summarizer));
+    byte[] shipped = ship(summarizer);
     List<byte[]> parts;
     try {
       JavaRDD<Scored> in = predictions == null ? tables().map(t -> new Scored(t, null)) : scored(s);
-      parts = in.mapPartitions(new SummarizePartition(id), false).collect();
+      parts = in.mapPartitions(new SummarizePartition(shipped, allowed(summarizer)), false).collect();
     } catch (UsageException e) {
       throw e;
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
       throw unwrap(e);
-    } finally {
-      JOBS.remove(id);
     }
     sh.onSpark.incrementAndGet();
     sh.lastPartitions = parts.size();
@@ -412,6 +415,57 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
           + "; did the data change between the two reads? (if not, the readers disagree: a bug to report)");
     }
     return total;
+  }
+
+  /**
+   * The summariser as the bytes its tasks carry (Java serialisation), or an {@link
+   * UnshippableSummarizerException} naming its class and what does not serialise.
+   */
+  static byte[] ship(Summarizer<?> summarizer) {
+    if (!(summarizer instanceof ShippableSummarizer)) {
+      throw new UnshippableSummarizerException("its summariser (" + summarizer.getClass().getName() + ") is not a ShippableSummarizer,"
+          + " so the Spark engine cannot send it to the executors; summarise with the in-process engine (no --engine spark),"
+          + " or make the check's summariser a ShippableSummarizer that captures only serialisable values", null);
+    }
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(buf)) {
+      out.writeObject(summarizer);
+    } catch (IOException e) {
+      throw new UnshippableSummarizerException("its summariser (" + summarizer.getClass().getName() + ") cannot be sent to the Spark executors:"
+          + " it captures a value that does not serialise (" + e + "); a ShippableSummarizer must capture only serialisable values", e);
+    }
+    return buf.toByteArray();
+  }
+
+  /**
+   * What an executor accepts in a shipped summariser: Gauntlet's classes, the JDK's ({@code
+   * java.base}) and those of the summariser's own package (a check written outside Gauntlet),
+   * nothing else.
+   */
+  static String allowed(Summarizer<?> summarizer) {
+    String pkg = summarizer.getClass().getPackageName();
+    return "maxdepth=64;dev.gauntlet.**;java.base/*;" + (pkg.isEmpty() || pkg.startsWith("dev.gauntlet.") ? "" : pkg + ".*;") + "!*";
+  }
+
+  /** On an executor: the summariser from its bytes, read through the {@code allowed} filter, its classes resolved by the task's class loader (the application's jar). */
+  static Summarizer<?> unship(byte[] bytes, String allowed) throws IOException {
+    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+      @Override
+      protected Class<?> resolveClass(ObjectStreamClass d) throws IOException, ClassNotFoundException {
+        try {
+          return Class.forName(d.getName(), false, loader);
+        } catch (ClassNotFoundException e) {
+          return super.resolveClass(d);
+        }
+      }
+    }) {
+      in.setObjectInputFilter(ObjectInputFilter.Config.createFilter(allowed));
+      return (Summarizer<?>) in.readObject();
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(executorName() + " lacks a class of the shipped summariser (" + e.getMessage()
+          + "): the executors need Gauntlet's jar (spark-submit gauntlet-spark.jar, or spark.jars)", e);
+    }
   }
 
   private static Method decoder(Class<?> type) {
@@ -454,7 +508,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
    * @return the rows Spark kept
    */
   public long validate() {
-    long n = summarize(sh.bound, null, part -> new RowCount(part.size())).rows();
+    long n = summarize(sh.bound, null, (ShippableSummarizer<RowCount>) part -> new RowCount(part.size())).rows();
     sh.onSpark.decrementAndGet();
     return n;
   }
@@ -499,10 +553,20 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     return sh.lastPartitions;
   }
 
+  /** The executors registered with the driver, not counting the driver itself (0 in local mode, where the driver's JVM runs the tasks). */
+  public int executors() {
+    if (sh.spark.sparkContext().isLocal()) {
+      return 0;
+    }
+    return Math.max(0, sh.spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
+  }
+
   @Override
   public String describe(Table data) {
     int k = sh.lastPartitions >= 0 ? sh.lastPartitions : tables().getNumPartitions();
-    return "spark " + sh.spark.version() + " " + sh.spark.sparkContext().master() + ", " + k + (k == 1 ? " partition" : " partitions")
+    int e = executors();
+    String where = e == 0 ? "executors in the driver's JVM" : e + (e == 1 ? " executor" : " executors");
+    return "spark " + sh.spark.version() + " " + sh.spark.sparkContext().master() + ", " + where + ", " + k + (k == 1 ? " partition" : " partitions")
         + " (" + sh.onSpark.get() + " summaries on Spark, " + sh.onDriver.get() + " on the driver)";
   }
 
@@ -525,11 +589,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         }
       }
       sh.broadcasts.clear();
-      for (long id : sh.jobs) {
-        BUILDS.remove(id);
-        SCORES.remove(id);
-      }
-      sh.jobs.clear();
     }
     if (sh.ownsSession) {
       sh.spark.stop();
@@ -650,19 +709,14 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** Runs on an executor: one partition's records to its table, built by the harness's TableBuilder. */
   private static final class BuildTable implements Function2<Integer, Iterator<String[]>, Iterator<Table>> {
     private static final long serialVersionUID = 1L;
-    private final long id;
+    private final Build job;
 
-    BuildTable(long id) {
-      this.id = id;
+    BuildTable(Build job) {
+      this.job = job;
     }
 
     @Override
     public Iterator<Table> call(Integer index, Iterator<String[]> it) {
-      Build job = BUILDS.get(id);
-      if (job == null) {
-        throw new IllegalStateException("table job " + id + " is unknown on this executor: this cut of the Spark engine runs"
-            + " summarisers in Spark's local mode only (local[N]); cluster executors need serialisable summarisers");
-      }
       String file = job.file();
       TableBuilder b = new TableBuilder(job.schema(), file, job.selection(),
           (pos, col, msg) -> new UsageException(file + ": Spark partition " + index + ", record " + pos + (col > 0 ? ", column " + col : "") + ": " + msg));
@@ -681,26 +735,21 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** Runs on an executor: the partition's predictions, from its columns or from the shipped model. */
   private static final class Score implements FlatMapFunction<Iterator<Table>, Scored> {
     private static final long serialVersionUID = 1L;
-    private final long id;
+    private final ScoreJob job;
     private final Shipped shipped;
 
-    Score(long id, Shipped shipped) {
-      this.id = id;
+    Score(ScoreJob job, Shipped shipped) {
+      this.job = job;
       this.shipped = shipped;
     }
 
     @Override
     public Iterator<Scored> call(Iterator<Table> it) {
       List<Scored> out = new ArrayList<>(1);
-      ScoreJob job = SCORES.get(id);
-      if (job == null) {
-        throw new IllegalStateException("scoring job " + id + " is unknown on this executor: this cut of the Spark engine runs"
-            + " in Spark's local mode only (local[N])");
-      }
       while (it.hasNext()) {
         Table t = it.next();
         if (shipped == null) {
-          out.add(new Scored(t, job.precomputed().model().predictionsFor(t)));
+          out.add(new Scored(t, job.precomputed().predictionsFor(t)));
         } else {
           out.add(new Scored(t, score(load(shipped), job.schema(), t, shipped.threshold())));
         }
@@ -748,23 +797,21 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** Runs on an executor: one partition's summary, as bytes (kept rows first). */
   private static final class SummarizePartition implements FlatMapFunction<Iterator<Scored>, byte[]> {
     private static final long serialVersionUID = 1L;
-    private final long id;
+    private final byte[] summarizer;
+    private final String allowed;
 
-    SummarizePartition(long id) {
-      this.id = id;
+    SummarizePartition(byte[] summarizer, String allowed) {
+      this.summarizer = summarizer;
+      this.allowed = allowed;
     }
 
     @Override
     public Iterator<byte[]> call(Iterator<Scored> it) throws IOException {
-      Job job = JOBS.get(id);
-      if (job == null) {
-        throw new IllegalStateException("summary job " + id + " is unknown on this executor: this cut of the Spark engine runs"
-            + " summarisers in Spark's local mode only (local[N]); cluster executors need serialisable summarisers");
-      }
+      Summarizer<?> job = it.hasNext() ? unship(summarizer, allowed) : null;
       List<byte[]> out = new ArrayList<>(1);
       while (it.hasNext()) {
         Scored s = it.next();
-        Summary<?> sum = job.summarizer().summarize(Partition.of(s.table(), s.predictions()));
+        Summary<?> sum = job.summarize(Partition.of(s.table(), s.predictions()));
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (DataOutputStream out2 = new DataOutputStream(buf)) {
           out2.writeLong(s.table().rowCount());

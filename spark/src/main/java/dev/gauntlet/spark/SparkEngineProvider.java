@@ -8,10 +8,17 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
-/** {@code --engine spark}: options {@code master} (default {@code local[2]}) and {@code partitions} (default: Spark's default parallelism). */
+/**
+ * {@code --engine spark}: options {@code master} and {@code partitions} (default: Spark's default
+ * parallelism). The master is {@code local[N]}, {@code local-cluster[W,C,M]}, {@code spark://HOST:PORT}
+ * (checked to answer first), or {@code yarn} / {@code k8s://...} (passed to Spark as given); without
+ * one, the {@code spark.master} of spark-submit's configuration when there is one, else {@code local[2]}.
+ */
 public final class SparkEngineProvider implements EngineProvider {
 
   @Override
@@ -21,7 +28,10 @@ public final class SparkEngineProvider implements EngineProvider {
 
   @Override
   public SummaryEngine open(Suite suite, Map<String, String> options) {
-    String master = options.getOrDefault("master", "local[2]");
+    String master = options.get("master");
+    if (master != null && SparkSubmitMain.submitted()) {
+      throw new UsageException("--master " + master + ": under spark-submit the master is spark-submit's own (spark-submit --master URL ...); drop --master");
+    }
     int partitions = 0;
     if (options.containsKey("partitions")) {
       try {
@@ -55,41 +65,73 @@ public final class SparkEngineProvider implements EngineProvider {
     return engine;
   }
 
-  /** A session on {@code master}, after checking that a {@code spark://} master answers (Spark itself retries for a minute). */
+  /** How long a {@code spark://} master has to answer a connection. */
+  static final int CONNECT_MILLIS = 3000;
+
+  /**
+   * A session on {@code master} (null: the master of spark-submit's configuration, {@code
+   * spark.master}, else {@code local[2]}), after checking that a {@code spark://} master answers
+   * (Spark itself retries for a minute).
+   */
   static SparkSession session(String master) {
+    if (master == null) {
+      String conf = System.getProperty("spark.master");
+      return start(conf != null && !conf.isBlank() ? conf : "local[2]", conf != null && !conf.isBlank());
+    }
+    return start(master, false);
+  }
+
+  private static SparkSession start(String master, boolean fromConf) {
+    String what = fromConf ? "spark.master " + master + " (spark-submit's --master)" : "--master " + master;
     if (master.startsWith("spark://")) {
       for (String hostPort : master.substring("spark://".length()).split(",")) {
         URI u = URI.create("spark://" + hostPort);
         if (u.getHost() == null || u.getPort() < 0) {
-          throw new UsageException("--master " + master + ": expected spark://HOST:PORT");
+          throw new UsageException(what + ": expected spark://HOST:PORT");
         }
         try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress(u.getHost(), u.getPort()), 3000);
+          s.connect(new InetSocketAddress(u.getHost(), u.getPort()), CONNECT_MILLIS);
         } catch (IOException e) {
-          throw new UsageException("--master " + master + ": cannot reach the Spark master at " + u.getHost() + ":" + u.getPort()
+          throw new UsageException(what + ": cannot reach the Spark master at " + u.getHost() + ":" + u.getPort()
               + " (" + e.getMessage() + "); start it, or run locally with --master local[2]");
         }
       }
-    } else if (!master.startsWith("local") && !master.startsWith("yarn") && !master.startsWith("k8s://")) {
-      throw new UsageException("--master " + master + ": expected local[N], spark://HOST:PORT, yarn or k8s://...");
-    }
-    if (!master.startsWith("local")) {
-      // Fail closed before any executor starts: the summarisers reach executors through this JVM.
-      throw new UsageException("--master " + master + ": this version of the Spark engine runs in Spark's local mode only (--master local[N]):"
-          + " the checks' summarisers and the schema reach the executors through the driver's JVM, so a cluster's executors could not run them");
+    } else if (!master.matches("local(\\[[0-9*]+(,[0-9]+)?])?") && !master.matches("local-cluster\\[\\s*[0-9]+\\s*,\\s*[0-9]+\\s*,\\s*[0-9]+\\s*]")
+        && !master.equals("yarn") && !master.startsWith("k8s://")) {
+      throw new UsageException(what + ": expected local[N], local-cluster[WORKERS,CORES,MEMORY_MB], spark://HOST:PORT, yarn or k8s://...");
     }
     try {
-      SparkSession.Builder b = SparkSession.builder().appName("gauntlet").master(master)
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.shuffle.partitions", "8");
-      if (master.startsWith("local")) {
+      SparkSession.Builder b = SparkSession.builder().appName("gauntlet");
+      // Gauntlet's defaults, unless spark-submit's (or the JVM's) configuration says otherwise
+      for (String[] kv : new String[][] {{"spark.ui.enabled", "false"}, {"spark.sql.shuffle.partitions", "8"}}) {
+        if (System.getProperty(kv[0]) == null) {
+          b = b.config(kv[0], kv[1]);
+        }
+      }
+      if (!fromConf) {
+        b = b.master(master);
+      }
+      if (master.startsWith("local-cluster")) {
+        // Each executor is a JVM a Worker starts with $SPARK_HOME/jars/* (WorkerCommandBuilder); on this machine by definition,
+        // so this JVM's classpath (Gauntlet's) is valid there too.
+        String home = System.getenv("SPARK_HOME");
+        if (home == null || !Files.isDirectory(Path.of(home, "jars"))) {
+          throw new UsageException(what + ": local-cluster starts each executor with $SPARK_HOME/jars on its classpath, but SPARK_HOME is "
+              + (home == null ? "not set" : home + ", which has no jars/ folder") + "; set it to a Spark 3.5 distribution (or use local[N])");
+        }
+        if (System.getProperty("spark.executor.extraClassPath") == null) {
+          b = b.config("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+        }
+      }
+      if (master.startsWith("local") && System.getProperty("spark.driver.host") == null) {
+        // local and local-cluster: the driver (and local-cluster's workers) on the loopback address, nothing listening outside
         b = b.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
       }
       SparkSession s = b.getOrCreate();
       s.sparkContext().setLogLevel("ERROR");
       return s;
     } catch (RuntimeException e) {
-      throw new UsageException("--master " + master + ": Spark did not start: " + SparkEngine.firstLine(e), e);
+      throw new UsageException(what + ": Spark did not start: " + SparkEngine.firstLine(e), e);
     }
   }
 }

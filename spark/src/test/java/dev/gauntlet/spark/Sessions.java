@@ -14,4 +14,18 @@ final class Sessions {
     }
     return spark;
   }
+
+  /** Stops the shared session and any other active one (a test that needs its own master). */
+  static synchronized void stop() {
+    if (spark != null) {
+      spark.stop();
+      spark = null;
+    }
+    if (SparkSession.getActiveSession().isDefined()) {
+      SparkSession.getActiveSession().get().stop();
+    }
+    if (SparkSession.getDefaultSession().isDefined()) {
+      SparkSession.getDefaultSession().get().stop();
+    }
+  }
 }

@@ -30,7 +30,7 @@ class SparkCliTest {
     Run r = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--master", "local[2]", "--partitions", "3", "--out", dir.resolve("out").toString());
     assertTrue(r.code() == 0 || r.code() == 1, r.code() + "\n" + r.out() + r.err());
     String json = Files.readString(dir.resolve("out/report.json"));
-    assertTrue(json.matches("(?s).*\"engine\" ?: ?\"spark 3\\.5\\.\\d+ local\\[2\\], 3 partitions \\(\\d+ summaries on Spark, 0 on the driver\\)\".*"), json.substring(json.indexOf("\"provenance\"")));
+    assertTrue(json.matches("(?s).*\"engine\" ?: ?\"spark 3\\.5\\.\\d+ local\\[2\\], executors in the driver's JVM, 3 partitions \\(\\d+ summaries on Spark, 0 on the driver\\)\".*"), json.substring(json.indexOf("\"provenance\"")));
     assertTrue(json.contains("--engine spark --master local[2] --partitions 3"), "the reproduce command names the engine");
     Run local = gauntlet("audit", "--suite", suite.toString(), "--out", dir.resolve("local").toString());
     assertEquals(local.code(), r.code(), "the same verdict in-process");
@@ -98,16 +98,37 @@ class SparkCliTest {
     assertTrue(mismatch.err().contains("the schema (" + dir.resolve("schema.yaml") + ") declares it timestamp"), "the schema's type: " + mismatch.err());
   }
 
-  /** A cluster master that answers is refused before any executor starts: this version runs in local mode only. */
+  /** A master that is none of Spark's forms is exit 2 naming it and the forms, before any session starts. */
   @Test
-  void clusterMasterIsExit2SayingLocalModeOnly(@TempDir Path dir) throws Exception {
+  void unknownMasterFormIsExit2NamingTheForms(@TempDir Path dir) throws Exception {
     Path suite = SparkEngineEqualityTest.synthetic(dir);
-    try (java.net.ServerSocket master = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      String url = "spark://127.0.0.1:" + master.getLocalPort();
-      Run r = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--master", url, "--out", dir.resolve("out").toString());
+    Run r = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--master", "mesos://127.0.0.1:5050", "--out", dir.resolve("out").toString());
+    assertEquals(2, r.code(), r.out() + r.err());
+    assertTrue(r.err().contains("--master mesos://127.0.0.1:5050: expected local[N], local-cluster[WORKERS,CORES,MEMORY_MB], spark://HOST:PORT, yarn or k8s://..."), r.err());
+    assertTrue(!Files.exists(dir.resolve("out/report.json")), "nothing half-written");
+  }
+
+  /** spark-submit's main: audit and monitor get the Spark engine unless they name one; other commands are left alone. */
+  @Test
+  void submitMainAddsTheSparkEngineToAuditAndMonitor() {
+    assertEquals(List.of("audit", "--engine", "spark", "--suite", "s.yaml"), List.of(SparkSubmitMain.withSparkEngine(new String[] {"audit", "--suite", "s.yaml"})));
+    assertEquals(List.of("monitor", "--engine", "spark", "--suite", "s.yaml"), List.of(SparkSubmitMain.withSparkEngine(new String[] {"monitor", "--suite", "s.yaml"})));
+    assertEquals(List.of("audit", "--suite", "s.yaml", "--engine=in-process"),
+        List.of(SparkSubmitMain.withSparkEngine(new String[] {"audit", "--suite", "s.yaml", "--engine=in-process"})));
+    assertEquals(List.of("checks"), List.of(SparkSubmitMain.withSparkEngine(new String[] {"checks"})));
+  }
+
+  /** Under spark-submit the master is spark-submit's: a --master after the command is exit 2, before any session starts. */
+  @Test
+  void masterUnderSparkSubmitIsExit2(@TempDir Path dir) throws Exception {
+    Path suite = SparkEngineEqualityTest.synthetic(dir);
+    System.setProperty(SparkSubmitMain.SUBMITTED, "true");
+    try {
+      Run r = gauntlet("audit", "--suite", suite.toString(), "--engine", "spark", "--master", "local[2]", "--history", "off");
       assertEquals(2, r.code(), r.out() + r.err());
-      assertTrue(r.err().contains("--master " + url + ": this version of the Spark engine runs in Spark's local mode only"), r.err());
-      assertTrue(!Files.exists(dir.resolve("out/report.json")), "nothing half-written");
+      assertTrue(r.err().contains("--master local[2]: under spark-submit the master is spark-submit's own"), r.err());
+    } finally {
+      System.clearProperty(SparkSubmitMain.SUBMITTED);
     }
   }
 

@@ -241,7 +241,7 @@ class SparkEngineEqualityTest {
         assertEquals(k, engine.lastPartitionCount(), where);
         String d = onSpark.provenance().engine();
         System.out.println(suite.name() + ": " + d);
-        assertTrue(d.startsWith("spark 3.5.") && d.contains("local[2], " + k + " partition"), d);
+        assertTrue(d.startsWith("spark 3.5.") && d.contains("local[2], executors in the driver's JVM, " + k + " partition"), d);
         if (expectAllOnSpark) {
           assertTrue(d.endsWith(" on Spark, 0 on the driver)"), "every summary of this suite runs on Spark: " + d);
         }

@@ -67,6 +67,53 @@ public final class Simulator {
     return new Shifted(rows, y, changeAt);
   }
 
+  /**
+   * Regression data after the shift at severity {@code s}: as many rows as the table, resampled by
+   * the shift's weights (covariate, label) or with moved labels (concept).
+   */
+  public static ShiftedValues batch(ValueShift shift, Table t, double[] labels, double s, SplittableRandom rnd) {
+    checkSeverity(s);
+    int n = t.rowCount();
+    double[] w = shift.weights(t, labels, s);
+    int[] rows = w == null ? identity(n) : Shift.sample(w, n, rnd);
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = shift.relabel(t, rows[i], labels[rows[i]], s);
+    }
+    return new ShiftedValues(rows, y, -1);
+  }
+
+  /** A regression stream with a change, as {@link #stream(Shift, Table, int[], int, int[], int, Onset, int, double, SplittableRandom)}. */
+  public static ShiftedValues stream(ValueShift shift, Table t, double[] labels, int[] order, int changeAt, Onset onset, int width, double s,
+      SplittableRandom rnd) {
+    checkSeverity(s);
+    if (changeAt < 0 || changeAt > order.length) {
+      throw new IllegalArgumentException("change point " + changeAt + " is outside the stream of " + order.length + " rows");
+    }
+    if (onset == Onset.GRADUAL && width < 1) {
+      throw new IllegalArgumentException("a gradual change needs a width of at least 1 row, got " + width);
+    }
+    double[] w = shift.weights(t, labels, s);
+    int[] drawn = w == null ? null : Shift.sample(w, order.length, rnd);
+    int[] rows = new int[order.length];
+    double[] y = new double[order.length];
+    for (int i = 0; i < order.length; i++) {
+      double share = i < changeAt ? 0 : onset == Onset.SUDDEN ? 1 : Math.min(1, (i - changeAt + 1) / (double) width);
+      boolean shifted = share >= 1 || (share > 0 && rnd.nextDouble() < share);
+      if (!shifted) {
+        rows[i] = order[i];
+        y[i] = labels[order[i]];
+      } else if (drawn != null) {
+        rows[i] = drawn[i];
+        y[i] = labels[drawn[i]];
+      } else {
+        rows[i] = order[i];
+        y[i] = shift.relabel(t, order[i], labels[order[i]], s);
+      }
+    }
+    return new ShiftedValues(rows, y, changeAt);
+  }
+
   private static void checkSeverity(double s) {
     if (!(s >= 0 && s <= 1)) {
       throw new IllegalArgumentException("severity must be in [0, 1], got " + s);

@@ -23,7 +23,7 @@ import java.util.Optional;
  *     window just before it (rolling origin)
  * @param minRows windows with fewer rows are reported inconclusive
  */
-public record WindowSpec(String time, WindowUnit unit, int rowsPerWindow, int referenceWindows, Origin origin, int minRows) {
+public record WindowSpec(String time, WindowUnit unit, int rowsPerWindow, int referenceWindows, Origin origin, int minRows) implements java.io.Serializable {
 
   /** What each window is compared with. */
   public enum Origin {

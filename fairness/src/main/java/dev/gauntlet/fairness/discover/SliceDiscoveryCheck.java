@@ -72,7 +72,12 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
           "SliceLine's weight of the error term against the size term of the score; 1 = size does not count"),
       ParamDecl.of("confidence", "number in [0.5, 0.999]", "0.95", "level of the Wilson intervals"),
       ParamDecl.of("top", "integer in [1, 100]", Integer.toString(DiscoveryConfig.DEFAULT_TOP), "how many slices are measured, shown and pinned"),
-      ParamDecl.of("threshold", "number in (0, 1)", "the suite's", "decision threshold on scores for this check"));
+      ParamDecl.of("threshold", "number in (0, 1)", "the suite's", "decision threshold on scores for this check"),
+      ParamDecl.of("errorAbove", "number >= 0", "none (required in a regression suite)",
+          "regression: a row is bad when its absolute error |prediction - label| is above it (target error)"));
+
+  /** The bad-row rate of a regression suite's search: absolute errors above {@code errorAbove}. */
+  static final String LARGE_ERROR_RATE = "large_error_rate";
 
   private static List<MetricDecl> declarations() {
     List<MetricDecl> out = new ArrayList<>();
@@ -80,6 +85,8 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
       out.add(MetricDecl.of(t.metric(), Direction.LOWER_IS_BETTER, t.description() + " of a reported slice (or of the whole data), with a Wilson interval;"
           + " measured when it is the target").withInterval().about(SLICE, SubjectShape.NONE));
     }
+    out.add(MetricDecl.of(LARGE_ERROR_RATE, Direction.LOWER_IS_BETTER, "regression (errorAbove): share of rows whose absolute error is above"
+        + " errorAbove, of a reported slice (or of the whole data), with a Wilson interval").withInterval().about(SLICE, SubjectShape.NONE));
     out.add(MetricDecl.of("n", Direction.NEUTRAL, "rows of a reported slice in the rate's denominator").about(SLICE));
     out.add(MetricDecl.of("effect", Direction.LOWER_IS_BETTER, "a reported slice's rate minus the whole's").about(SLICE));
     out.add(MetricDecl.of("q", Direction.NEUTRAL, "Benjamini-Hochberg q-value of a reported slice over the tested family").about(SLICE));
@@ -93,6 +100,7 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
 
   private final DiscoveryConfig config;
   private final ConfigNode minSizeNode;
+  private final double errorAbove;
 
   /**
    * A check on data of {@code schema}; {@link ParamException} (param {@code columns}) when a column
@@ -101,8 +109,24 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
    * @param minSizeNode where {@code minSize} was written (for the message when it exceeds the data), or null
    */
   public SliceDiscoveryCheck(DiscoveryConfig config, Schema schema, ConfigNode minSizeNode) {
+    this(config, schema, minSizeNode, Double.NaN);
+  }
+
+  /**
+   * A check that, in a regression suite, counts a row as bad when its absolute error is above
+   * {@code errorAbove} (NaN: a classification check). SliceLine's search, the Wilson intervals and
+   * the Benjamini-Hochberg q-values then apply unchanged to that 0/1 vector.
+   */
+  public SliceDiscoveryCheck(DiscoveryConfig config, Schema schema, ConfigNode minSizeNode, double errorAbove) {
     this.config = Objects.requireNonNull(config, "config");
     this.minSizeNode = minSizeNode;
+    ParamException.require(Double.isNaN(errorAbove) || (errorAbove >= 0 && Double.isFinite(errorAbove)), "errorAbove",
+        "errorAbove must be a finite number >= 0 (an absolute error in the label's unit), got " + errorAbove);
+    ParamException.require(Double.isNaN(errorAbove) || config.target() == Target.ERROR, "target",
+        "a regression suite's slices.discover counts large errors: target must be error, got " + config.target().yamlName());
+    ParamException.require(Double.isNaN(errorAbove) || Double.isNaN(config.threshold()), "threshold",
+        "threshold applies to a classifier's scores; a regression suite's slices.discover reads errorAbove");
+    this.errorAbove = errorAbove;
     for (String c : config.columns()) {
       ColumnSpec spec = schema.find(c).orElseThrow(() -> new ParamException("columns", "the schema has no column '" + c + "'"
           + dev.gauntlet.harness.metric.MetricSet.nearest(c, schema.columns().stream().map(ColumnSpec::name).toList())
@@ -135,6 +159,16 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
   }
 
   @Override
+  public Set<dev.gauntlet.harness.model.Task> tasks() {
+    return Double.isNaN(errorAbove) ? Set.of(dev.gauntlet.harness.model.Task.CLASSIFICATION) : Set.of(dev.gauntlet.harness.model.Task.REGRESSION);
+  }
+
+  /** The regression threshold of a bad row, or NaN for a classification check. */
+  public double errorAbove() {
+    return errorAbove;
+  }
+
+  @Override
   public String title() {
     return "Slice discovery";
   }
@@ -147,7 +181,7 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
   @Override
   public String description() {
     return "Searches every group defined by up to " + config.depth() + " feature values (undeclared groups too) for those where the model's "
-        + config.target().label() + " is higher than overall by more than " + MetricCondition.fmt(config.effect())
+        + (Double.isNaN(errorAbove) ? config.target().label() : largeErrors(errorAbove)) + " is higher than overall by more than " + MetricCondition.fmt(config.effect())
         + ", with false-discovery control over every group searched.";
   }
 
@@ -180,10 +214,33 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
     }
   }
 
+  /** How a regression suite's bad-row rate reads: {@code share of absolute errors above 2000}. */
+  static String largeErrors(double tau) {
+    return "share of absolute errors above " + MetricCondition.fmt(tau);
+  }
+
   @Override
   public Discovery run(CheckContext ctx) {
     Table data = ctx.data();
     ColumnSpec label = ctx.label();
+    if (ctx.task() == dev.gauntlet.harness.model.Task.REGRESSION) {
+      if (Double.isNaN(errorAbove)) {
+        throw new UsageException("slices.discover in a regression suite needs errorAbove: <tau> (a row is bad when its absolute error is above tau)");
+      }
+      if (config.minSize() > data.rowCount()) {
+        String msg = "minSize " + config.minSize() + " is above the " + data.rowCount() + " rows of the data; give at most " + data.rowCount();
+        throw minSizeNode != null ? minSizeNode.error(msg) : new ParamException("minSize", msg);
+      }
+      double[] p = ctx.predictions(data).values();
+      double[] y = data.numeric(label.name());
+      int[] zeros = new int[p.length];
+      int[] bad = new int[p.length];
+      for (int i = 0; i < p.length; i++) {
+        bad[i] = Math.abs(p[i] - y[i]) > errorAbove ? 1 : 0;
+      }
+      ctx.progress("Slice discovery: searching slices of up to " + config.depth() + " predicates over " + data.rowCount() + " rows");
+      return discover(config, data, zeros, bad, 1, largeErrors(errorAbove));
+    }
     if (config.target() != Target.ERROR && label.categories().size() != 2) {
       throw new UsageException("slices.discover: target " + config.target().yamlName() + " needs a binary label; '" + label.name() + "' has classes "
           + label.categories() + "; use target: error");
@@ -318,12 +375,21 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
 
   /** The analysis on given labels and decisions (for Java use without a model, and for tests). */
   public static Discovery discover(DiscoveryConfig config, Table data, int[] labels, int[] decisions, int positive) {
+    return discover(config, data, labels, decisions, positive, null);
+  }
+
+  /**
+   * The analysis with the bad-row rate named {@code what} in every text (null: the target's own
+   * name); a named rate (a regression suite's large errors) gets no pinning YAML, since
+   * {@code fairness.slices} does not measure it.
+   */
+  static Discovery discover(DiscoveryConfig config, Table data, int[] labels, int[] decisions, int positive, String what) {
     List<String> skipped = new ArrayList<>();
     List<SliceSearch.Feature> fs = features(config, data, skipped);
     SliceSearch.Problem pb = problem(config.target(), fs, labels, decisions, positive);
     SliceSearch.Settings st = new SliceSearch.Settings(config.depth(), config.minSize(), config.effect(), config.alpha());
     SliceSearch.Result r = SliceSearch.pruned(pb, st);
-    return report(config, pb, r, skipped);
+    return report(config, pb, r, skipped, what);
   }
 
   /** The reported slices of a search: BH over the family, then folding, ranked by score. */
@@ -380,8 +446,10 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
     return s;
   }
 
-  private static Discovery report(DiscoveryConfig config, SliceSearch.Problem pb, SliceSearch.Result r, List<String> skipped) {
+  private static Discovery report(DiscoveryConfig config, SliceSearch.Problem pb, SliceSearch.Result r, List<String> skipped, String what) {
     Target t = config.target();
+    String rate = what != null ? what : t.label();
+    String metric = what != null ? LARGE_ERROR_RATE : t.metric();
     Subject all = Subject.all();
     long n = r.rows();
     long total = r.bad();
@@ -389,7 +457,7 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
     List<Evidence> ev = new ArrayList<>();
     if (n < config.minSize() || pb.features().isEmpty()) {
       String why = pb.features().isEmpty() ? "no column can form predicates" + (skipped.isEmpty() ? "" : " (skipped: " + String.join(", ", skipped) + ")")
-          : "only " + n + " rows in the " + t.label() + "'s denominator, below the minimum of " + config.minSize() + " (params.minSize)";
+          : "only " + n + " rows in the " + rate + "'s denominator, below the minimum of " + config.minSize() + " (params.minSize)";
       ms.add(Measurement.inconclusive("slices_found", all, Double.NaN, n, why));
       ms.add(Measurement.inconclusive("max_effect", all, Double.NaN, n, why));
       return new Discovery(t, List.of(), Double.NaN, null, n, r.family(), r.evaluated(), r.scans(), ms, ev, "Slice discovery could not run: " + why + ".", "");
@@ -398,7 +466,7 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
     double[] wci = Intervals.wilson(total, n, config.confidence());
     Interval whole = Interval.of(wci[0], wci[1], config.confidence(), Interval.Method.WILSON);
     double wholeRate = (double) total / n;
-    ms.add(Measurement.of(t.metric(), all, wholeRate, whole, n));
+    ms.add(Measurement.of(metric, all, wholeRate, whole, n));
     ms.add(Measurement.of("slices_found", all, slices.size(), n));
     ms.add(Measurement.of("max_effect", all, slices.stream().mapToDouble(Slice::effect).max().orElse(0), n));
     ms.add(Measurement.of("slices_tested", all, r.family(), n));
@@ -409,7 +477,7 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
     bars.add(Evidence.Point.bar("all", wholeRate, whole.lower(), whole.upper()));
     for (int i = 0; i < top.size(); i++) {
       Slice s = top.get(i);
-      ms.add(Measurement.of(t.metric(), s.subject(), s.rate(), s.interval(), s.size()));
+      ms.add(Measurement.of(metric, s.subject(), s.rate(), s.interval(), s.size()));
       ms.add(Measurement.of("n", s.subject(), s.size(), s.size()));
       ms.add(Measurement.of("effect", s.subject(), s.effect(), s.size()));
       ms.add(Measurement.of("q", s.subject(), s.q(), s.size()));
@@ -420,18 +488,18 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
       bars.add(Evidence.Point.bar(s.subject().display(), s.rate(), s.interval().lower(), s.interval().upper()));
     }
     String level = whole.levelText();
-    ev.add(new Evidence.Table("Slices where the " + t.label() + " is higher than overall (" + MetricCondition.fmt(wholeRate) + " on " + n + " rows), ranked by SliceLine score",
-        List.of("rank", "slice", "rows", t.label() + " [" + level + " Wilson]", "effect", "q (BH)", "score", "folded"), rows,
+    ev.add(new Evidence.Table("Slices where the " + rate + " is higher than overall (" + MetricCondition.fmt(wholeRate) + " on " + n + " rows), ranked by SliceLine score",
+        List.of("rank", "slice", "rows", rate + " [" + level + " Wilson]", "effect", "q (BH)", "score", "folded"), rows,
         slices.size() - top.size(), List.of()));
     if (!top.isEmpty()) {
-      ev.add(new Evidence.Chart("Top slices against the whole - " + t.label(), Evidence.ChartKind.BAR, "slice", t.label(),
-          List.of(new Evidence.Series(t.label(), bars)), new Evidence.Band("within effect " + MetricCondition.fmt(config.effect()) + " of the whole", 0,
+      ev.add(new Evidence.Chart("Top slices against the whole - " + rate, Evidence.ChartKind.BAR, "slice", rate,
+          List.of(new Evidence.Series(rate, bars)), new Evidence.Band("within effect " + MetricCondition.fmt(config.effect()) + " of the whole", 0,
               Math.min(1, wholeRate + config.effect())),
-          "Bar chart of the " + t.label() + " of the " + top.size() + " top slices, with " + level + " Wilson intervals, against the whole data's "
+          "Bar chart of the " + rate + " of the " + top.size() + " top slices, with " + level + " Wilson intervals, against the whole data's "
               + MetricCondition.fmt(wholeRate) + "; the band reaches the whole's rate plus the effect size " + MetricCondition.fmt(config.effect()) + "."));
     }
-    String yaml = pinYaml(config, pb, top, wholeRate);
-    if (!top.isEmpty()) {
+    String yaml = what != null ? "" : pinYaml(config, pb, top, wholeRate);
+    if (!yaml.isEmpty()) {
       ev.add(new Evidence.Note("YAML that pins these slices in a suite (gauntlet discover prints it)", yaml));
     }
     ev.add(new Evidence.Note("How the slices were searched", "Exact SliceLine enumeration of " + pb.features().size() + " columns ("
@@ -440,9 +508,9 @@ public final class SliceDiscoveryCheck implements Check<SliceDiscoveryCheck.Disc
         + r.candidates().size() + " passed size, score and effect before Benjamini-Hochberg at FDR " + MetricCondition.fmt(config.fdr()) + "."
         + (skipped.isEmpty() ? "" : " Skipped: " + String.join(", ", skipped) + ".")));
     String summary = slices.isEmpty()
-        ? "No slice has a " + t.label() + " above the overall " + MetricCondition.fmt(wholeRate) + " by more than " + MetricCondition.fmt(config.effect())
+        ? "No slice has a " + rate + " above the overall " + MetricCondition.fmt(wholeRate) + " by more than " + MetricCondition.fmt(config.effect())
             + " at FDR " + MetricCondition.fmt(config.fdr()) + " (" + r.family() + " slices tested)."
-        : slices.size() + " slice" + (slices.size() == 1 ? " has" : "s have") + " a " + t.label() + " above the overall " + MetricCondition.fmt(wholeRate)
+        : slices.size() + " slice" + (slices.size() == 1 ? " has" : "s have") + " a " + rate + " above the overall " + MetricCondition.fmt(wholeRate)
             + " by more than " + MetricCondition.fmt(config.effect()) + " (" + r.family() + " slices tested, FDR " + MetricCondition.fmt(config.fdr())
             + "); worst by score: " + top.get(0).subject().display() + " at " + MetricCondition.fmt(top.get(0).rate()) + ".";
     return new Discovery(t, slices, wholeRate, whole, n, r.family(), r.evaluated(), r.scans(), ms, ev, summary, yaml);

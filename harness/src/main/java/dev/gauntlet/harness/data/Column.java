@@ -4,7 +4,7 @@ package dev.gauntlet.harness.data;
  * One column of a {@link Table}, stored as a primitive array. Columns are immutable by contract:
  * callers must not write to the arrays they get.
  */
-public sealed interface Column permits Column.Numeric, Column.Categorical, Column.Timestamp, Column.Text {
+public sealed interface Column extends java.io.Serializable permits Column.Numeric, Column.Categorical, Column.Timestamp, Column.Text {
 
   String name();
 

@@ -33,7 +33,7 @@ public record ColumnSpec(
     Monotone monotone,
     Encoding encoding,
     String format,
-    String positive) {
+    String positive) implements java.io.Serializable {
 
   public ColumnSpec {
     Objects.requireNonNull(name, "name");

@@ -17,7 +17,7 @@ package dev.gauntlet.harness.data;
  *     when they see every kept row
  */
 public record DataSource(String path, String format, String sha256, long bytes, java.util.List<String> notes, Selection.Summary selection,
-    Sample sample) {
+    Sample sample) implements java.io.Serializable {
   public DataSource {
     notes = notes == null ? java.util.List.of() : java.util.List.copyOf(notes);
     format = format == null ? "csv" : format;
@@ -45,7 +45,7 @@ public record DataSource(String path, String format, String sha256, long bytes, 
    * @param strataCount how many strata the data holds
    * @param seed the seed that drew it
    */
-  public record Sample(String method, long rows, long ofRows, java.util.List<String> strata, int strataCount, long seed) {
+  public record Sample(String method, long rows, long ofRows, java.util.List<String> strata, int strataCount, long seed) implements java.io.Serializable {
     public Sample {
       strata = java.util.List.copyOf(strata);
     }

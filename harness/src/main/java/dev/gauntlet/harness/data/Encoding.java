@@ -7,7 +7,7 @@ package dev.gauntlet.harness.data;
  * one-hot (one input per declared category, in schema order) or ordinal (the category's index).
  * Binary columns are one input, 0 for the first declared category and 1 for the second.
  */
-public sealed interface Encoding {
+public sealed interface Encoding extends java.io.Serializable {
 
   /** {@code (value - center) / scale}. {@code none} is center 0, scale 1. */
   record Scaled(String kind, double center, double scale) implements Encoding {

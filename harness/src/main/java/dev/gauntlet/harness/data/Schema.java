@@ -16,7 +16,7 @@ import java.util.Set;
  * @param columns the declared columns, in encoding order
  * @param source where the schema was read from, or null when built in code
  */
-public record Schema(String name, char delimiter, Set<String> missing, List<ColumnSpec> columns, String source) {
+public record Schema(String name, char delimiter, Set<String> missing, List<ColumnSpec> columns, String source) implements java.io.Serializable {
 
   public Schema {
     columns = List.copyOf(columns);

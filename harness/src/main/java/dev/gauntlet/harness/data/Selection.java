@@ -169,7 +169,8 @@ public final class Selection {
    * @param keptRows rows kept
    * @param ofRows rows in the source
    */
-  public record Summary(String where, String from, String to, String timeColumn, String fromInstant, String toInstantExclusive, long keptRows, long ofRows) {
+  public record Summary(String where, String from, String to, String timeColumn, String fromInstant, String toInstantExclusive, long keptRows, long ofRows)
+      implements java.io.Serializable {
     /** One line: {@code where ...; from ... to ...: kept K of N rows}. */
     public String describe() {
       List<String> parts = new ArrayList<>();

@@ -10,7 +10,8 @@ import java.util.Objects;
  * Columnar data under a {@link Schema}: one primitive array per column, all of the same length.
  * Immutable by contract; {@link #select(int[])} makes row subsets.
  */
-public final class Table {
+public final class Table implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final Schema schema;
   private final Map<String, Column> columns;
   private final int rows;
@@ -24,7 +25,7 @@ public final class Table {
    * @param lines per row, the line of the file on which its record starts
    * @param columns per schema column, its 1-based position in the file's header
    */
-  public record Origin(String file, int[] lines, Map<String, Integer> columns) {
+  public record Origin(String file, int[] lines, Map<String, Integer> columns) implements java.io.Serializable {
     public Origin {
       columns = Map.copyOf(columns);
     }

@@ -19,7 +19,8 @@ import java.util.Set;
  * above the threshold. For a regression suite (numeric label), a numeric {@code prediction} column
  * holds the predicted number per row ({@link #ofValues}).
  */
-public final class PrecomputedModel implements ModelUnderTest {
+public final class PrecomputedModel implements ModelUnderTest, java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final String name;
   private final String prediction;
   private final String score;

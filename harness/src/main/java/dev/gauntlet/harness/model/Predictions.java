@@ -14,7 +14,7 @@ import dev.gauntlet.harness.UsageException;
  * @param values the predicted number per row (regression), finite; null for classification
  */
 public record Predictions(int[] decisions, double[] scores, double[][] probabilities, boolean scoresAreProbabilities, double threshold,
-    double[] values) {
+    double[] values) implements java.io.Serializable {
 
   public Predictions {
     if ((decisions == null) == (values == null)) {

@@ -2,7 +2,7 @@ package dev.gauntlet.harness.performance;
 
 import dev.gauntlet.harness.summary.Partition;
 import dev.gauntlet.harness.summary.SortedCounts;
-import dev.gauntlet.harness.summary.Summarizer;
+import dev.gauntlet.harness.summary.ShippableSummarizer;
 import dev.gauntlet.harness.summary.Summary;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -39,7 +39,7 @@ public record PerformanceSummary(int classes, long[] confusion, SortedCounts sco
   }
 
   /** The summariser for a label of {@code classes} classes whose positive class is {@code positive}. */
-  public static Summarizer<PerformanceSummary> summarizer(int classes, int positive) {
+  public static ShippableSummarizer<PerformanceSummary> summarizer(int classes, int positive) {
     return part -> of(part, classes, positive);
   }
 

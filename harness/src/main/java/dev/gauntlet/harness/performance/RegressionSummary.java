@@ -2,7 +2,7 @@ package dev.gauntlet.harness.performance;
 
 import dev.gauntlet.harness.summary.ExactSum;
 import dev.gauntlet.harness.summary.Partition;
-import dev.gauntlet.harness.summary.Summarizer;
+import dev.gauntlet.harness.summary.ShippableSummarizer;
 import dev.gauntlet.harness.summary.Summary;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -43,7 +43,7 @@ public final class RegressionSummary implements Summary<RegressionSummary> {
   }
 
   /** The summariser reading the numeric label column {@code label} and the predictions' values. */
-  public static Summarizer<RegressionSummary> summarizer(String label) {
+  public static ShippableSummarizer<RegressionSummary> summarizer(String label) {
     return part -> of(part, label);
   }
 

@@ -305,6 +305,10 @@ public final class SuiteRunner {
       f.cancel(true);
       return new Run<>(null, "the run was interrupted");
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof dev.gauntlet.harness.summary.UnshippableSummarizerException u) {
+        // The engine cannot run this check where the rows are: the run stops (exit 2), nothing is written.
+        throw new UsageException("check '" + id + "': " + u.getMessage(), u);
+      }
       return new Run<>(null, describe(e.getCause()));
     } finally {
       beat.shutdownNow();

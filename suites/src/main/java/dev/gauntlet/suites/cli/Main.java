@@ -115,7 +115,7 @@ public final class Main implements Callable<Integer> {
         description = "Summary engine of the statistical checks: in-process (default) or spark (the gauntlet-spark module; ./gauntlet adds it and Spark's JVM options).")
     String engine = "in-process";
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master with --engine spark (default local[2]; spark://HOST:PORT, yarn, k8s://...).")
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master with --engine spark (default local[2]; local-cluster[W,C,MB], spark://HOST:PORT, yarn, k8s://...; under spark-submit, its own --master).")
     String master;
 
     @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions of the evaluation data with --engine spark (default: Spark's default parallelism, e.g. 2 for local[2]).")

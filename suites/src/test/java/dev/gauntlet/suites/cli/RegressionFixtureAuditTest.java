@@ -73,7 +73,17 @@ class RegressionFixtureAuditTest {
       assertFalse(c.get("outcome").asText().equals("ERROR") || c.get("outcome").asText().equals("INCONCLUSIVE"), c.toString());
       trials.add(c.get("trial").asText());
     }
-    assertTrue(trials.containsAll(java.util.List.of("PERFORMANCE", "FAIRNESS", "PERTURBATION", "ADVERSARIAL")), trials.toString());
+    assertTrue(trials.containsAll(java.util.List.of("PERFORMANCE", "FAIRNESS", "PERTURBATION", "ADVERSARIAL", "DRIFT")), trials.toString());
+    // drift.simulation scored by error: a concept shift of +3,000 on the top quarter of incomes raises the MAE by about
+    // 3,000 x 0.25 = 750 (less where the model already erred the other way), and the detectors see it on the stream
+    JsonNode concept = check(report, "shift-concept-income");
+    assertEquals("PASS", concept.get("outcome").asText(), concept.toString());
+    double rise = value(concept, "mae_rise", "severity=0.25");
+    assertTrue(rise > 400 && rise <= 750 + 1e-6, concept.toString());
+    assertEquals(0, value(concept, "mae_rise", "severity=0"), 0, "severity 0 moves no label");
+    for (String id : new String[] {"shift-income", "shift-high-limits"}) {
+      assertEquals("PASS", check(report, id).get("outcome").asText(), check(report, id).toString());
+    }
     // the counterfactual swap of sex moves the limit by about the 1,500 the training labels took from women
     JsonNode cf = check(report, "counterfactual-sex");
     assertEquals("FAIL", cf.get("outcome").asText(), cf.toString());
@@ -88,6 +98,7 @@ class RegressionFixtureAuditTest {
     for (String f : new String[] {"summary.md", "junit.xml", "report.html", "report.json"}) {
       String text = Files.readString(out.resolve(f)).toLowerCase(Locale.ROOT);
       assertFalse(text.contains("accuracy"), f + " of a regression audit speaks of accuracy");
+      assertFalse(text.contains("error rate"), f + " of a regression audit speaks of an error rate");
     }
     assertTrue(Files.readString(out.resolve("summary.md")).contains("MAE is "), "the finding names the MAE");
 
@@ -96,7 +107,21 @@ class RegressionFixtureAuditTest {
     assertEquals(1, d.code(), d.err());
     String dj = Files.readString(out2.resolve("report.json"));
     dev.gauntlet.harness.report.ReportSchema.assertValid(dj);
-    JsonNode decay = check(new ObjectMapper().readTree(dj), "error-decay");
+    JsonNode driftReport = new ObjectMapper().readTree(dj);
+    JsonNode decay = check(driftReport, "error-decay");
+    // the applicants do not drift, the limits do: feature drift passes, the detectors over the absolute errors fire only in
+    // the second year (rows 2400 on, 200 a month)
+    assertEquals("PASS", check(driftReport, "feature-drift").get("outcome").asText());
+    for (String det : new String[] {"page-hinkley", "adwin"}) {
+      double first = value(check(driftReport, "error-detectors"), "first_alarm_row", "detector=" + det);
+      assertTrue(first >= 2400 && first < 3000, det + " first alarm " + first);
+    }
+    assertTrue(value(check(driftReport, "large-error-detectors"), "alarms", "detector=ddm") >= 1, "DDM on the errors above 5,000");
+    for (String f : new String[] {"summary.md", "junit.xml", "report.html", "report.json"}) {
+      String text = Files.readString(out2.resolve(f)).toLowerCase(Locale.ROOT);
+      assertFalse(text.contains("accuracy"), f + " of the regression drift audit speaks of accuracy");
+      assertFalse(text.contains("error rate"), f + " of the regression drift audit speaks of an error rate");
+    }
     assertEquals("DRIFT", decay.get("trial").asText());
     for (JsonNode m : decay.get("measurements")) {
       if (m.get("metric").asText().equals("last_window_mae_rise")) {
