@@ -105,6 +105,21 @@ class XgboostModelTest {
   }
 
   @Test
+  void theMonotoneMonthlyRegressionMatchesPythonXgboost() throws IOException {
+    JsonNode e = expected("monthly");
+    double[][] x = matrix(e.path("inputs"));
+    assertEquals(10, x.length, "8 rows of the first month, one of month 13 and the last row");
+    for (String ext : new String[] {".json", ".ubj"}) {
+      XgboostModel m = XgboostModel.load(dir().resolve("monthly" + ext), "monthly", OptionalInt.of(4));
+      assertEquals("reg:squarederror", m.objective());
+      double[] v = m.predictValues(x);
+      for (int i = 0; i < x.length; i++) {
+        assertEquals(e.path("predictions").get(i).asDouble(), v[i], 1e-6, ext + " row " + i);
+      }
+    }
+  }
+
+  @Test
   void treesHaveNoGradientAndSaySo() {
     XgboostModel m = XgboostModel.load(dir().resolve("lending-xgb.json"), "lending", OptionalInt.of(9));
     assertEquals(java.util.Set.of(Capability.PREDICT), m.capabilities());

@@ -2,13 +2,12 @@ package dev.gauntlet.spark;
 
 import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.data.ColumnSpec;
-import dev.gauntlet.harness.data.CsvReader;
 import dev.gauntlet.harness.data.DataSource;
 import dev.gauntlet.harness.data.Encoder;
+import dev.gauntlet.harness.data.RowChunks;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.Selection;
 import dev.gauntlet.harness.data.Table;
-import dev.gauntlet.harness.data.TableBuilder;
 import dev.gauntlet.harness.model.ModelUnderTest;
 import dev.gauntlet.harness.model.Models;
 import dev.gauntlet.harness.model.PrecomputedModel;
@@ -27,12 +26,10 @@ import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -53,23 +50,20 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The summary engine on Spark: the evaluation data is read by Spark (CSV as text cells, split
- * across tasks when no quoted field spans lines; Parquet as typed values rendered exactly), each
- * Spark partition becomes a local {@link Table} through the harness's own {@link TableBuilder}
- * (the same schema validation and the same row selection as the in-process reader) once per run
- * (the tables are persisted in the executors' memory and reused by every summary), the model's
- * predictions are made there, and the check's own {@link Summarizer} summarises each partition;
- * the summaries travel back as bytes ({@link Summary#encode}, read by the summary type's
- * {@code decode}) to be merged on the driver. Summaries merge exactly, so the result is bit for
- * bit the in-process engine's.
+ * The summary engine on Spark: the evaluation data is read by Spark ({@link SparkData}: CSV by
+ * lines or, when a quoted field spans lines, streamed by one task; Parquet typed and rendered
+ * exactly), each Spark partition becomes a local {@link Table} through the harness's own {@link
+ * dev.gauntlet.harness.data.TableBuilder} (the same schema validation and the same row selection as
+ * the in-process reader) once per run (persisted in the executors' memory and reused by every
+ * summary), the model's predictions are made there, and the check's own {@link Summarizer}
+ * summarises each partition; the summaries travel back as bytes ({@link Summary#encode}, read by
+ * the summary type's {@code decode}) to be merged on the driver. Summaries merge exactly, so the
+ * result is bit for bit the in-process engine's.
  *
  * <p>Predictions on the executors: a precomputed model reads its columns of the partition's table;
  * an ONNX or DL4J model is shipped once per executor as a broadcast of its file's bytes and their
@@ -80,14 +74,13 @@ import org.apache.spark.storage.StorageLevel;
  * <p>What runs where:
  * <ul>
  *   <li>The summaries of the evaluation data ({@code performance}, {@code fairness.slices},
- *       {@code drift.temporal}, {@code drift.features}) run on the executors.
- *   <li>The driver also holds the whole validated table (read by the harness reader, as the
- *       in-process engine does) and the model's predictions for it: the checks that need the model
- *       on chosen rows (attacks, perturbation, min-flip, detectors) and the checks' whole-data steps
- *       use them. A seeded sample instead is future work.
- *   <li>Anything else (a reference table, a derived table, a model that cannot be shipped, such as
- *       one built in code or a Keras file) is summarised in-process on the driver; {@link
- *       #describe} counts these.
+ *       {@code drift.temporal}, {@code drift.features}) run on the executors, over every kept row.
+ *   <li>The driver holds the seeded stratified sample drawn on the executors (or, for data that
+ *       keeps at most the sample size, every kept row, collected from them): the checks that need
+ *       the model on chosen rows run on it, as in-process with streamed data.
+ *   <li>Anything else (the sample, a reference table, a derived table, a model that cannot be
+ *       shipped, such as one built in code or a Keras file) is summarised in-process on the driver;
+ *       {@link #describe} counts these.
  *   <li>Everything an executor needs travels with its task, so executors may be other JVMs (a
  *       cluster, or {@code local-cluster}): the check's summariser as Java-serialised bytes (it must
  *       be a {@link ShippableSummarizer}; any other is refused, {@link UnshippableSummarizerException},
@@ -99,6 +92,11 @@ import org.apache.spark.storage.StorageLevel;
 public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** Rows this JVM scored as an executor (tests: local mode runs the executors in the driver's JVM). */
   static final AtomicLong SCORED_ROWS = new AtomicLong();
+  /** Rows of evaluation data this JVM has received as a driver from Spark (the sample, or the few kept rows; diagnostics and benchmarks). */
+  public static long rowsToDriver() {
+    return SparkData.ROWS_TO_DRIVER.get();
+  }
+
   /** Rows per model call on an executor: the driver's batch size. */
   static final int BATCH = 4096;
 
@@ -107,35 +105,40 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   private final ModelUnderTest model;
   private Scoring scoring;
   private JavaRDD<Scored> scored;
+  /** The decision threshold this view's model was prepared at (NaN before {@link #prepare}). */
+  private volatile double threshold = Double.NaN;
+  private volatile boolean prepared;
 
   /** What the views of one engine (one per model) share: the session, the data, the counters. */
   private static final class Shared {
     final SparkSession spark;
     final boolean ownsSession;
+    final SparkData rows;
+    /** The driver's table that stands for the rows Spark holds (the data when it is no bigger than the sample), or null. */
     final Table bound;
-    final String path;
-    final String format;
-    final Selection selection;
-    final int partitions;
+    /** The suite's stream that stands for the rows Spark holds (streamed data), or null. */
+    final RowChunks stream;
+    /** A table of no rows of the data's schema (the identity of a summary's merge). */
+    final Table empty;
     final AtomicInteger onSpark = new AtomicInteger();
     final AtomicInteger onDriver = new AtomicInteger();
     final Map<ModelUnderTest, SparkEngine> views = new IdentityHashMap<>();
     final List<JavaRDD<?>> persisted = new ArrayList<>();
     final List<Broadcast<?>> broadcasts = new ArrayList<>();
     volatile int lastPartitions = -1;
-    boolean splittable;
-    JavaRDD<Table> tables;
-    String[] header;
     ShippedModel tampered; // tests only: the bytes shipped instead of the model's
 
-    Shared(SparkSession spark, boolean ownsSession, Table bound, String path, String format, Selection selection, int partitions) {
+    Shared(SparkSession spark, boolean ownsSession, SparkData rows, Table bound, RowChunks stream) {
       this.spark = spark;
       this.ownsSession = ownsSession;
+      this.rows = rows;
       this.bound = bound;
-      this.path = path;
-      this.format = format;
-      this.selection = selection;
-      this.partitions = partitions;
+      this.stream = stream;
+      this.empty = rows.empty();
+    }
+
+    String path() {
+      return rows.name();
     }
   }
 
@@ -151,21 +154,14 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** A partition's table with the model's predictions for it (null predictions: none asked for); serialisable, as a cached block may be read by another executor. */
   record Scored(Table table, Predictions predictions) implements java.io.Serializable {}
 
-  /**
-   * What an executor needs to build a partition's table, shipped with the task: the schema, the
-   * file's name for messages, the selection as the suite wrote it (parsed again on the executor
-   * against the schema, as the driver parsed it), the file's header.
-   */
-  record Build(Schema schema, String file, String where, String from, String to, String[] header) implements java.io.Serializable {
-    Selection selection() {
-      return where == null && from == null && to == null ? Selection.ALL : Selection.of(where, from, to, schema);
-    }
-  }
 
   /** What an executor needs to score a partition besides the shipped bytes: the schema's encoding, a precomputed model's columns. */
   record ScoreJob(Schema schema, PrecomputedModel precomputed) implements java.io.Serializable {}
 
   /**
+   * An engine over the rows of {@code data}'s source as Spark reads them again (the driver's table
+   * is the in-process reading of the same rows; Spark must keep as many).
+   *
    * @param spark the session (closed by {@link #close} when {@code ownsSession})
    * @param data the evaluation table as the driver read it: its source (path, format, selection)
    *     is read again by Spark, and summaries of this table go to Spark
@@ -174,8 +170,31 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
    * @param partitions the Spark partitions of the data ({@code 0}: as Spark reads it)
    */
   public SparkEngine(SparkSession spark, boolean ownsSession, Table data, ModelUnderTest model, int partitions) {
+    this(spark, ownsSession, open(spark, Objects.requireNonNull(data, "data"), partitions), data, null, model);
+    if (sh.rows.rows() != data.rowCount()) {
+      long n = sh.rows.rows();
+      sh.rows.close();
+      throw new UsageException(sh.path() + ": Spark kept " + n + " rows but the driver read " + data.rowCount()
+          + "; did the data change between the two reads? (if not, the readers disagree: a bug to report)");
+    }
+  }
+
+  /**
+   * An engine over rows Spark holds: {@code bound} (a table of every kept row) or {@code stream}
+   * (the suite's stream when the data is bigger than its sample) stands for them in the checks'
+   * calls; summaries of anything else run on the driver.
+   */
+  SparkEngine(SparkSession spark, boolean ownsSession, SparkData rows, Table bound, RowChunks stream, ModelUnderTest model) {
     Objects.requireNonNull(spark, "spark");
-    Objects.requireNonNull(data, "data");
+    this.sh = new Shared(spark, ownsSession, rows, bound, stream);
+    this.model = null;
+    if (model != null) {
+      forModel(model);
+    }
+  }
+
+  /** Spark's reading of the source of a table the driver read. */
+  static SparkData open(SparkSession spark, Table data, int partitions) {
     DataSource src = data.source();
     if (src == null || src.path() == null) {
       throw new UsageException("the Spark engine reads the evaluation data from its file, but this table has no source file");
@@ -185,11 +204,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     }
     Selection.Summary sel = src.selection();
     Selection selection = sel == null ? Selection.ALL : Selection.of(sel.where(), sel.from(), sel.to(), data.schema());
-    this.sh = new Shared(spark, ownsSession, data, src.path(), src.format() == null ? "csv" : src.format(), selection, partitions);
-    this.model = null;
-    if (model != null) {
-      forModel(model);
-    }
+    return SparkData.open(spark, src.path(), src.format() == null ? "csv" : src.format(), data.schema(), selection, partitions);
   }
 
   private SparkEngine(Shared sh, ModelUnderTest model) {
@@ -221,120 +236,9 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     return Path.of(path).toAbsolutePath().toString();
   }
 
-  private Dataset<Row> read() throws Exception {
-    String p = sparkPath(sh.path);
-    return switch (sh.format) {
-      case "csv" -> {
-        sh.splittable = !multiLineRecords(p, sh.bound.schema().delimiter());
-        yield sh.spark.read()
-            .option("header", "true").option("inferSchema", "false")
-            .option("sep", String.valueOf(sh.bound.schema().delimiter()))
-            .option("quote", "\"").option("escape", "\"").option("multiLine", String.valueOf(!sh.splittable))
-            .option("mode", "FAILFAST").option("encoding", "UTF-8")
-            .csv(p);
-      }
-      case "parquet" -> {
-        sh.splittable = true;
-        yield sh.spark.read().parquet(p);
-      }
-      default -> throw new UsageException(sh.path + ": the Spark engine reads csv and parquet, not format '" + sh.format + "'");
-    };
-  }
-
-  /**
-   * Whether a quoted field of the CSV spans lines (then Spark must read it as multi-line records,
-   * one task per file). A local file (or file:// URI) is scanned; any other scheme is assumed to.
-   */
-  static boolean multiLineRecords(String path, char delimiter) throws IOException {
-    Path local;
-    if (path.startsWith("file:")) {
-      local = Path.of(URI.create(path));
-    } else if (path.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-      return true;
-    } else {
-      local = Path.of(path);
-    }
-    if (!Files.isRegularFile(local)) {
-      return true; // a folder of CSV files, or missing: Spark says which
-    }
-    boolean quoted = false;
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(local)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        for (int i = 0; i < n; i++) {
-          byte b = buf[i];
-          if (b == '"') {
-            quoted = !quoted; // "" inside quotes toggles twice
-          } else if (quoted && (b == '\n' || b == '\r')) {
-            return true;
-          }
-        }
-      }
-    }
-    return false;
-  }
-
-  /** The persisted tables of the partitions, built on first use. */
+  /** The persisted tables of the partitions. */
   private JavaRDD<Table> tables() {
-    synchronized (sh) {
-      if (sh.tables != null) {
-        return sh.tables;
-      }
-      Dataset<Row> ds;
-      try {
-        ds = read();
-      } catch (UsageException e) {
-        throw e;
-      } catch (Exception e) { // AnalysisException (e.g. a missing path) is checked, though Scala does not declare it
-        throw new UsageException(sh.path + ": Spark cannot read the " + sh.format + " data: " + firstLine(e), e);
-      }
-      // The file's own header (Spark renames duplicate CSV names, e.g. COMPAS's two decile_score
-      // columns), read by the harness's CSV reader: the builder then sees what the in-process reader sees.
-      sh.header = "csv".equals(sh.format) ? csvHeader() : ds.columns();
-      if (sh.header.length != ds.columns().length) {
-        throw new UsageException(sh.path + ": the header has " + sh.header.length + " fields but Spark reads " + ds.columns().length + " columns");
-      }
-      int w = sh.header.length;
-      // A single CSV file with no quoted field across lines: its lines, parsed by the harness's own
-      // CSV reader (no Spark rows in between); else Spark's rows, cell by cell as text.
-      JavaRDD<String[]> recs = sh.splittable && "csv".equals(sh.format) && localFile(sparkPath(sh.path))
-          ? sh.spark.read().textFile(sparkPath(sh.path)).javaRDD().mapPartitionsWithIndex(new ParseLines(sh.bound.schema().delimiter(), sh.path), true)
-          : ds.javaRDD().map(row -> {
-            String[] rec = new String[w];
-            for (int c = 0; c < w; c++) {
-              Object v = row.get(c);
-              // The CSV reader's text: an empty field is "", never null.
-              rec[c] = v == null ? "" : v.toString();
-            }
-            return rec;
-          });
-      int k = sh.partitions;
-      if (k > 0) {
-        int read = recs.getNumPartitions();
-        // No shuffle when the read already gives enough partitions; else a shuffle to k.
-        recs = read == k ? recs : read > k ? recs.coalesce(k) : recs.repartition(k);
-      }
-      Selection.Summary sel = sh.bound.source().selection();
-      Build build = sel == null ? new Build(sh.bound.schema(), sh.path, null, null, null, sh.header)
-          : new Build(sh.bound.schema(), sh.path, sel.where(), sel.from(), sel.to(), sh.header);
-      sh.tables = recs.mapPartitionsWithIndex(new BuildTable(build), true).persist(StorageLevel.MEMORY_ONLY());
-      sh.persisted.add(sh.tables);
-      return sh.tables;
-    }
-  }
-
-  private String[] csvHeader() {
-    String first;
-    try {
-      first = sh.spark.read().option("lineSep", "\n").textFile(sparkPath(sh.path)).first();
-    } catch (Exception e) {
-      throw new UsageException(sh.path + ": Spark cannot read the header line: " + firstLine(e), e);
-    }
-    try (CsvReader r = new CsvReader(new StringReader(first), sh.bound.schema().delimiter(), sh.path)) {
-      return r.next();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return sh.rows.tables();
   }
 
   /** How this view's model is scored on the executors, or null when it cannot be (then its summaries run on the driver). */
@@ -361,7 +265,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     synchronized (sh) {
       if (scored == null) {
         Shipped shipped = s instanceof Shipped x ? x : null;
-        ScoreJob job = new ScoreJob(sh.bound.schema(), s instanceof Precomputed p ? p.model() : null);
+        ScoreJob job = new ScoreJob(sh.rows.schema(), s instanceof Precomputed p ? p.model() : null);
         scored = tables().mapPartitions(new Score(job, shipped), true).persist(StorageLevel.MEMORY_ONLY());
         sh.persisted.add(scored);
       }
@@ -375,18 +279,46 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     // A shipped model decides at the threshold it was shipped with: other predictions of it are summarised on the driver.
     // (NaN: more than two classes, decided by the most probable class whatever the threshold.)
     boolean same = !(s instanceof Shipped x) || Double.compare(x.threshold(), predictions.threshold()) == 0 || Double.isNaN(predictions.threshold());
-    if (data != sh.bound || (predictions != null && (s == null || !same))) {
+    if (sh.bound == null || data != sh.bound || (predictions != null && (s == null || !same))) {
       sh.onDriver.incrementAndGet();
       return InProcessEngine.defaults().summarize(data, predictions, summarizer);
     }
-    // The identity of merge, and through its class the decoder of the executors' bytes.
     int[] none = new int[0];
-    S empty = summarizer.summarize(Partition.of(data.select(none), predictions == null ? null : predictions.select(none)));
+    return onSpark(predictions == null ? null : s, predictions == null ? null : predictions.select(none), summarizer);
+  }
+
+  /**
+   * The suite's stream (the data is bigger than its sample): summarised where Spark holds the rows,
+   * the model's predictions made there; a model that cannot be scored there brings the partitions
+   * through the driver one at a time (the default streaming summary).
+   */
+  @Override
+  public <S extends Summary<S>> S summarize(RowChunks rows, java.util.function.Function<Table, Predictions> predict, Summarizer<S> summarizer) {
+    if (sh.stream == null || rows != sh.stream) {
+      return SummaryEngine.super.summarize(rows, predict, summarizer);
+    }
+    if (predict == null) {
+      return onSpark(null, null, summarizer);
+    }
+    Scoring s = !prepared && !(model != null && model.precomputed().isPresent()) ? null : scoring(threshold);
+    if (s == null) {
+      sh.onDriver.incrementAndGet();
+      return SummaryEngine.super.summarize(sh.rows, predict, summarizer);
+    }
+    Predictions none = s instanceof Precomputed p ? p.model().predictionsFor(sh.empty)
+        : Predictions.fromProbabilities(new double[0][], sh.rows.schema().label().map(ColumnSpec::positiveIndex).orElse(1), threshold);
+    return onSpark(s, none, summarizer);
+  }
+
+  /** The summary of every row Spark holds, with this view's predictions when {@code s} is not null. */
+  private <S extends Summary<S>> S onSpark(Scoring s, Predictions emptyPredictions, Summarizer<S> summarizer) {
+    // The identity of merge, and through its class the decoder of the executors' bytes.
+    S empty = summarizer.summarize(Partition.of(sh.empty, emptyPredictions));
     Method decode = decoder(empty.getClass());
     byte[] shipped = ship(summarizer);
     List<byte[]> parts;
     try {
-      JavaRDD<Scored> in = predictions == null ? tables().map(t -> new Scored(t, null)) : scored(s);
+      JavaRDD<Scored> in = s == null ? tables().map(t -> new Scored(t, null)) : scored(s);
       parts = in.mapPartitions(new SummarizePartition(shipped, allowed(summarizer)), false).collect();
     } catch (UsageException e) {
       throw e;
@@ -410,9 +342,8 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         throw new IllegalStateException("cannot decode a " + empty.getClass().getSimpleName() + " from an executor", e);
       }
     }
-    if (kept != data.rowCount()) {
-      throw new UsageException(sh.path + ": Spark kept " + kept + " rows but the driver read " + data.rowCount()
-          + "; did the data change between the two reads? (if not, the readers disagree: a bug to report)");
+    if (kept != sh.rows.rows()) {
+      throw new UsageException(sh.path() + ": Spark summarised " + kept + " rows but validated " + sh.rows.rows() + " (a bug to report)");
     }
     return total;
   }
@@ -490,7 +421,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     if (at >= 0) {
       return new UsageException(m.substring(at + "dev.gauntlet.harness.UsageException: ".length()), e);
     }
-    return new UsageException(sh.path + ": the Spark job failed: " + m, e);
+    return new UsageException(sh.path() + ": the Spark job failed: " + m, e);
   }
 
   static String firstLine(Throwable e) {
@@ -508,9 +439,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
    * @return the rows Spark kept
    */
   public long validate() {
-    long n = summarize(sh.bound, null, (ShippableSummarizer<RowCount>) part -> new RowCount(part.size())).rows();
-    sh.onSpark.decrementAndGet();
-    return n;
+    return sh.rows.rows();
   }
 
   /**
@@ -521,14 +450,16 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
    * @param threshold the decision threshold of the suite (the executors decide at it; NaN for more than two classes)
    */
   public void prepare(double threshold) {
+    this.threshold = threshold;
+    this.prepared = true;
     Scoring s = scoring(threshold);
     if (s == null) {
       return;
     }
     try {
       long n = scored(s).map(x -> (long) x.table().rowCount()).reduce(Long::sum);
-      if (n != sh.bound.rowCount()) {
-        throw new UsageException(sh.path + ": Spark scored " + n + " rows but the driver read " + sh.bound.rowCount());
+      if (n != sh.rows.rows()) {
+        throw new UsageException(sh.path() + ": Spark scored " + n + " rows but validated " + sh.rows.rows());
       }
     } catch (UsageException e) {
       throw e;
@@ -544,8 +475,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
 
   /** Whether Spark reads the CSV split across tasks (no quoted field spans lines); Parquet always. */
   boolean splittable() {
-    tables();
-    return sh.splittable;
+    return sh.rows.splittable();
   }
 
   /** The Spark partitions of the data in the last summary ({@code -1} before any). */
@@ -563,7 +493,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
 
   @Override
   public String describe(Table data) {
-    int k = sh.lastPartitions >= 0 ? sh.lastPartitions : tables().getNumPartitions();
+    int k = sh.lastPartitions >= 0 ? sh.lastPartitions : sh.rows.partitionCount();
     int e = executors();
     String where = e == 0 ? "executors in the driver's JVM" : e + (e == 1 ? " executor" : " executors");
     return "spark " + sh.spark.version() + " " + sh.spark.sparkContext().master() + ", " + where + ", " + k + (k == 1 ? " partition" : " partitions")
@@ -589,6 +519,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         }
       }
       sh.broadcasts.clear();
+      sh.rows.close();
     }
     if (sh.ownsSession) {
       sh.spark.stop();
@@ -615,53 +546,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       return p != null && Files.isRegularFile(p);
     } catch (IllegalArgumentException e) {
       return false;
-    }
-  }
-
-  /** Runs on an executor: a split of a CSV file's lines to records (the header, the first line of split 0, and blank lines skipped). */
-  private static final class ParseLines implements Function2<Integer, Iterator<String>, Iterator<String[]>> {
-    private static final long serialVersionUID = 1L;
-    private final char delimiter;
-    private final String file;
-
-    ParseLines(char delimiter, String file) {
-      this.delimiter = delimiter;
-      this.file = file;
-    }
-
-    @Override
-    public Iterator<String[]> call(Integer index, Iterator<String> lines) {
-      if (index == 0 && lines.hasNext()) {
-        lines.next();
-      }
-      // One reader over the split's lines (each given back its line break), not one per line.
-      CsvReader r = new CsvReader(new LinesReader(lines), delimiter, file);
-      return new Iterator<>() {
-        String[] next = advance();
-
-        private String[] advance() {
-          String[] rec;
-          do {
-            rec = r.next();
-          } while (rec != null && rec.length == 1 && rec[0].isEmpty()); // a blank line, as the in-process reader skips it
-          return rec;
-        }
-
-        @Override
-        public boolean hasNext() {
-          return next != null;
-        }
-
-        @Override
-        public String[] next() {
-          if (next == null) {
-            throw new java.util.NoSuchElementException();
-          }
-          String[] rec = next;
-          next = advance();
-          return rec;
-        }
-      };
     }
   }
 
@@ -704,29 +588,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
 
     @Override
     public void close() {}
-  }
-
-  /** Runs on an executor: one partition's records to its table, built by the harness's TableBuilder. */
-  private static final class BuildTable implements Function2<Integer, Iterator<String[]>, Iterator<Table>> {
-    private static final long serialVersionUID = 1L;
-    private final Build job;
-
-    BuildTable(Build job) {
-      this.job = job;
-    }
-
-    @Override
-    public Iterator<Table> call(Integer index, Iterator<String[]> it) {
-      String file = job.file();
-      TableBuilder b = new TableBuilder(job.schema(), file, job.selection(),
-          (pos, col, msg) -> new UsageException(file + ": Spark partition " + index + ", record " + pos + (col > 0 ? ", column " + col : "") + ": " + msg));
-      b.header(job.header());
-      int r = 0;
-      while (it.hasNext()) {
-        b.row(it.next(), ++r);
-      }
-      return List.of(b.build(null, false)).iterator();
-    }
   }
 
   /** Models loaded on this executor, by SHA-256: each is loaded once per executor JVM. */

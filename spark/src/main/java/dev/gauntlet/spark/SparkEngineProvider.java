@@ -1,6 +1,7 @@
 package dev.gauntlet.spark;
 
 import dev.gauntlet.harness.UsageException;
+import dev.gauntlet.harness.data.RemoteRows;
 import dev.gauntlet.harness.run.EngineProvider;
 import dev.gauntlet.harness.run.Suite;
 import dev.gauntlet.harness.summary.SummaryEngine;
@@ -11,27 +12,39 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code --engine spark}: options {@code master} and {@code partitions} (default: Spark's default
- * parallelism). The master is {@code local[N]}, {@code local-cluster[W,C,M]}, {@code spark://HOST:PORT}
- * (checked to answer first), or {@code yarn} / {@code k8s://...} (passed to Spark as given); without
- * one, the {@code spark.master} of spark-submit's configuration when there is one, else {@code local[2]}.
+ * {@code --engine spark}: options {@code master} and {@code partitions} (default: as Spark reads the
+ * data; a CSV file in at least Spark's default parallelism of splits). The master is {@code
+ * local[N]}, {@code local-cluster[W,C,M]}, {@code spark://HOST:PORT} (checked to answer first), or
+ * {@code yarn} / {@code k8s://...} (passed to Spark as given); without one, the {@code spark.master}
+ * of spark-submit's configuration when there is one, else {@code local[2]}. Spark reads the
+ * evaluation data itself ({@link #rows}): the driver holds only the sample.
  */
-public final class SparkEngineProvider implements EngineProvider {
+public final class SparkEngineProvider implements EngineProvider, AutoCloseable {
 
   @Override
   public String name() {
     return "spark";
   }
 
-  @Override
-  public SummaryEngine open(Suite suite, Map<String, String> options) {
+  private SparkSession session;
+  private SparkData opened;
+  private boolean engineOpened;
+
+  /** The {@code master} option (null: spark-submit's, else local[2]); refused under spark-submit, whose master is its own. */
+  private static String master(Map<String, String> options) {
     String master = options.get("master");
     if (master != null && SparkSubmitMain.submitted()) {
       throw new UsageException("--master " + master + ": under spark-submit the master is spark-submit's own (spark-submit --master URL ...); drop --master");
     }
+    return master;
+  }
+
+  /** The {@code partitions} option: 0 when not given (then as Spark reads the data). */
+  private static int partitions(Map<String, String> options) {
     int partitions = 0;
     if (options.containsKey("partitions")) {
       try {
@@ -43,16 +56,55 @@ public final class SparkEngineProvider implements EngineProvider {
         throw new UsageException("--partitions: expected a whole number of at least 1, got '" + options.get("partitions") + "'");
       }
     }
-    if (suite.stream() != null) {
-      // The engine binds the driver's whole table: a streamed suite's data() is a sample, not the rows Spark would summarise.
-      throw new IllegalStateException("suite '" + suite.name() + "' was loaded streamed (data() is a sample); the Spark engine needs the whole table:"
-          + " load it with SuiteLoader.withChunkRows(Integer.MAX_VALUE)");
+    return partitions;
+  }
+
+  /**
+   * Spark reads the evaluation data: the suite loader hands it the path as written (local paths
+   * resolved; hdfs://, s3a:// and any other URI untouched) and gets back the sample drawn on the executors.
+   */
+  @Override
+  public Optional<RemoteRows> rows(Map<String, String> options) {
+    int partitions = partitions(options);
+    SparkSession spark = session(master(options));
+    this.session = spark;
+    // Default: as Spark reads the data (a CSV file in at least Spark's default parallelism of splits, Parquet by its file splits).
+    return Optional.of((path, format, schema, selection) -> {
+      if (opened != null) {
+        opened.close();
+      }
+      opened = SparkData.open(spark, path, format, schema, selection, partitions);
+      return opened;
+    });
+  }
+
+  @Override
+  public SummaryEngine open(Suite suite, Map<String, String> options) {
+    int partitions = partitions(options);
+    SparkEngine engine;
+    if (opened != null && (suite.stream() == opened || suite.stream() == null)) {
+      // The rows read for this suite by rows(): Spark holds them; the driver holds the sample, or the few kept rows.
+      engine = new SparkEngine(session, true, opened, suite.stream() == null ? suite.data() : null, suite.stream(), suite.model());
+    } else {
+      SparkSession spark = session != null ? session : session(master(options));
+      session = spark;
+      int k = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+      if (suite.stream() != null) {
+        // A suite streamed in-process: Spark reads the same source and summarises its rows; the checks on chosen rows see the suite's own sample.
+        SparkData rows = SparkEngine.open(spark, suite.data().withSource(suite.data().source().withSample(null)), k);
+        long expected = suite.data().source().sample().ofRows();
+        if (rows.rows() != expected) {
+          rows.close();
+          throw new UsageException(rows.name() + ": Spark kept " + rows.rows() + " rows but the driver's streamed read kept " + expected
+              + "; did the data change between the two reads?");
+        }
+        engine = new SparkEngine(spark, true, rows, null, suite.stream(), suite.model());
+      } else {
+        engine = new SparkEngine(spark, true, suite.data(), suite.model(), k);
+      }
     }
-    SparkSession spark = session(master);
-    // Default: Spark's default parallelism (local[2]: 2), since a CSV read as multi-line records is one partition per file.
-    SparkEngine engine = new SparkEngine(spark, true, suite.data(), suite.model(), partitions > 0 ? partitions : spark.sparkContext().defaultParallelism());
+    engineOpened = true;
     try {
-      engine.validate();
       // Load and run the models on the executors before any check: an executor that cannot load one fails here, before anything is written.
       engine.forModel(suite.model()).prepare(suite.threshold());
       if (suite.baseline() != null) {
@@ -63,6 +115,18 @@ public final class SparkEngineProvider implements EngineProvider {
       throw e;
     }
     return engine;
+  }
+
+  /** Stops the session this provider started when no engine took it over (a run that stopped before its checks). */
+  @Override
+  public void close() {
+    if (!engineOpened && session != null) {
+      if (opened != null) {
+        opened.close();
+      }
+      session.stop();
+      session = null;
+    }
   }
 
   /** How long a {@code spark://} master has to answer a connection. */

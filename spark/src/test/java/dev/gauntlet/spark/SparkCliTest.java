@@ -132,6 +132,32 @@ class SparkCliTest {
     }
   }
 
+  /**
+   * A path goes to Spark as written: a scheme Spark has no FileSystem for, and a file:// URI of a
+   * missing file (anchored at the suite's path key), are exit 2 naming the path and Spark's reason;
+   * nothing is written.
+   */
+  @Test
+  void schemeWithoutFileSystemAndMissingFileUriAreExit2NamingThePathAndSparksReason(@TempDir Path dir) throws Exception {
+    Path suite = SparkEngineEqualityTest.synthetic(dir);
+    String text = Files.readString(suite);
+    String gone = dir.resolve("gone.csv").toUri().toString();
+    record Case(String path, String expected) {}
+    for (Case c : List.of(new Case("nofs://bucket/data.csv", "nofs://bucket/data.csv: Spark cannot open it: No FileSystem for scheme \"nofs\""),
+        new Case(gone, gone + ": data file not found (Spark: File file:" + dir.resolve("gone.csv") + " does not exist)"))) {
+      Path s = dir.resolve("suite-uri.yaml");
+      Files.writeString(s, text.replace("path: data.csv", "path: " + c.path()));
+      Path out = dir.resolve("out-uri");
+      Run r = gauntlet("audit", "--suite", s.toString(), "--engine", "spark", "--out", out.toString());
+      assertEquals(2, r.code(), c.path() + ": " + r.out() + r.err());
+      assertTrue(r.err().contains(c.expected()), c.path() + ": " + r.err());
+      if (c.path().equals(gone)) {
+        assertTrue(r.err().contains("suite-uri.yaml:"), "a missing file is anchored at the suite's path key: " + r.err());
+      }
+      assertTrue(!Files.exists(out.resolve("report.json")), "nothing half-written");
+    }
+  }
+
   @Test
   void unknownEngineIsExit2(@TempDir Path dir) throws Exception {
     Path suite = SparkEngineEqualityTest.synthetic(dir);

@@ -88,6 +88,17 @@ public final class SuiteLoader {
   }
 
   private int chunkRows = CHUNK_ROWS;
+  private dev.gauntlet.harness.data.RemoteRows remote;
+
+  /**
+   * Reads the evaluation data through {@code rows} (an engine that reads it where it is, e.g. Spark):
+   * this JVM then holds only the sample (or every kept row when there are at most
+   * {@code data.sample.rows}), and a path with any URI scheme goes to that engine as written.
+   */
+  public SuiteLoader withRemoteRows(dev.gauntlet.harness.data.RemoteRows rows) {
+    this.remote = java.util.Objects.requireNonNull(rows, "rows");
+    return this;
+  }
 
   /** Streams data in chunks of {@code rows} rows instead of {@link #CHUNK_ROWS} (tests and benchmarks); results do not depend on it. */
   public SuiteLoader withChunkRows(int rows) {
@@ -189,24 +200,43 @@ public final class SuiteLoader {
     say.accept("Loading data " + dataNode.text("path") + (dataSel.isAll() ? "" : " (selecting rows)"));
     // One streamed scan first: at most sample.rows kept rows are read whole as before; more are
     // streamed in chunks to the checks that summarise, and a stratified sample goes to the others.
-    RowChunks chunks = cached(chunks(dataNode, base, schema, delimiter, dataSel, chunkRows), cache);
-    Table sample = chunks.chunkRows() == Integer.MAX_VALUE ? null
-        : dataErrors(dataNode, () -> StratifiedSample.draw(chunks, sampleRows, seed));
-    RowChunks stream = chunks;
-    if (sample == null) {
-      stream = null;
+    Table sample;
+    Table data;
+    RowChunks stream;
+    if (remote != null) {
+      // The engine reads the rows where they are; this JVM gets the sample it draws there (or the few kept rows).
+      String written = dataNode.get("path").asText();
+      String where = URI_SCHEME.matcher(written).matches() ? written : base.resolve(written).toString();
+      String fmt = dataNode.has("format") ? dataNode.text("format") : null;
+      dev.gauntlet.harness.data.RemoteRows.Opened opened = dataErrors(dataNode, () -> remote.open(where, fmt, schema, dataSel));
+      sample = dataErrors(dataNode, () -> opened.sample(sampleRows, seed));
+      data = sample != null ? sample : dataErrors(dataNode, opened::collect);
+      stream = sample != null ? opened : null;
+      if (sample != null) {
+        say.accept("Data: " + opened.rows() + " rows, more than data.sample.rows " + sampleRows
+            + ": summarised where they are; a stratified sample of " + sample.rowCount() + " rows, drawn there, for the checks that need chosen rows");
+      }
     } else {
-      say.accept("Data: " + sample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
-          + ": summarised in chunks of " + chunkRows + "; a stratified sample of " + sample.rowCount() + " rows for the checks that need chosen rows");
+      RowChunks chunks = cached(chunks(dataNode, base, schema, delimiter, dataSel, chunkRows), cache);
+      sample = chunks.chunkRows() == Integer.MAX_VALUE ? null
+          : dataErrors(dataNode, () -> StratifiedSample.draw(chunks, sampleRows, seed));
+      stream = chunks;
+      if (sample == null) {
+        stream = null;
+      } else {
+        say.accept("Data: " + sample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
+            + ": summarised in chunks of " + chunkRows + "; a stratified sample of " + sample.rowCount() + " rows for the checks that need chosen rows");
+      }
+      data = sample != null ? sample : loadTable(dataNode, base, schema, delimiter, dataSel);
     }
-    Table data = sample != null ? sample : loadTable(dataNode, base, schema, delimiter, dataSel);
     Table reference = null;
     RowChunks refStream = null;
     if (refNode.isPresent()) {
       say.accept("Loading reference data " + refNode.get().text("path") + (refSel.isAll() ? "" : " (selecting rows)"));
       // The reference likewise: more than sample.rows kept rows are streamed to the checks that
       // summarise, and a stratified sample of them is the reference table for the others.
-      RowChunks refChunks = cached(chunks(refNode.get(), base, schema, delimiter, refSel, chunkRows), cache);
+      // (Not with a remote engine: it binds the evaluation rows only, and the reference is read here whole as before.)
+      RowChunks refChunks = cached(chunks(refNode.get(), base, schema, delimiter, refSel, remote != null ? Integer.MAX_VALUE : chunkRows), cache);
       Table refSample = refChunks.chunkRows() == Integer.MAX_VALUE ? null
           : dataErrors(refNode.get(), () -> StratifiedSample.draw(refChunks, sampleRows, seed));
       if (refSample != null) {

@@ -11,6 +11,16 @@ import java.util.TreeMap;
 public final class DataSources {
   private DataSources() {}
 
+  private static final java.util.concurrent.atomic.AtomicLong READS = new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * How many times this JVM has opened a data source through {@link #load} or {@link #chunks} (a
+   * whole table, or the chunks of one): an engine that reads the data where it is (Spark) adds none.
+   */
+  public static long reads() {
+    return READS.get();
+  }
+
   /** The format a path implies: a folder or a {@code .parquet}/{@code .parq}/{@code .pq} file is {@code parquet}, anything else {@code csv}. */
   public static String defaultFormat(Path path) {
     String n = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -57,11 +67,13 @@ public final class DataSources {
    * @throws UsageException for an unknown format, naming the known ones
    */
   public static Table load(Path path, String format, Schema schema, char delimiter, Selection selection) {
+    READS.incrementAndGet();
     return reader(format, delimiter).read(path, schema, selection);
   }
 
   /** The kept rows of {@code path} in {@code format} as chunks of at most {@code chunkRows} rows (see {@link DataReader#chunks}). */
   public static RowChunks chunks(Path path, String format, Schema schema, char delimiter, Selection selection, int chunkRows) {
+    READS.incrementAndGet();
     return reader(format, delimiter).chunks(path, schema, selection, chunkRows);
   }
 

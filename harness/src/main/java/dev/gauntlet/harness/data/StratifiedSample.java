@@ -50,13 +50,13 @@ public final class StratifiedSample {
     }
     Schema schema = rows.schema();
     List<ColumnSpec> strata = strata(schema);
-    // Scan 1: the rows per stratum (a few counters). Then each stratum's share of the sample.
-    Map<Integer, long[]> totals = new HashMap<>();
+    // Scan 1: the rows per stratum (a few counters), then each stratum's share of the sample.
+    Map<Integer, long[]> counts = new HashMap<>();
     long[] seen = {0};
     rows.scan(t -> {
-      int[][] codes = codes(t, strata);
+      int[][] codes = codes(strata, t);
       for (int i = 0; i < t.rowCount(); i++) {
-        totals.computeIfAbsent(stratum(codes, strata, i), k -> new long[1])[0]++;
+        counts.computeIfAbsent(stratum(strata, codes, i), k -> new long[1])[0]++;
       }
       seen[0] += t.rowCount();
     });
@@ -64,24 +64,12 @@ public final class StratifiedSample {
     if (n <= size) {
       return null;
     }
-    Integer[] keys = totals.keySet().stream().sorted().toArray(Integer[]::new);
-    long[] take = new long[keys.length];
-    double[] rem = new double[keys.length];
-    long given = 0;
+    Integer[] keys = counts.keySet().stream().sorted().toArray(Integer[]::new);
+    long[] totals = new long[keys.length];
     for (int s = 0; s < keys.length; s++) {
-      double exact = (double) size * totals.get(keys[s])[0] / n;
-      take[s] = (long) Math.floor(exact);
-      rem[s] = exact - take[s];
-      given += take[s];
+      totals[s] = counts.get(keys[s])[0];
     }
-    Integer[] order = new Integer[keys.length];
-    for (int s = 0; s < keys.length; s++) {
-      order[s] = s;
-    }
-    Arrays.sort(order, (a, b) -> rem[a] != rem[b] ? Double.compare(rem[b], rem[a]) : Integer.compare(a, b));
-    for (int r = 0; given < size; r++, given++) {
-      take[order[r % keys.length]]++;
-    }
+    long[] take = allocate(totals, size);
     // Scan 2: each stratum keeps its take rows of smallest priority (a bottom-k heap of exactly its
     // share, so the heaps hold size pairs in all, whatever the row count).
     Map<Integer, Heap> heaps = new HashMap<>();
@@ -92,9 +80,9 @@ public final class StratifiedSample {
     }
     long[] at2 = {0};
     rows.scan(t -> {
-      int[][] codes = codes(t, strata);
+      int[][] codes = codes(strata, t);
       for (int i = 0; i < t.rowCount(); i++) {
-        Heap h = heaps.get(stratum(codes, strata, i));
+        Heap h = heaps.get(stratum(strata, codes, i));
         if (h != null) {
           long ord = at2[0] + i;
           h.offer(priority(seed, ord), ord);
@@ -135,15 +123,12 @@ public final class StratifiedSample {
     if (at[0] != n) {
       throw new IllegalStateException("the source gave " + at[0] + " rows on the third scan and " + n + " on the first");
     }
-    String names = strata.isEmpty() ? "no label or categorical protected attribute, so one stratum"
-        : "stratified by " + String.join(" x ", strata.stream().map(ColumnSpec::name).toList());
-    DataSource.Sample info = new DataSource.Sample("seeded stratified sample (" + names + ", " + keys.length
-        + " strata, each allocated its share of the rows by largest remainder; within a stratum the rows of smallest"
-        + " SplitMix64 priority from the seed), kept in source order", c, n, strata.stream().map(ColumnSpec::name).toList(), keys.length, seed);
+    DataSource.Sample info = describe(strata, keys.length, c, n, seed);
     return Table.concat(schema, parts, src == null ? null : src.withSample(info));
   }
 
-  private static int[][] codes(Table t, List<ColumnSpec> strata) {
+  /** The category codes of the strata columns of {@code t}, one array per column (for {@link #stratum}). */
+  public static int[][] codes(List<ColumnSpec> strata, Table t) {
     int[][] codes = new int[strata.size()][];
     for (int a = 0; a < codes.length; a++) {
       codes[a] = t.categorical(strata.get(a).name()).codes();
@@ -151,7 +136,8 @@ public final class StratifiedSample {
     return codes;
   }
 
-  private static int stratum(int[][] codes, List<ColumnSpec> strata, int i) {
+  /** The stratum of row {@code i}: its strata columns' codes as one mixed-radix number (strata are ordered by it). */
+  public static int stratum(List<ColumnSpec> strata, int[][] codes, int i) {
     int h = 0;
     for (int a = 0; a < codes.length; a++) {
       h = h * strata.get(a).categories().size() + codes[a][i];
@@ -159,8 +145,47 @@ public final class StratifiedSample {
     return h;
   }
 
-  /** The priority of the row at position {@code ord}: SplitMix64 of the seed and the position. */
-  static long priority(long seed, long ord) {
+  /**
+   * How many rows each stratum gives: {@code size} allocated in proportion to {@code totals} (the
+   * strata's kept rows, in stratum order) by largest remainder, ties to the earlier stratum.
+   */
+  public static long[] allocate(long[] totals, int size) {
+    long n = 0;
+    for (long t : totals) {
+      n += t;
+    }
+    int k = totals.length;
+    long[] take = new long[k];
+    double[] rem = new double[k];
+    long given = 0;
+    for (int s = 0; s < k; s++) {
+      double exact = (double) size * totals[s] / n;
+      take[s] = (long) Math.floor(exact);
+      rem[s] = exact - take[s];
+      given += take[s];
+    }
+    Integer[] order = new Integer[k];
+    for (int s = 0; s < k; s++) {
+      order[s] = s;
+    }
+    Arrays.sort(order, (a, b) -> rem[a] != rem[b] ? Double.compare(rem[b], rem[a]) : Integer.compare(a, b));
+    for (int r = 0; given < size; r++, given++) {
+      take[order[r % k]]++;
+    }
+    return take;
+  }
+
+  /** The provenance of a sample of {@code rows} of {@code ofRows} kept rows over {@code strataCount} strata. */
+  public static DataSource.Sample describe(List<ColumnSpec> strata, int strataCount, long rows, long ofRows, long seed) {
+    String names = strata.isEmpty() ? "no label or categorical protected attribute, so one stratum"
+        : "stratified by " + String.join(" x ", strata.stream().map(ColumnSpec::name).toList());
+    return new DataSource.Sample("seeded stratified sample (" + names + ", " + strataCount
+        + " strata, each allocated its share of the rows by largest remainder; within a stratum the rows of smallest"
+        + " SplitMix64 priority from the seed), kept in source order", rows, ofRows, strata.stream().map(ColumnSpec::name).toList(), strataCount, seed);
+  }
+
+  /** The priority of the row at position {@code ord} (0-based among the kept rows, in source order): SplitMix64 of the seed and the position. */
+  public static long priority(long seed, long ord) {
     long z = seed + (ord + 1) * 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

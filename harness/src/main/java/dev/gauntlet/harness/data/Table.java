@@ -90,6 +90,11 @@ public final class Table implements java.io.Serializable {
     return schema;
   }
 
+  /** Where each row came from (file lines), or null for a table that does not know. */
+  public Origin origin() {
+    return origin;
+  }
+
   public int rowCount() {
     return rows;
   }

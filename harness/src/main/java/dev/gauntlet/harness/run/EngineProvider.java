@@ -25,4 +25,15 @@ public interface EngineProvider {
    *     (e.g. an unreachable master), naming what and where
    */
   SummaryEngine open(Suite suite, Map<String, String> options);
+
+  /**
+   * How this engine reads the evaluation data where it is, before the suite is loaded (then the
+   * loader holds only the sample, and {@link #open} gets a suite whose stream is these rows); empty
+   * when the engine needs the data read by this JVM. Called at most once, before {@link #open}.
+   *
+   * @throws dev.gauntlet.harness.UsageException for a bad option or an engine that cannot start
+   */
+  default java.util.Optional<dev.gauntlet.harness.data.RemoteRows> rows(Map<String, String> options) {
+    return java.util.Optional.empty();
+  }
 }

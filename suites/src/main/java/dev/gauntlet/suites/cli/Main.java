@@ -118,7 +118,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master with --engine spark (default local[2]; local-cluster[W,C,MB], spark://HOST:PORT, yarn, k8s://...; under spark-submit, its own --master).")
     String master;
 
-    @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions of the evaluation data with --engine spark (default: Spark's default parallelism, e.g. 2 for local[2]).")
+    @Option(names = "--partitions", paramLabel = "N", description = "Spark partitions of the evaluation data with --engine spark (default: as Spark reads it; a CSV file in at least Spark's default parallelism of splits, e.g. 2 for local[2]).")
     String partitions;
 
     String asArguments() {
@@ -133,6 +133,13 @@ public final class Main implements Callable<Integer> {
         }
         return null;
       }
+      return provider().open(suite, options());
+    }
+
+    private dev.gauntlet.harness.run.EngineProvider provider;
+
+    /** The engine's options as the provider reads them. */
+    java.util.Map<String, String> options() {
       java.util.Map<String, String> options = new java.util.HashMap<>();
       if (master != null) {
         options.put("master", master);
@@ -140,10 +147,24 @@ public final class Main implements Callable<Integer> {
       if (partitions != null) {
         options.put("partitions", partitions);
       }
+      return options;
+    }
+
+    /** How the engine reads the evaluation data where it is (Spark), or empty (then this JVM reads it whole for that engine). */
+    java.util.Optional<dev.gauntlet.harness.data.RemoteRows> rows() {
+      return provider().rows(options());
+    }
+
+    /** The provider named by --engine (one instance per run: {@link #rows} and {@link #open} share its session). */
+    dev.gauntlet.harness.run.EngineProvider provider() {
+      if (provider != null) {
+        return provider;
+      }
       java.util.List<String> known = new java.util.ArrayList<>(java.util.List.of("in-process"));
       for (dev.gauntlet.harness.run.EngineProvider p : java.util.ServiceLoader.load(dev.gauntlet.harness.run.EngineProvider.class)) {
         if (p.name().equals(engine)) {
-          return p.open(suite, options);
+          provider = p;
+          return p;
         }
         known.add(p.name());
       }
@@ -460,9 +481,14 @@ public final class Main implements Callable<Integer> {
       SuiteLoader loader = new SuiteLoader()
           .withPromotedModels(Recording.promotedModels(file, name -> opts.out != null ? opts.out : Path.of("target", "gauntlet", name), opts.history));
       if (engineOptions != null && !"in-process".equals(engineOptions.engine)) {
-        // Another engine (Spark) binds the driver's whole table and summarises its rows where they are: the data is read
-        // whole, never streamed with a sample (the sample would not be the rows that engine summarises).
-        loader.withChunkRows(Integer.MAX_VALUE);
+        // Another engine (Spark) reads the data where it is and draws the sample there; one that cannot is given the
+        // whole table read here (never a local sample: it would not be drawn from the rows that engine summarises).
+        java.util.Optional<dev.gauntlet.harness.data.RemoteRows> rows = engineOptions.rows();
+        if (rows.isPresent()) {
+          loader.withRemoteRows(rows.get());
+        } else {
+          loader.withChunkRows(Integer.MAX_VALUE);
+        }
       }
       Suite suite = loader
           .load(file, opts.seed == null ? OptionalLong.empty() : OptionalLong.of(opts.seed), m -> log(err, opts.quiet, m));
@@ -517,6 +543,13 @@ public final class Main implements Callable<Integer> {
       out.flush();
       return r.verdict().exitCode();
     } finally {
+      if (engine == null && engineOptions != null && engineOptions.provider instanceof AutoCloseable c) {
+        try {
+          c.close(); // a session the provider started to read the data, for a run that stopped before its engine opened
+        } catch (Exception e) {
+          log(err, opts.quiet, "Could not close the summary engine: " + e.getMessage());
+        }
+      }
       if (engine instanceof AutoCloseable c) {
         try {
           c.close();
