@@ -83,14 +83,7 @@ public record RegressionShiftSimulationCheck(String shiftName, Function<Table, V
   public RegressionShiftSimulationCheck {
     Objects.requireNonNull(shift, "shift");
     severities = severities.clone();
-    ParamException.require(severities.length > 0, "severities", "give at least one severity");
-    for (double s : severities) {
-      ParamException.require(s >= 0 && s <= 1, "severities", "every severity must be in [0, 1], got " + s);
-    }
-    ParamException.require(changeAt > 0 && changeAt < 1, "changeAt", "changeAt is a fraction of the stream in (0, 1), got " + changeAt);
-    ParamException.require(width > 0 && width <= 1 - changeAt, "width", "width is a fraction of the stream in (0, " + (1 - changeAt) + "], got " + width);
-    ParamException.require(streamSeverity > 0 && streamSeverity <= 1, "streamSeverity", "streamSeverity must be in (0, 1], got " + streamSeverity);
-    ParamException.require(minRows >= 1, "minRows", "minRows must be at least 1, got " + minRows);
+    ShiftSimulationCheck.requireShiftParams(severities, changeAt, width, streamSeverity, minRows);
     ParamException.inRange("bootstrap", bootstrap, 100, 100_000);
     ParamException.inRange("confidence", confidence, 0.5, 0.999);
   }

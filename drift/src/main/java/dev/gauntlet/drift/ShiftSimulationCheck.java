@@ -82,6 +82,11 @@ public record ShiftSimulationCheck(String shiftName, Function<Table, Shift> shif
   public ShiftSimulationCheck {
     Objects.requireNonNull(shift, "shift");
     severities = severities.clone();
+    requireShiftParams(severities, changeAt, width, streamSeverity, minRows);
+  }
+
+  /** The parameters both task's simulations share (severities, the stream's change, minRows), validated once. */
+  static void requireShiftParams(double[] severities, double changeAt, double width, double streamSeverity, int minRows) {
     ParamException.require(severities.length > 0, "severities", "give at least one severity");
     for (double s : severities) {
       ParamException.require(s >= 0 && s <= 1, "severities", "every severity must be in [0, 1], got " + s);

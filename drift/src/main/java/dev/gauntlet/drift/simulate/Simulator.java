@@ -39,6 +39,18 @@ public final class Simulator {
    */
   public static Shifted stream(Shift shift, Table t, int[] labels, int classes, int[] order, int changeAt, Onset onset, int width,
       double s, SplittableRandom rnd) {
+    checkStream(s, order, changeAt, onset, width);
+    double[] w = shift.weights(t, labels, s);
+    boolean[] moved = new boolean[order.length];
+    int[] rows = streamRows(order, changeAt, onset, width, w == null ? null : Shift.sample(w, order.length, rnd), rnd, moved);
+    int[] y = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      y[i] = moved[i] ? shift.relabel(t, rows[i], labels[rows[i]], classes, s) : labels[rows[i]];
+    }
+    return new Shifted(rows, y, changeAt);
+  }
+
+  private static void checkStream(double s, int[] order, int changeAt, Onset onset, int width) {
     checkSeverity(s);
     if (changeAt < 0 || changeAt > order.length) {
       throw new IllegalArgumentException("change point " + changeAt + " is outside the stream of " + order.length + " rows");
@@ -46,25 +58,23 @@ public final class Simulator {
     if (onset == Onset.GRADUAL && width < 1) {
       throw new IllegalArgumentException("a gradual change needs a width of at least 1 row, got " + width);
     }
-    double[] w = shift.weights(t, labels, s);
-    int[] drawn = w == null ? null : Shift.sample(w, order.length, rnd);
+  }
+
+  /**
+   * The rows of a stream with a change: position {@code i} keeps {@code order[i]} before the change;
+   * after it (all positions for a sudden change, a share rising linearly to 1 over {@code width}
+   * positions for a gradual one) it takes the resampled row {@code drawn[i]}, or, for a shift that
+   * moves labels instead ({@code drawn} null), keeps {@code order[i]} and is marked in {@code moved}.
+   */
+  private static int[] streamRows(int[] order, int changeAt, Onset onset, int width, int[] drawn, SplittableRandom rnd, boolean[] moved) {
     int[] rows = new int[order.length];
-    int[] y = new int[order.length];
     for (int i = 0; i < order.length; i++) {
       double share = i < changeAt ? 0 : onset == Onset.SUDDEN ? 1 : Math.min(1, (i - changeAt + 1) / (double) width);
       boolean shifted = share >= 1 || (share > 0 && rnd.nextDouble() < share);
-      if (!shifted) {
-        rows[i] = order[i];
-        y[i] = labels[order[i]];
-      } else if (drawn != null) {
-        rows[i] = drawn[i];
-        y[i] = labels[drawn[i]];
-      } else {
-        rows[i] = order[i];
-        y[i] = shift.relabel(t, order[i], labels[order[i]], classes, s);
-      }
+      rows[i] = shifted && drawn != null ? drawn[i] : order[i];
+      moved[i] = shifted && drawn == null;
     }
-    return new Shifted(rows, y, changeAt);
+    return rows;
   }
 
   /**
@@ -86,30 +96,13 @@ public final class Simulator {
   /** A regression stream with a change, as {@link #stream(Shift, Table, int[], int, int[], int, Onset, int, double, SplittableRandom)}. */
   public static ShiftedValues stream(ValueShift shift, Table t, double[] labels, int[] order, int changeAt, Onset onset, int width, double s,
       SplittableRandom rnd) {
-    checkSeverity(s);
-    if (changeAt < 0 || changeAt > order.length) {
-      throw new IllegalArgumentException("change point " + changeAt + " is outside the stream of " + order.length + " rows");
-    }
-    if (onset == Onset.GRADUAL && width < 1) {
-      throw new IllegalArgumentException("a gradual change needs a width of at least 1 row, got " + width);
-    }
+    checkStream(s, order, changeAt, onset, width);
     double[] w = shift.weights(t, labels, s);
-    int[] drawn = w == null ? null : Shift.sample(w, order.length, rnd);
-    int[] rows = new int[order.length];
+    boolean[] moved = new boolean[order.length];
+    int[] rows = streamRows(order, changeAt, onset, width, w == null ? null : Shift.sample(w, order.length, rnd), rnd, moved);
     double[] y = new double[order.length];
     for (int i = 0; i < order.length; i++) {
-      double share = i < changeAt ? 0 : onset == Onset.SUDDEN ? 1 : Math.min(1, (i - changeAt + 1) / (double) width);
-      boolean shifted = share >= 1 || (share > 0 && rnd.nextDouble() < share);
-      if (!shifted) {
-        rows[i] = order[i];
-        y[i] = labels[order[i]];
-      } else if (drawn != null) {
-        rows[i] = drawn[i];
-        y[i] = labels[drawn[i]];
-      } else {
-        rows[i] = order[i];
-        y[i] = shift.relabel(t, order[i], labels[order[i]], s);
-      }
+      y[i] = moved[i] ? shift.relabel(t, rows[i], labels[rows[i]], s) : labels[rows[i]];
     }
     return new ShiftedValues(rows, y, changeAt);
   }
