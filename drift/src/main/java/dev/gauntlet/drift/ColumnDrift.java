@@ -22,10 +22,15 @@ import java.util.TreeSet;
  * @param binLabels the PSI bins (or categories) and the proportions behind them, for evidence
  * @param ksBound 0 when both samples are exact; else the bound on |D - D_exact| from the compressed
  *     samples' rank errors, {@code E_ref / n_ref + E_cur / n_cur} (see {@code SortedCounts#compress})
+ * @param wassersteinBound 0 when both samples are exact; else the bound on |W1 - W1_exact| in the
+ *     column's units, {@code E_ref / n_ref (max_ref - min_ref) + E_cur / n_cur (max_cur - min_cur)}
+ *     (infinite when the rank errors per side are not known)
+ * @param sdBound the bound on |sd_ref - exact sd_ref| of the reference's standard deviation (the
+ *     normed Wasserstein's divisor), {@code (max_ref - min_ref) sqrt(E_ref / n_ref)}
  */
 public record ColumnDrift(String column, boolean numeric, DefaultTest test, double score, double pValue, String effectName, double effect,
     double psi, double ks, double wasserstein, double wassersteinNorm, double chi2, double chi2Df, double jensenShannon,
-    List<String> binLabels, long[] refBins, long[] curBins, double ksBound) {
+    List<String> binLabels, long[] refBins, long[] curBins, double ksBound, double wassersteinBound, double sdBound) {
 
   /** Whether a statistic comes from a compressed sample (then only KS is bounded). */
   boolean approximate() {
@@ -45,8 +50,51 @@ public record ColumnDrift(String column, boolean numeric, DefaultTest test, doub
     return numeric(column, ref, cur, bins, 0);
   }
 
-  /** A numeric column whose samples are exact ({@code ksBound} 0) or compressed. */
+  /**
+   * The range of the normed Wasserstein distance (the default distance of a large numeric column)
+   * that the compressed samples allow: {@code [(W - w) / (sd + s), (W + w) / (sd - s)]} with the
+   * bounds w on W1 and s on the reference's SD (the upper end infinite when {@code s >= sd}); the
+   * point itself when the samples are exact.
+   *
+   * <p>Why: values only move down within [min, max], so the compressed distribution function F' lies
+   * in [F, F + E / n] there and equals F outside; W1(F', F) = integral |F' - F| <= (E / n)(max - min),
+   * and |W1(F', G') - W1(F, G)| <= W1(F', F) + W1(G', G) (triangle inequality). The SD is 1-Lipschitz in
+   * the root mean square of the paired moves, and under the sorted pairing mean (x - x')^2 <= (max -
+   * min) mean |x - x'| = (max - min) W1(F', F) <= (max - min)^2 E / n.
+   */
+  double[] normedWassersteinRange() {
+    if (!approximate()) {
+      return new double[] {wassersteinNorm, wassersteinNorm};
+    }
+    double sd = wassersteinNorm > 0 && Double.isFinite(wassersteinNorm) ? wasserstein / wassersteinNorm : Double.NaN;
+    if (!(sd > 0) || !Double.isFinite(wassersteinBound)) {
+      return new double[] {0, Double.POSITIVE_INFINITY};
+    }
+    double lo = Math.max(0, wasserstein - wassersteinBound) / (sd + sdBound);
+    double hi = sd - sdBound > 0 ? (wasserstein + wassersteinBound) / (sd - sdBound) : Double.POSITIVE_INFINITY;
+    return new double[] {lo, hi};
+  }
+
+  /** A numeric column whose samples are exact ({@code ksBound} 0) or compressed with unknown rank errors per side (then W1 is not bounded). */
   public static ColumnDrift numeric(String column, SortedSample ref, SortedSample cur, int bins, double ksBound) {
+    return numeric(column, ref, cur, bins, ksBound, ksBound > 0 ? Double.POSITIVE_INFINITY : 0, ksBound > 0 ? Double.POSITIVE_INFINITY : 0);
+  }
+
+  /**
+   * A numeric column whose samples may be compressed, with each sample's rank error (0 when exact,
+   * see {@code SortedCounts#rankError}): KS, W1 and the reference SD get their bounds.
+   */
+  public static ColumnDrift numeric(String column, SortedSample ref, SortedSample cur, int bins, long refRankError, long curRankError) {
+    double eRef = (double) refRankError / ref.size();
+    double eCur = (double) curRankError / cur.size();
+    double ks = eRef + eCur;
+    ks = ks == 0 ? 0 : ks * (1 + 1e-9); // D is computed in doubles: widen the bound past their rounding
+    double w = eRef * (ref.max() - ref.min()) + eCur * (cur.max() - cur.min());
+    double sd = (ref.max() - ref.min()) * Math.sqrt(eRef);
+    return numeric(column, ref, cur, bins, ks, w == 0 ? 0 : w * (1 + 1e-9), sd == 0 ? 0 : sd * (1 + 1e-9));
+  }
+
+  private static ColumnDrift numeric(String column, SortedSample ref, SortedSample cur, int bins, double ksBound, double wBound, double sdBound) {
     int distinctRef = ref.distinct(5);
     int distinctCur = cur.distinct(5);
     if (distinctRef <= 5 && distinctCur <= 5) {
@@ -76,7 +124,7 @@ public record ColumnDrift(String column, boolean numeric, DefaultTest test, doub
     DefaultTest test = DefaultTest.choose(ref.size(), true, 6);
     double score = test == DefaultTest.KS ? d.ksP() : d.wassersteinNorm();
     return new ColumnDrift(column, true, test, score, d.ksP(), "KS D", d.ks(), d.psi(), d.ks(), d.wasserstein(), d.wassersteinNorm(),
-        Double.NaN, Double.NaN, Double.NaN, b.labels(), b.counts(ref), b.counts(cur), ksBound);
+        Double.NaN, Double.NaN, Double.NaN, b.labels(), b.counts(ref), b.counts(cur), ksBound, wBound, sdBound);
   }
 
   /** A categorical column (or a numeric one with at most 5 values), from counts per category. */
@@ -91,6 +139,6 @@ public record ColumnDrift(String column, boolean numeric, DefaultTest test, doub
     DefaultTest test = DefaultTest.choose((int) Math.min(Integer.MAX_VALUE, refSize), false, seen);
     double score = test.isPValue() ? d.chi2P() : d.jensenShannon();
     return new ColumnDrift(column, numeric, test, score, d.chi2P(), "Cramer's V", d.cramersV(), d.psi(), Double.NaN, Double.NaN, Double.NaN,
-        d.chi2(), d.df(), d.jensenShannon(), labels, ref, cur, 0);
+        d.chi2(), d.df(), d.jensenShannon(), labels, ref, cur, 0, 0, 0);
   }
 }

@@ -93,6 +93,9 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       MetricDecl.of("wasserstein", Direction.LOWER_IS_BETTER, "first Wasserstein distance in the column's units (continuous numeric columns)").about(FW),
       MetricDecl.of("ks_bound", Direction.LOWER_IS_BETTER, "when a window's sample is past the exactValues budget (compressed): the bound b on |ks_d - exact D|;"
           + " the column's drift decision counts only if it holds for every D in [ks_d - b, ks_d + b], and its other statistics are INCONCLUSIVE").about(FW),
+      MetricDecl.of("wasserstein_bound", Direction.LOWER_IS_BETTER, "when a window's sample is compressed: the bound w on |wasserstein - exact W1|,"
+          + " (E_ref/n_ref)(max_ref - min_ref) + (E_cur/n_cur)(max_cur - min_cur); a normed-Wasserstein decision counts only if it holds over the"
+          + " range this bound and the reference SD's bound allow").about(FW),
       MetricDecl.of("chi2", Direction.LOWER_IS_BETTER, "chi-square homogeneity statistic, 2 x k, no continuity correction (categorical columns)").about(FW),
       MetricDecl.of("chi2_p", Direction.HIGHER_IS_BETTER, "chi-square p-value, unadjusted").about(FW),
       MetricDecl.of("chi2_df", Direction.NEUTRAL, "chi-square degrees of freedom").about(FW),
@@ -164,10 +167,10 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
   /** The windows: cut from the held rows, or from the calendar keys of streamed rows. */
   static WindowPlan plan(CheckContext ctx, WindowSpec spec) {
     if (!ctx.streamed()) {
-      return WindowPlan.of(ctx.data(), ctx.reference(), spec);
+      return WindowPlan.of(ctx.data(), ctx.reference(), ctx.streamedReferenceRows(), spec);
     }
     WindowKeys keys = ctx.summarizeData(false, WindowKeys.summarizer(spec));
-    return WindowPlan.ofKeys(keys.keys(), keys.counts(), ctx.data(), ctx.reference(), spec);
+    return WindowPlan.ofKeys(keys.keys(), keys.counts(), ctx.data(), ctx.reference(), ctx.streamedReferenceRows(), spec);
   }
 
   @Override
@@ -263,8 +266,11 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
           boolean sure = qHigh[c] < alpha || qLow[c] >= alpha;
           undecided[c] = !sure;
         } else {
-          drifted[c] = r.score() >= (Double.isNaN(threshold) ? r.test().defaultThreshold() : threshold);
-          undecided[c] = r.approximate();
+          double t = Double.isNaN(threshold) ? r.test().defaultThreshold() : threshold;
+          drifted[c] = r.score() >= t;
+          // a compressed sample's normed Wasserstein lies in its range: decided when the whole range is on one side
+          double[] range = r.normedWassersteinRange();
+          undecided[c] = r.approximate() && !(range[0] >= t || range[1] < t);
         }
       }
       out.add(new WindowDrift(w, base, List.copyOf(results), q, drifted, undecided));
@@ -325,6 +331,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
         String why = undecidedFeatures + " feature(s) computed on a compressed sample cannot be decided within the KS bound (ks_bound);"
             + " the share is between " + fmt(share) + " and " + fmt((double) (driftedFeatures + undecidedFeatures) / nFeatures)
             + "; raise exactValues to decide";
+        why = why.replace("within the KS bound (ks_bound)", "within the KS bound (ks_bound) or the Wasserstein bound (wasserstein_bound)");
         ms.add(Measurement.inconclusive("drifted_share", Subject.window(w.label()), share, w.size(), why));
         if (isLast) {
           ms.add(Measurement.inconclusive("last_window_drifted_share", Subject.all(), share, w.size(), why));
@@ -389,10 +396,15 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
   /** Every statistic that applies to the column, at full precision. */
   private static void statistics(List<Measurement> ms, Subject s, ColumnDrift r, long n) {
     if (r.approximate()) {
-      // A compressed sample: KS is known to within +-b (the rank-error bound); the rest is not bounded.
+      // A compressed sample: KS is known to within +-b and W1 to within +-w (the rank-error bounds); PSI is not bounded.
+      double[] range = r.normedWassersteinRange();
       String why = "computed on a compressed sample (more distinct values than exactValues); KS D is within +-"
-          + dev.gauntlet.harness.check.MetricCondition.fmt(r.ksBound()) + " of the exact value, the other statistics have no bound";
+          + dev.gauntlet.harness.check.MetricCondition.fmt(r.ksBound()) + " and the Wasserstein distance within +-"
+          + dev.gauntlet.harness.check.MetricCondition.fmt(r.wassersteinBound()) + " of the exact values (the normed one in ["
+          + dev.gauntlet.harness.check.MetricCondition.fmt(range[0]) + ", " + dev.gauntlet.harness.check.MetricCondition.fmt(range[1])
+          + "]), PSI has no bound";
       ms.add(Measurement.of("ks_bound", s, r.ksBound(), n));
+      ms.add(Measurement.of("wasserstein_bound", s, r.wassersteinBound(), n));
       ms.add(Measurement.inconclusive("psi", s, r.psi(), n, why));
       ms.add(Measurement.inconclusive("drift_score", s, r.score(), n, why));
       ms.add(Measurement.inconclusive("ks_d", s, r.ks(), n, why));
@@ -454,8 +466,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     Table data = ctx.data();
     WindowSamples samples = ctx.summarizeData(predictions, WindowSamples.summarizer(spec, cols, true, exactValues));
     Table refTable = plan.reference().table();
-    WindowSamples refSamples = refTable == data ? null
-        : ctx.engine().summarize(refTable, predictions ? ctx.predictions(refTable) : null, WindowSamples.summarizer(spec, cols, false, exactValues));
+    WindowSamples refSamples = refTable == data ? null : ctx.summarizeReference(predictions, WindowSamples.summarizer(spec, cols, false, exactValues));
     long firstKey = keyOf(plan.windows().get(0));
     return new Source() {
       private long[] range(Segment s) {
@@ -497,9 +508,7 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
           .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(source.numeric(c, col, base), col.name() + " in " + base.label(), sorter));
       SortedSample cur = cache.computeIfAbsent(w, k -> new java.util.HashMap<>())
           .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(source.numeric(c, col, w), col.name() + " in " + w.label(), sorter));
-      double bound = (double) source.rankError(c, base) / ref.size() + (double) source.rankError(c, w) / cur.size();
-      bound = bound == 0 ? 0 : bound * (1 + 1e-9); // D is computed in doubles: widen the bound past their rounding
-      return ColumnDrift.numeric(col.name(), ref, cur, bins, bound);
+      return ColumnDrift.numeric(col.name(), ref, cur, bins, source.rankError(c, base), source.rankError(c, w));
     }
     long[] rc = source.counts(c, col, base);
     long[] cc = source.counts(c, col, w);

@@ -114,10 +114,10 @@ public record TemporalHoldoutCheck(WindowSpec spec, List<String> groups, double 
   /** The windows: cut from the held rows, or from the calendar keys of streamed rows. */
   static WindowPlan plan(CheckContext ctx, WindowSpec spec) {
     if (!ctx.streamed()) {
-      return WindowPlan.of(ctx.data(), ctx.reference(), spec);
+      return WindowPlan.of(ctx.data(), ctx.reference(), ctx.streamedReferenceRows(), spec);
     }
     WindowKeys keys = ctx.summarizeData(false, WindowKeys.summarizer(spec));
-    return WindowPlan.ofKeys(keys.keys(), keys.counts(), ctx.data(), ctx.reference(), spec);
+    return WindowPlan.ofKeys(keys.keys(), keys.counts(), ctx.data(), ctx.reference(), ctx.streamedReferenceRows(), spec);
   }
 
   @Override
@@ -183,8 +183,7 @@ public record TemporalHoldoutCheck(WindowSpec spec, List<String> groups, double 
     Table data = ctx.data();
     WindowCounts counts = ctx.summarizeData(true, WindowCounts.summarizer(spec, groups, levels, positive, true));
     Table refTable = plan.reference().table();
-    WindowCounts refCounts = refTable == data ? null
-        : ctx.engine().summarize(refTable, ctx.predictions(refTable), WindowCounts.summarizer(spec, groups, levels, positive, false));
+    WindowCounts refCounts = refTable == data ? null : ctx.summarizeReference(true, WindowCounts.summarizer(spec, groups, levels, positive, false));
     long firstKey = keyOf(plan.windows().get(0));
     return (seg, slot) -> {
       if (seg == plan.reference()) {

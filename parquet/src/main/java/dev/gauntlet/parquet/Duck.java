@@ -15,7 +15,9 @@ final class Duck {
   static Connection open() {
     try {
       Class.forName("org.duckdb.DuckDBDriver");
-      Connection c = DriverManager.getConnection("jdbc:duckdb:");
+      java.util.Properties props = new java.util.Properties();
+      props.setProperty("jdbc_stream_results", "true"); // a query's rows come as they are read, not materialised first
+      Connection c = DriverManager.getConnection("jdbc:duckdb:", props);
       try (Statement s = c.createStatement()) {
         s.execute("SET threads TO 2");
         s.execute("SET autoinstall_known_extensions = false"); // never download anything

@@ -7,6 +7,7 @@ import dev.gauntlet.harness.data.ColumnType;
 import dev.gauntlet.harness.data.DataReader;
 import dev.gauntlet.harness.data.DataSource;
 import dev.gauntlet.harness.data.Role;
+import dev.gauntlet.harness.data.RowChunks;
 import dev.gauntlet.harness.data.RowFilter;
 import dev.gauntlet.harness.data.Schema;
 import dev.gauntlet.harness.data.Selection;
@@ -25,14 +26,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * Reads a Parquet file, or a folder of Parquet files with Hive-style partitions ({@code year=2024/month=3/})
- * whose keys become columns, with the embedded DuckDB engine (no Hadoop, no Spark). The file's types
- * are checked against the schema before any row is read; the selection is pushed into the scan
- * (so row groups and partitions it excludes are skipped) and evaluated again on the rows read, with
- * the same code as the CSV reader; every kept value passes the same validation as a CSV cell.
+ * whose keys become columns, with the embedded DuckDB engine (no Hadoop, no Spark). Every file's
+ * types are checked against the schema before any row is read. The files are read row group by row
+ * group (one query each, the selection pushed into it, so row groups and partitions it excludes are
+ * skipped), in path order and then file order, and the values go typed into the harness's column
+ * arrays ({@link TableBuilder#addTyped}: a double, epoch seconds, a level's text; no round trip
+ * through text), where the selection is evaluated again and every kept value passes the same
+ * validation as a CSV cell. {@link #chunks} streams them: a Parquet source above
+ * {@code data.sample.rows} is summarised chunk by chunk like a CSV file. An error names the file,
+ * the row group, the row (the Parquet row index in the file) and the column.
  *
  * <p>Type mapping (schema type: accepted Parquet types): numeric: INT8..INT64, unsigned, FLOAT,
  * DOUBLE, DECIMAL; categorical and binary: STRING, BOOLEAN (read as {@code true}/{@code false},
@@ -51,6 +58,56 @@ public final class ParquetReader implements DataReader {
 
   @Override
   public Table read(Path path, Schema schema, Selection selection) {
+    Read r = read(path, schema, selection, 0, null);
+    return r.builder().build(r.source(), false);
+  }
+
+  /**
+   * Streams the kept rows row group by row group: each {@link RowChunks#scan} reads the files again,
+   * one row group per query (the selection pushed into it), straight into the harness's typed
+   * column arrays, and hands over a chunk whenever {@code chunkRows} rows are buffered. The rows,
+   * their order and every error are those of {@link #read}.
+   */
+  @Override
+  public RowChunks chunks(Path path, Schema schema, Selection selection, int chunkRows) {
+    if (chunkRows < 1) {
+      throw new IllegalArgumentException("chunk rows must be at least 1, not " + chunkRows);
+    }
+    return new RowChunks() {
+      @Override
+      public Schema schema() {
+        return schema;
+      }
+
+      @Override
+      public int chunkRows() {
+        return chunkRows;
+      }
+
+      @Override
+      public DataSource scan(Consumer<Table> sink) {
+        return read(path, schema, selection, chunkRows, java.util.Objects.requireNonNull(sink, "sink")).source();
+      }
+    };
+  }
+
+  private record Read(TableBuilder builder, DataSource source) {}
+
+  /** How a column's values come out of the query: the getter and what the builder is given. */
+  private enum Kind { NUMBER, EPOCH, TEXT, BOOL, BOOL01 }
+
+  private record Col(String sql, Kind kind) {}
+
+  /** A row group of one file: its index and the file rows it holds, {@code [from, to)}. */
+  private record Group(Path file, int index, long from, long to) {}
+
+  /** Where the scan is, for messages naming a file, row group and row. */
+  private static final class Place {
+    String file;
+    int group;
+  }
+
+  private Read read(Path path, Schema schema, Selection selection, int chunkRows, Consumer<Table> sink) {
     String name = path.toString();
     if (!Files.exists(path)) {
       throw new UsageException(name + ": data file not found; check the path in the suite (relative paths are resolved against the suite file)");
@@ -71,101 +128,166 @@ public final class ParquetReader implements DataReader {
     }
     try (Connection c = Duck.open(); Statement st = c.createStatement()) {
       String scan = Duck.scan(files, folder);
-      Map<String, String> types = new LinkedHashMap<>();
-      try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + scan)) {
-        while (rs.next()) {
-          types.put(rs.getString("column_name"), rs.getString("column_type"));
-        }
-      } catch (SQLException e) {
-        throw Duck.usage(name + ": cannot read as Parquet (is it a complete Parquet file?)", e);
-      }
-      types.remove("filename");
-      types.remove("file_row_number");
+      Map<String, String> types = describe(st, scan, name);
       Map<String, String> physical = physicalTypes(st, files.get(0));
-      List<String> exprs = new ArrayList<>();
+      // every file's own types against the schema (a folder's files may disagree), naming the file
+      if (files.size() > 1) {
+        for (Path f : files) {
+          Map<String, String> own = describe(st, Duck.scan(List.of(f), folder), f.toString());
+          Map<String, String> ownPhysical = physicalTypes(st, f);
+          for (ColumnSpec spec : schema.columns()) {
+            String t = own.get(spec.name());
+            if (t != null) {
+              column(spec, t, Duck.ident(spec.name()), f.toString(), describeType(spec.name(), t, ownPhysical), schema);
+            }
+          }
+        }
+      }
+      List<Col> cols = new ArrayList<>();
       Map<String, String> sqlValue = new LinkedHashMap<>(); // column -> SQL expression of the value the selection compares
-      TableBuilder b = new TableBuilder(schema, name, selection, this::locate);
+      Place place = new Place();
+      place.file = name;
+      TableBuilder b = new TableBuilder(schema, name, selection, (row, col, msg) -> new UsageException(place.file + ": row group " + place.group
+          + ", row " + row + " (Parquet row index, from 0): " + msg));
       for (ColumnSpec spec : schema.columns()) {
         String t = types.get(spec.name());
         if (t == null) {
           throw new UsageException(name + ": the schema names column '" + spec.name() + "' but the Parquet data lacks it; it has: "
               + String.join(", ", types.keySet()) + (folder ? " (partition keys of the folder count as columns)" : ""));
         }
-        String what = describeType(spec.name(), t, physical);
         String col = Duck.ident(spec.name());
-        String expr = expression(spec, t, col, name, what, schema, b);
-        exprs.add(expr);
+        Col read = column(spec, t, col, name, describeType(spec.name(), t, physical), schema);
+        if (read.kind() == Kind.EPOCH) {
+          b.timeFormat(spec.name(), TimeFormat.of(TimeFormat.EPOCH_SECONDS));
+        }
+        cols.add(read);
         sqlValue.put(spec.name(), pushValue(spec, t, col, schema));
       }
       String where = pushdown(selection, schema, sqlValue);
-      long total;
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + scan)) {
-        rs.next();
-        total = rs.getLong(1);
-      }
+      List<Group> groups = rowGroups(st, files, name);
+      long total = groups.isEmpty() ? 0 : groups.stream().mapToLong(g -> g.to() - g.from()).sum();
       if (total == 0) {
         throw new UsageException(name + ": the Parquet data has no rows");
       }
-      // the file of each row only when there are several (a per-row string costs as much as a column)
-      String sql = "SELECT " + String.join(", ", exprs) + ", " + (folder ? "filename" : "NULL") + ", file_row_number FROM " + scan
-          + (where == null ? "" : " WHERE " + where) + (folder ? " ORDER BY filename, file_row_number" : "");
-      currentFile = name;
-      String[] header = schema.columns().stream().map(ColumnSpec::name).toArray(String[]::new);
-      b.header(header);
-      int n = header.length;
-      // typed getters where the value is a number (about twice as fast as DuckDB's VARCHAR casts)
-      int[] kind = new int[n];
-      for (int i = 0; i < n; i++) {
-        String e = exprs.get(i);
-        kind[i] = e.endsWith(" AS DOUBLE)") ? 1 : e.endsWith(" AS BIGINT)") ? 2 : 0;
+      b.typedHeader();
+      int n = cols.size();
+      StringBuilder select = new StringBuilder("SELECT ");
+      for (Col col : cols) {
+        select.append(col.sql()).append(", ");
       }
-      try (ResultSet rs = st.executeQuery(sql)) {
-        String[] cells = new String[n];
-        while (rs.next()) {
-          for (int i = 0; i < n; i++) {
-            switch (kind[i]) {
-              case 1 -> {
-                double d = rs.getDouble(i + 1);
-                cells[i] = rs.wasNull() ? null : Double.toString(d);
+      select.append("file_row_number FROM ").append(scan).append(" WHERE filename = ");
+      boolean handed = false;
+      for (Group g : groups) {
+        place.file = g.file().toString();
+        place.group = g.index();
+        String sql = select + Duck.str(g.file().toAbsolutePath().toString()) + " AND file_row_number >= " + g.from()
+            + " AND file_row_number < " + g.to() + (where == null ? "" : " AND " + where);
+        long last = g.from() - 1;
+        try (ResultSet rs = st.executeQuery(sql)) {
+          while (rs.next()) {
+            for (int i = 0; i < n; i++) {
+              switch (cols.get(i).kind()) {
+                case NUMBER -> {
+                  double d = rs.getDouble(i + 1);
+                  if (rs.wasNull()) {
+                    b.missing(i);
+                  } else {
+                    b.number(i, d);
+                  }
+                }
+                case EPOCH -> {
+                  long v = rs.getLong(i + 1);
+                  if (rs.wasNull()) {
+                    b.missing(i);
+                  } else {
+                    b.time(i, v);
+                  }
+                }
+                case BOOL, BOOL01 -> {
+                  boolean v = rs.getBoolean(i + 1);
+                  if (rs.wasNull()) {
+                    b.missing(i);
+                  } else {
+                    b.text(i, cols.get(i).kind() == Kind.BOOL01 ? (v ? "1" : "0") : (v ? "true" : "false"));
+                  }
+                }
+                case TEXT -> b.text(i, rs.getString(i + 1));
               }
-              case 2 -> {
-                long v = rs.getLong(i + 1);
-                cells[i] = rs.wasNull() ? null : Long.toString(v);
-              }
-              default -> cells[i] = rs.getString(i + 1);
+            }
+            long row = rs.getLong(n + 1);
+            if (row <= last) {
+              throw new IllegalStateException(place.file + ": DuckDB returned row " + row + " after row " + last + " of row group " + g.index());
+            }
+            last = row;
+            if (b.addTyped((int) Math.min(row, Integer.MAX_VALUE)) && sink != null && b.rowsBuffered() >= chunkRows) {
+              sink.accept(b.drain(false));
+              handed = true;
             }
           }
-          if (folder) {
-            currentFile = rs.getString(n + 1);
-          }
-          long row = rs.getLong(n + 2);
-          b.row(cells.clone(), (int) Math.min(row, Integer.MAX_VALUE));
+        } catch (SQLException e) {
+          throw Duck.usage(place.file + ": row group " + g.index() + " (file rows " + g.from() + " to " + (g.to() - 1)
+              + "): cannot read as Parquet (a corrupt or incomplete file?)", e);
         }
-      } catch (SQLException e) {
-        throw Duck.usage(name + ": cannot read as Parquet", e);
       }
-      Selection.Summary kept = selection.isAll() ? null : selection.summarize(b.rowsKept(), total);
-      if (b.rowsKept() == 0) {
+      long keptRows = b.rowsKeptTotal();
+      Selection.Summary kept = selection.isAll() ? null : selection.summarize(keptRows, total);
+      if (keptRows == 0) {
         throw new UsageException(name + ": the " + kept.describe() + "; widen the selection or check its values against the data");
+      }
+      if (sink != null && (b.rowsBuffered() > 0 || !handed)) {
+        sink.accept(b.drain(false));
       }
       List<String> notes = new ArrayList<>(b.notes());
       if (folder) {
         notes.add(name + ": " + files.size() + " Parquet files read in the order of their paths" + (where == null ? "" : "; the selection was pushed into the scan"));
       }
-      return b.build(new DataSource(name, "parquet", digest, bytes, notes, kept), false);
+      return new Read(b, new DataSource(name, "parquet", digest, bytes, notes, kept));
     } catch (SQLException e) {
       throw Duck.usage(name + ": cannot read as Parquet", e);
     }
   }
 
-  private String currentFile = "";
-
-  private UsageException locate(int row, int column, String message) {
-    return new UsageException(currentFile + ": row " + row + " (Parquet row index, from 0): " + message);
+  /** DuckDB's column types of a scan (partition keys included), without the scan's own filename and row number columns. */
+  private static Map<String, String> describe(Statement st, String scan, String name) {
+    Map<String, String> types = new LinkedHashMap<>();
+    try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + scan)) {
+      while (rs.next()) {
+        types.put(rs.getString("column_name"), rs.getString("column_type"));
+      }
+    } catch (SQLException e) {
+      throw Duck.usage(name + ": cannot read as Parquet (is it a complete Parquet file?)", e);
+    }
+    types.remove("filename");
+    types.remove("file_row_number");
+    return types;
   }
 
-  /** The SELECT expression for one schema column, rendering values as the CSV reader would see them. */
-  private static String expression(ColumnSpec spec, String t, String col, String file, String what, Schema schema, TableBuilder b) {
+  /** The row groups of the files, in path order and then file order, from the files' footers. */
+  private static List<Group> rowGroups(Statement st, List<Path> files, String name) {
+    List<Group> out = new ArrayList<>();
+    for (Path f : files) {
+      long from = 0;
+      try (ResultSet rs = st.executeQuery("SELECT row_group_id, max(row_group_num_rows) FROM parquet_metadata("
+          + Duck.str(f.toAbsolutePath().toString()) + ") GROUP BY row_group_id ORDER BY row_group_id")) {
+        while (rs.next()) {
+          long rows = rs.getLong(2);
+          out.add(new Group(f, (int) rs.getLong(1), from, from + rows));
+          from += rows;
+        }
+      } catch (SQLException e) {
+        throw Duck.usage(f + ": cannot read the Parquet footer (is it a complete Parquet file?)", e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * How one schema column is read: a double for a numeric column, epoch seconds for a DATE or
+   * TIMESTAMP, a boolean, or text (levels, text, ignored columns, timestamps written as text or as
+   * integers in the schema's format); a type the schema's type does not accept is exit 2 naming the
+   * file, the column, the Parquet type and the schema's type.
+   */
+  private static Col column(ColumnSpec spec, String t, String col, String file, String what, Schema schema) {
     String u = t.toUpperCase(Locale.ROOT);
     boolean integer = u.matches("(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT))");
     boolean floating = u.equals("FLOAT") || u.equals("DOUBLE") || u.startsWith("DECIMAL");
@@ -173,40 +295,39 @@ public final class ParquetReader implements DataReader {
     boolean bool = u.equals("BOOLEAN");
     boolean date = u.equals("DATE") || u.equals("TIMESTAMP") || u.startsWith("TIMESTAMP_") || u.equals("TIMESTAMP WITH TIME ZONE");
     if (spec.has(Role.IGNORE)) {
-      return "CAST(" + col + " AS VARCHAR)";
+      return new Col("CAST(" + col + " AS VARCHAR)", Kind.TEXT);
     }
     ColumnType type = spec.type();
     switch (type) {
       case NUMERIC -> {
         if (integer || floating) {
-          return "CAST(" + col + " AS DOUBLE)"; // read with getDouble, rendered by Double.toString: exact
+          return new Col("CAST(" + col + " AS DOUBLE)", Kind.NUMBER); // read with getDouble: the double itself
         }
       }
       case CATEGORICAL, BINARY -> {
         if (string || integer) {
-          return "CAST(" + col + " AS VARCHAR)";
+          return new Col("CAST(" + col + " AS VARCHAR)", Kind.TEXT);
         }
         if (bool) {
           boolean zeroOne = spec.categories().contains("0") && spec.categories().contains("1");
-          return zeroOne ? "CAST(CAST(" + col + " AS INTEGER) AS VARCHAR)" : "CAST(" + col + " AS VARCHAR)";
+          return new Col(col, zeroOne ? Kind.BOOL01 : Kind.BOOL);
         }
       }
       case TEXT -> {
         if (string) {
-          return col;
+          return new Col(col, Kind.TEXT);
         }
       }
       case TIMESTAMP -> {
         if (date) {
-          b.timeFormat(spec.name(), TimeFormat.of(TimeFormat.EPOCH_SECONDS));
-          return "CAST(floor(epoch(" + (u.contains("TIME ZONE") ? col : "CAST(" + col + " AS TIMESTAMP)") + ")) AS BIGINT)";
+          return new Col("CAST(floor(epoch(" + (u.contains("TIME ZONE") ? col : "CAST(" + col + " AS TIMESTAMP)") + ")) AS BIGINT)", Kind.EPOCH);
         }
         String f = spec.format();
         if (integer && f != null && (f.startsWith("epoch-") || f.equals("yyyy"))) {
-          return "CAST(" + col + " AS VARCHAR)";
+          return new Col("CAST(" + col + " AS VARCHAR)", Kind.TEXT);
         }
         if (string && f != null) {
-          return col;
+          return new Col(col, Kind.TEXT);
         }
       }
     }

@@ -21,7 +21,18 @@ public final class ParquetWriter {
 
   /** Writes one Parquet file; written to a temporary name and moved into place. */
   public static void fromCsv(Path csv, Schema schema, Path out) {
-    copy(csv, schema, out, List.of(), null);
+    copy(csv, schema, out, List.of(), null, 0);
+  }
+
+  /**
+   * Writes one Parquet file in row groups of about {@code rowGroupRows} rows (DuckDB rounds up to a
+   * multiple of 2,048), for tests and benchmarks of reading row group by row group.
+   */
+  public static void fromCsv(Path csv, Schema schema, Path out, int rowGroupRows) {
+    if (rowGroupRows < 1) {
+      throw new IllegalArgumentException("row group rows must be at least 1, not " + rowGroupRows);
+    }
+    copy(csv, schema, out, List.of(), null, rowGroupRows);
   }
 
   /**
@@ -31,10 +42,10 @@ public final class ParquetWriter {
   public static void partitionedByMonth(Path csv, Schema schema, Path out) {
     String time = schema.time().orElseThrow(() -> new IllegalArgumentException("schema has no time column")).name();
     String t = "CAST(" + Duck.ident(time) + " AS TIMESTAMP)";
-    copy(csv, schema, out, List.of("year(" + t + ") AS \"year\"", "month(" + t + ") AS \"month\""), "\"year\", \"month\"");
+    copy(csv, schema, out, List.of("year(" + t + ") AS \"year\"", "month(" + t + ") AS \"month\""), "\"year\", \"month\"", 0);
   }
 
-  private static void copy(Path csv, Schema schema, Path out, List<String> extra, String partitionBy) {
+  private static void copy(Path csv, Schema schema, Path out, List<String> extra, String partitionBy, int rowGroupRows) {
     List<String> cols = new ArrayList<>();
     StringBuilder missing = new StringBuilder();
     for (String m : schema.missing()) {
@@ -70,7 +81,7 @@ public final class ParquetWriter {
       Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
       deleteTree(tmp);
       st.execute("COPY (SELECT " + String.join(", ", all) + " FROM " + src + ") TO " + Duck.str(tmp.toString())
-          + " (FORMAT PARQUET" + (partitionBy == null ? "" : ", PARTITION_BY (" + partitionBy + ")") + ")");
+          + " (FORMAT PARQUET" + (rowGroupRows > 0 ? ", ROW_GROUP_SIZE " + rowGroupRows : "") + (partitionBy == null ? "" : ", PARTITION_BY (" + partitionBy + ")") + ")");
       deleteTree(abs);
       Files.move(tmp, abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (SQLException e) {

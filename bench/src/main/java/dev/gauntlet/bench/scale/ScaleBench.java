@@ -21,10 +21,11 @@ import java.util.OptionalLong;
 /**
  * Memory of the four summary checks (performance, fairness.slices, drift.temporal by month,
  * drift.features by quarter) over N rows in the demo's lending schema plus a precomputed score:
- * {@code ScaleBench ROWS DIR [SAMPLE_ROWS]}. Generates {@code DIR/lending-ROWS.csv} with the
+ * {@code ScaleBench ROWS DIR [SAMPLE_ROWS|-] [CACHE_MB]}. Generates {@code DIR/lending-ROWS.csv} with the
  * fixtures' generator (24 months) when absent, loads the suite (data.sample.rows = SAMPLE_ROWS,
- * default the suite default: more rows are streamed in chunks; a SAMPLE_ROWS above ROWS reads the
- * table whole, the path before streaming) and runs it. Prints the load and run times, the peak
+ * default the suite default, or "-": more rows are streamed in chunks; a SAMPLE_ROWS above ROWS reads the
+ * table whole, the path before streaming; an optional fourth argument sets data.sample.cacheMB, 0
+ * for no chunk cache) and runs it. Prints the load and run times, the peak
  * heap used (sampled every 20 ms) and the largest heap left after a collection (the live set).
  * Run each size in a fresh JVM with -Xmx1g.
  */
@@ -42,7 +43,8 @@ public final class ScaleBench {
     }
     long n = Long.parseLong(args[0]);
     Path dir = Path.of(args[1]);
-    String sample = args.length > 2 ? args[2] : null;
+    String sample = args.length > 2 && !args[2].equals("-") ? args[2] : null;
+    String cacheMB = args.length > 3 ? args[3] : null; // data.sample.cacheMB; default the suite default (a quarter of the heap)
     Files.createDirectories(dir);
     Path csv = dir.resolve("lending-" + n + ".csv");
     if (!Files.exists(csv)) {
@@ -52,7 +54,7 @@ public final class ScaleBench {
     }
     Files.writeString(dir.resolve("schema.yaml"), LendingData.schemaText()
         + "  - name: score\n    type: numeric\n    role: score\n    range: [0, 1]\n");
-    Path suite = dir.resolve("suite-" + n + (sample == null ? "" : "-" + sample) + ".yaml");
+    Path suite = dir.resolve("suite-" + n + (sample == null ? "" : "-" + sample) + (cacheMB == null ? "" : "-cache" + cacheMB) + ".yaml");
     Files.writeString(suite, """
         name: scale
         seed: 42
@@ -75,7 +77,8 @@ public final class ScaleBench {
             type: drift.features
             params: {window: quarter, reference: 4, features: [income, debt_ratio, loan_amount, age, sex, region], predictions: false}
             conditions: [{metric: max_psi, atMost: 0.25}]
-        """.formatted(csv.getFileName(), sample == null ? "" : "  sample: {rows: " + sample + "}"));
+        """.formatted(csv.getFileName(), sample == null && cacheMB == null ? "" : "  sample: {" + (sample == null ? "" : "rows: " + sample)
+            + (sample != null && cacheMB != null ? ", " : "") + (cacheMB == null ? "" : "cacheMB: " + cacheMB) + "}"));
     Peak peak = new Peak();
     Thread poll = new Thread(peak, "heap-poll");
     poll.setDaemon(true);

@@ -39,7 +39,16 @@ public record WindowPlan(Segment reference, List<Segment> windows, List<Segment>
    * @throws UsageException when no window is left to evaluate or the reference is empty
    */
   public static WindowPlan of(Table data, Optional<Table> referenceTable, WindowSpec spec) {
-    return plan(split(data, spec), data, referenceTable, spec);
+    return of(data, referenceTable, -1, spec);
+  }
+
+  /**
+   * As {@link #of(Table, Optional, WindowSpec)}, with a streamed reference table: when
+   * {@code streamedReferenceRows >= 0}, {@code referenceTable} is a sample of that many rows, seen
+   * only through summaries, and the reference is a {@linkplain Segment#counted counted segment} of them.
+   */
+  public static WindowPlan of(Table data, Optional<Table> referenceTable, long streamedReferenceRows, WindowSpec spec) {
+    return plan(split(data, spec), data, referenceTable, streamedReferenceRows, spec);
   }
 
   /**
@@ -48,6 +57,12 @@ public record WindowPlan(Segment reference, List<Segment> windows, List<Segment>
    * the windows are {@linkplain Segment#counted counted segments} of {@code sample}.
    */
   public static WindowPlan ofKeys(long[] keys, long[] counts, Table sample, Optional<Table> referenceTable, WindowSpec spec) {
+    return ofKeys(keys, counts, sample, referenceTable, -1, spec);
+  }
+
+  /** As {@link #ofKeys(long[], long[], Table, Optional, WindowSpec)}, with a streamed reference table as in {@link #of(Table, Optional, long, WindowSpec)}. */
+  public static WindowPlan ofKeys(long[] keys, long[] counts, Table sample, Optional<Table> referenceTable, long streamedReferenceRows,
+      WindowSpec spec) {
     if (spec.unit() == WindowUnit.ROWS) {
       throw new IllegalArgumentException("row-count windows depend on the order of all rows and cannot be cut from keys");
     }
@@ -55,10 +70,10 @@ public record WindowPlan(Segment reference, List<Segment> windows, List<Segment>
     for (int i = 0; i < keys.length; i++) {
       all.add(Segment.counted(spec.unit().label(keys[i]), keys[i] - keys[0], sample, Math.toIntExact(counts[i]), keys[i]));
     }
-    return plan(all, sample, referenceTable, spec);
+    return plan(all, sample, referenceTable, streamedReferenceRows, spec);
   }
 
-  private static WindowPlan plan(List<Segment> all, Table data, Optional<Table> referenceTable, WindowSpec spec) {
+  private static WindowPlan plan(List<Segment> all, Table data, Optional<Table> referenceTable, long streamedReferenceRows, WindowSpec spec) {
     if (all.isEmpty()) {
       throw new UsageException("the evaluation data has no rows to cut into windows");
     }
@@ -73,9 +88,11 @@ public record WindowPlan(Segment reference, List<Segment> windows, List<Segment>
       if (ref.rowCount() == 0) {
         throw new UsageException("the suite's reference data has no rows");
       }
-      reference = new Segment("reference", -1, ref, IntStream.range(0, ref.rowCount()).toArray());
+      long refRows = streamedReferenceRows >= 0 ? streamedReferenceRows : ref.rowCount();
+      reference = streamedReferenceRows >= 0 ? Segment.counted("reference", -1, ref, Math.toIntExact(streamedReferenceRows), Segment.NO_KEY)
+          : new Segment("reference", -1, ref, IntStream.range(0, ref.rowCount()).toArray());
       windows = all;
-      how = "reference = the suite's reference data (" + ref.rowCount() + " rows); " + all.size() + " " + unitWord(spec) + " windows of the evaluation data";
+      how = "reference = the suite's reference data (" + refRows + " rows" + (streamedReferenceRows >= 0 ? ", streamed" : "") + "); " + all.size() + " " + unitWord(spec) + " windows of the evaluation data";
     } else {
       int k = refCount == -1 ? Math.max(1, all.size() / 2) : refCount;
       if (k >= all.size()) {

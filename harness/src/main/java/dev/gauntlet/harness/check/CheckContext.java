@@ -39,6 +39,8 @@ public final class CheckContext {
   private final Map<Table, Predictions> predictions;
   private final SummaryEngine engine;
   private final dev.gauntlet.harness.data.RowChunks stream;
+  private final dev.gauntlet.harness.data.RowChunks referenceStream;
+  private final long referenceRows;
 
   /**
    * @param threshold the decision threshold on the positive class's probability (binary models)
@@ -61,9 +63,16 @@ public final class CheckContext {
     this.predictions = cache.predictions;
     this.engine = InProcessEngine.defaults();
     this.stream = null;
+    this.referenceStream = null;
+    this.referenceRows = -1;
   }
 
   private CheckContext(CheckContext c, SummaryEngine engine, dev.gauntlet.harness.data.RowChunks stream) {
+    this(c, engine, stream, c.referenceStream, c.referenceRows);
+  }
+
+  private CheckContext(CheckContext c, SummaryEngine engine, dev.gauntlet.harness.data.RowChunks stream,
+      dev.gauntlet.harness.data.RowChunks referenceStream, long referenceRows) {
     this.model = c.model;
     this.baseline = c.baseline;
     this.data = c.data;
@@ -77,6 +86,8 @@ public final class CheckContext {
     this.predictions = c.predictions;
     this.engine = Objects.requireNonNull(engine, "engine");
     this.stream = stream;
+    this.referenceStream = referenceStream;
+    this.referenceRows = referenceRows;
   }
 
   /** This context with another summary engine (the same model, data, seed and caches), told which model it summarises for. */
@@ -112,6 +123,44 @@ public final class CheckContext {
       return engine.summarize(data, withPredictions ? predictions(data) : null, summarizer);
     }
     return engine.summarize(stream, withPredictions ? t -> compute(t, false) : null, summarizer); // chunks are not cached
+  }
+
+  /**
+   * This context for a check that reads the reference rows only through {@link #summarizeReference}:
+   * those summaries stream every one of the {@code rows} kept reference rows in chunks, while
+   * {@link #reference()} is a sample of them.
+   */
+  public CheckContext withReferenceStream(dev.gauntlet.harness.data.RowChunks chunks, long rows) {
+    if (reference == null) {
+      throw new IllegalStateException("a reference stream without reference data");
+    }
+    if (rows < 1) {
+      throw new IllegalArgumentException("a streamed reference has at least one row, not " + rows);
+    }
+    return new CheckContext(this, engine, stream, Objects.requireNonNull(chunks, "chunks"), rows);
+  }
+
+  /** The number of kept reference rows when they are streamed (then {@link #reference()} is a sample), else -1. */
+  public long streamedReferenceRows() {
+    return referenceStream == null ? -1 : referenceRows;
+  }
+
+  /**
+   * The merged summary of every reference row: of {@link #reference()} by the engine when the rows
+   * are held, else of the streamed chunks, each scored by the model (when {@code withPredictions}).
+   * The same summary either way.
+   *
+   * @throws IllegalStateException when the suite gives no reference data
+   */
+  public <S extends dev.gauntlet.harness.summary.Summary<S>> S summarizeReference(boolean withPredictions,
+      dev.gauntlet.harness.summary.Summarizer<S> summarizer) {
+    if (reference == null) {
+      throw new IllegalStateException("the suite gives no reference data");
+    }
+    if (referenceStream == null) {
+      return engine.summarize(reference, withPredictions ? predictions(reference) : null, summarizer);
+    }
+    return engine.summarize(referenceStream, withPredictions ? t -> compute(t, false) : null, summarizer);
   }
 
   /**

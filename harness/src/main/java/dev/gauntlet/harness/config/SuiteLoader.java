@@ -11,6 +11,7 @@ import dev.gauntlet.harness.data.SchemaLoader;
 import dev.gauntlet.harness.data.Table;
 import dev.gauntlet.harness.data.DataSource;
 import dev.gauntlet.harness.data.DataSources;
+import dev.gauntlet.harness.data.ChunkCache;
 import dev.gauntlet.harness.data.RowChunks;
 import dev.gauntlet.harness.data.StratifiedSample;
 import dev.gauntlet.harness.data.FilterException;
@@ -195,6 +196,7 @@ public final class SuiteLoader {
       refSel = selection(refNode.get(), schema);
     }
     int sampleRows = sampleRows(dataNode);
+    ChunkCache.Budget cache = new ChunkCache.Budget(cacheBytes(dataNode));
     say.accept("Loading data " + dataNode.text("path") + (dataSel.isAll() ? "" : " (selecting rows)"));
     // One streamed scan first: at most sample.rows kept rows are read whole as before; more are
     // streamed in chunks to the checks that summarise, and a stratified sample goes to the others.
@@ -215,7 +217,7 @@ public final class SuiteLoader {
             + ": summarised where they are; a stratified sample of " + sample.rowCount() + " rows, drawn there, for the checks that need chosen rows");
       }
     } else {
-      RowChunks chunks = chunks(dataNode, base, schema, delimiter, dataSel, chunkRows);
+      RowChunks chunks = cached(chunks(dataNode, base, schema, delimiter, dataSel, chunkRows), cache);
       sample = chunks.chunkRows() == Integer.MAX_VALUE ? null
           : dataErrors(dataNode, () -> StratifiedSample.draw(chunks, sampleRows, seed));
       stream = chunks;
@@ -228,9 +230,23 @@ public final class SuiteLoader {
       data = sample != null ? sample : loadTable(dataNode, base, schema, delimiter, dataSel);
     }
     Table reference = null;
+    RowChunks refStream = null;
     if (refNode.isPresent()) {
       say.accept("Loading reference data " + refNode.get().text("path") + (refSel.isAll() ? "" : " (selecting rows)"));
-      reference = loadTable(refNode.get(), base, schema, delimiter, refSel);
+      // The reference likewise: more than sample.rows kept rows are streamed to the checks that
+      // summarise, and a stratified sample of them is the reference table for the others.
+      // (Not with a remote engine: it binds the evaluation rows only, and the reference is read here whole as before.)
+      RowChunks refChunks = cached(chunks(refNode.get(), base, schema, delimiter, refSel, remote != null ? Integer.MAX_VALUE : chunkRows), cache);
+      Table refSample = refChunks.chunkRows() == Integer.MAX_VALUE ? null
+          : dataErrors(refNode.get(), () -> StratifiedSample.draw(refChunks, sampleRows, seed));
+      if (refSample != null) {
+        say.accept("Reference data: " + refSample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
+            + ": summarised in chunks of " + chunkRows + "; a stratified sample of " + refSample.rowCount() + " rows for the checks that need chosen rows");
+        reference = refSample;
+        refStream = refChunks;
+      } else {
+        reference = loadTable(refNode.get(), base, schema, delimiter, refSel);
+      }
     }
     // Parameters that depend on the data (e.g. a minimum size above the row count): exit 2 at the parameter.
     for (int i = 0; i < checks.size(); i++) {
@@ -266,7 +282,7 @@ public final class SuiteLoader {
 
     try {
       return new Suite(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file.toString(),
-          Artifact.of(schemaPath, "schema file"), limit, modelDeterministic, baselineDeterministic, stream);
+          Artifact.of(schemaPath, "schema file"), limit, modelDeterministic, baselineDeterministic, stream, refStream);
     } catch (IllegalArgumentException e) {
       throw root.error(e.getMessage());
     }
@@ -341,12 +357,34 @@ public final class SuiteLoader {
   /** The default {@code data.sample.rows}: data with at most this many kept rows is read whole, as before. */
   public static final int DEFAULT_SAMPLE_ROWS = 200_000;
 
+  /** Streamed chunks kept in memory within the budget, so the summary passes read the source once when it fits. */
+  private static RowChunks cached(RowChunks chunks, ChunkCache.Budget budget) {
+    return chunks.chunkRows() == Integer.MAX_VALUE ? chunks : ChunkCache.of(chunks, budget);
+  }
+
+  /**
+   * {@code data.sample.cacheMB}: how much parsed streamed data (evaluation and reference together)
+   * may be kept in memory so the summary passes read it once; default a quarter of the maximum heap.
+   */
+  private static long cacheBytes(ConfigNode dataNode) {
+    long dflt = Runtime.getRuntime().maxMemory() / 4;
+    Optional<ConfigNode> n = dataNode.opt("sample");
+    if (n.isEmpty() || !n.get().has("cacheMB")) {
+      return dflt;
+    }
+    long mb = n.get().lng("cacheMB", 0);
+    if (mb < 0 || mb > 1L << 30) {
+      throw n.get().get("cacheMB").error("cacheMB must be in [0, 1073741824] (megabytes of parsed streamed data kept in memory; 0 keeps none), got " + mb);
+    }
+    return mb << 20;
+  }
+
   private static int sampleRows(ConfigNode dataNode) {
     Optional<ConfigNode> n = dataNode.opt("sample");
     if (n.isEmpty()) {
       return DEFAULT_SAMPLE_ROWS;
     }
-    n.get().allowOnly("rows");
+    n.get().allowOnly("rows", "cacheMB");
     long rows = n.get().lng("rows", DEFAULT_SAMPLE_ROWS);
     if (rows < 100 || rows > 50_000_000) {
       throw n.get().get("rows").error("sample rows must be in [100, 50000000] (the rows held for checks that run the model on chosen rows), got " + rows);

@@ -11,8 +11,9 @@ import java.util.Map;
  * Assembles a {@link Table} from records of text under a {@link Schema}, validating every cell the
  * way the README's "Schema file" section says (strict numbers, ranges, categories, missing values,
  * timestamps), and applying a {@link Selection}. One validator for every source: the CSV reader
- * feeds it lines, the Parquet reader feeds it the typed values rendered exactly (a double as
- * {@link Double#toString}, which round-trips bit for bit; a timestamp as epoch seconds).
+ * feeds it records of text ({@link #row}), a columnar reader (Parquet) feeds it typed values
+ * ({@link #typedHeader}, {@link #addTyped}: a double, epoch seconds, a level's text), checked by the
+ * same rules without a round trip through text.
  */
 public final class TableBuilder {
 /** Turns a problem at a record position and a 1-based file column into an exception naming the place. */
@@ -223,6 +224,139 @@ public interface Locator {
     return true;
   }
 
+  // Typed records (a columnar source such as Parquet): one slot per schema column, filled by the setters.
+  private double[] tNum;
+  private long[] tTime;
+  private String[] tText;
+  private byte[] tKind; // 0 missing, 1 number, 2 epoch seconds, 3 text
+  private Object[] tSel;
+
+  /**
+   * Starts typed records for a source whose columns are the schema's, in its order (instead of
+   * {@link #header}); each record is given with {@link #number}, {@link #time}, {@link #text} and
+   * {@link #missing} per column index, then {@link #addTyped}. The values are validated exactly as the
+   * same values in a CSV cell (a double as {@code Double.parseDouble} of its text would give it).
+   */
+  public void typedHeader() {
+    header(specs.stream().map(ColumnSpec::name).toArray(String[]::new));
+    int n = specs.size();
+    tNum = new double[n];
+    tTime = new long[n];
+    tText = new String[n];
+    tKind = new byte[n];
+    tSel = new Object[selIndex.length];
+  }
+
+  /** Column {@code s} (schema order) of the next typed record holds the number {@code v}. */
+  public void number(int s, double v) {
+    tNum[s] = v;
+    tKind[s] = 1;
+  }
+
+  /** Column {@code s} of the next typed record holds the instant {@code epochSeconds} (UTC). */
+  public void time(int s, long epochSeconds) {
+    tTime[s] = epochSeconds;
+    tKind[s] = 2;
+  }
+
+  /** Column {@code s} of the next typed record holds text: a level, a text value, or a timestamp written in the schema's format; null is missing. */
+  public void text(int s, String v) {
+    tText[s] = v;
+    tKind[s] = (byte) (v == null ? 0 : 3);
+  }
+
+  /** Column {@code s} of the next typed record is missing (a null). */
+  public void missing(int s) {
+    tKind[s] = 0;
+  }
+
+  /**
+   * Adds the typed record set since the last call if the selection keeps it, validated as
+   * {@link #row} validates text (a record the selection excludes only in the columns it reads).
+   *
+   * @param position the record's position for messages (e.g. a Parquet row index)
+   * @return whether the record was kept
+   */
+  public boolean addTyped(int position) {
+    seen++;
+    if (!selection.isAll()) {
+      for (int i = 0; i < selIndex.length; i++) {
+        tSel[i] = typedSelectionValue(selIndex[i], position);
+      }
+      if (!selection.keep(tSel)) {
+        return false;
+      }
+    }
+    ensure(rows + 1);
+    lines[rows] = position;
+    for (int s = 0; s < specs.size(); s++) {
+      ColumnSpec c = specs.get(s);
+      byte k = tKind[s];
+      if (c.has(Role.IGNORE)) {
+        texts[s][rows] = k == 3 ? tText[s] : k == 1 ? Double.toString(tNum[s]) : k == 2 ? Long.toString(tTime[s]) : null;
+        continue;
+      }
+      String v = k == 3 ? tText[s].strip() : null;
+      if (c.type() != ColumnType.TEXT && (k == 0 || (k == 3 && schema.missing().contains(v)))) {
+        throw locator.at(position, s + 1, "column '" + c.name() + "' has a missing value ('" + v
+            + "'); remove or impute the row, or mark the column as role ignore");
+      }
+      switch (c.type()) {
+        case NUMERIC -> nums[s][rows] = k == 1 ? checkNumber(c, tNum[s], null, position, s) : number(c, v, position, s);
+        case CATEGORICAL, BINARY -> {
+          Integer code = levelIndex[s].get(v);
+          if (code == null) {
+            throw locator.at(position, s + 1, "column '" + c.name() + "' has value '" + v + "', which is not one of the declared "
+                + (c.has(Role.LABEL) ? "classes " : "categories ") + c.categories() + "; add it to the schema or fix the row");
+          }
+          codes[s][rows] = code;
+        }
+        case TIMESTAMP -> times[s][rows] = k == 2 ? tTime[s] : time(c, formats[s], v, position, s);
+        case TEXT -> texts[s][rows] = k == 3 ? tText[s] : null;
+      }
+    }
+    rows++;
+    return true;
+  }
+
+  private Object typedSelectionValue(int s, int position) {
+    ColumnSpec c = specs.get(s);
+    byte k = tKind[s];
+    if (k == 0) {
+      return null;
+    }
+    if (k == 3) {
+      String v = tText[s].strip();
+      if (schema.missing().contains(v) && c.type() != ColumnType.TEXT) {
+        return null;
+      }
+      return switch (c.type()) {
+        case NUMERIC -> {
+          double d = StrictNumbers.isDecimal(v) ? Double.parseDouble(v) : Double.NaN;
+          if (!Double.isFinite(d)) {
+            throw locator.at(position, s + 1, "column '" + c.name() + "', read by the selection (where/from/to), holds '" + v
+                + "', which is not a finite decimal number; a row the selection reads must be readable in the columns it reads");
+          }
+          yield d;
+        }
+        case TIMESTAMP -> time(c, formats[s], v, position, s);
+        default -> v;
+      };
+    }
+    if (c.type() == ColumnType.NUMERIC) {
+      double d = k == 1 ? tNum[s] : tTime[s];
+      if (!Double.isFinite(d)) {
+        throw locator.at(position, s + 1, "column '" + c.name() + "', read by the selection (where/from/to), holds " + d
+            + ", which is not a finite number; a row the selection reads must be readable in the columns it reads");
+      }
+      return d;
+    }
+    if (c.type() == ColumnType.TIMESTAMP) {
+      return k == 2 ? tTime[s] : (long) tNum[s];
+    }
+    return k == 1 ? Double.toString(tNum[s]) : Long.toString(tTime[s]);
+  }
+
   /** The value the selection compares for spec {@code s}: Double, Long (epoch seconds), String, or null when missing. */
   private Object selectionValue(int s, String[] rec, int line) {
     ColumnSpec c = specs.get(s);
@@ -263,14 +397,26 @@ public interface Locator {
     if (!Double.isFinite(d)) {
       throw locator.at(line, col + 1, "column '" + c.name() + "' holds " + v + ", which is too large for a double; NaN and infinite values are not allowed in data");
     }
+    return checkNumber(c, d, v, line, col);
+  }
+
+  /** The range and integer checks of a parsed (or typed) number; {@code v} is how messages show it. */
+  private double checkNumber(ColumnSpec c, double d, String text, int line, int col) {
+    if (!Double.isFinite(d)) {
+      throw locator.at(line, col + 1, "column '" + c.name() + "' holds " + shown(d, text) + "; NaN and infinite values are not allowed in data");
+    }
     if ((!Double.isNaN(c.min()) && d < c.min()) || (!Double.isNaN(c.max()) && d > c.max())) {
-      throw locator.at(line, col + 1, "column '" + c.name() + "' holds " + v + ", outside its declared range ["
+      throw locator.at(line, col + 1, "column '" + c.name() + "' holds " + shown(d, text) + ", outside its declared range ["
           + c.min() + ", " + c.max() + "]; widen the range in the schema or fix the row");
     }
     if (c.integer() && d != Math.rint(d)) {
-      throw locator.at(line, col + 1, "column '" + c.name() + "' is declared integer but holds " + v);
+      throw locator.at(line, col + 1, "column '" + c.name() + "' is declared integer but holds " + shown(d, text));
     }
     return d;
+  }
+
+  private static String shown(double d, String text) {
+    return text != null ? text : Double.toString(d);
   }
 
   private long time(ColumnSpec c, TimeFormat f, String v, int line, int col) {

@@ -26,6 +26,9 @@ import java.util.Set;
  *     sample size; then {@code data} is the seeded stratified sample (its source says how it was
  *     drawn), checks that {@linkplain dev.gauntlet.harness.check.Check#streams() stream} summarise
  *     these chunks and the others see the sample. Null when {@code data} holds every kept row.
+ * @param referenceStream the same for the reference data: every kept reference row, in chunks, when
+ *     there are more than the sample size; then {@code reference} is a seeded stratified sample of
+ *     them. Null when {@code reference} holds every kept row (or there is none).
  */
 public record Suite(
     String name,
@@ -43,7 +46,8 @@ public record Suite(
     java.time.Duration checkTimeLimit,
     boolean modelDeterministic,
     boolean baselineDeterministic,
-    dev.gauntlet.harness.data.RowChunks stream) {
+    dev.gauntlet.harness.data.RowChunks stream,
+    dev.gauntlet.harness.data.RowChunks referenceStream) {
 
   /** The default per-check time limit. */
   public static final java.time.Duration DEFAULT_CHECK_TIME_LIMIT = java.time.Duration.ofMinutes(30);
@@ -64,6 +68,9 @@ public record Suite(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(gate, "gate");
+    if (referenceStream != null && (reference == null || reference.source() == null || reference.source().sample() == null)) {
+      throw new IllegalArgumentException("a streamed reference needs its sample (with the sample's provenance) as the reference table");
+    }
     checks = List.copyOf(checks);
     if (checks.isEmpty()) {
       throw new IllegalArgumentException("suite '" + name + "' has no checks");
@@ -101,13 +108,26 @@ public record Suite(
       Gate gate, List<CheckSpec<?>> checks, String text, String file, Artifact schema, java.time.Duration checkTimeLimit,
       boolean modelDeterministic, boolean baselineDeterministic) {
     this(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file, schema, checkTimeLimit, modelDeterministic,
-        baselineDeterministic, null);
+        baselineDeterministic, null, null);
+  }
+
+  /** A suite whose reference (if any) holds every kept reference row; {@code stream} as in {@link #stream()}. */
+  public Suite(String name, long seed, ModelUnderTest model, ModelUnderTest baseline, Table data, Table reference, double threshold,
+      Gate gate, List<CheckSpec<?>> checks, String text, String file, Artifact schema, java.time.Duration checkTimeLimit,
+      boolean modelDeterministic, boolean baselineDeterministic, dev.gauntlet.harness.data.RowChunks stream) {
+    this(name, seed, model, baseline, data, reference, threshold, gate, checks, text, file, schema, checkTimeLimit, modelDeterministic,
+        baselineDeterministic, stream, null);
+  }
+
+  /** The number of kept reference rows when they are streamed ({@link #referenceStream()}), else -1. */
+  public long streamedReferenceRows() {
+    return referenceStream == null ? -1 : reference.source().sample().ofRows();
   }
 
   /** This suite run over every row of {@code stream}, with {@code sample} as its data (see {@link #stream()}). */
   public Suite streamed(Table sample, dev.gauntlet.harness.data.RowChunks stream) {
     return new Suite(name, seed, model, baseline, sample, reference, threshold, gate, checks, text, file, schema, checkTimeLimit,
-        modelDeterministic, baselineDeterministic, Objects.requireNonNull(stream, "stream"));
+        modelDeterministic, baselineDeterministic, Objects.requireNonNull(stream, "stream"), referenceStream);
   }
 
   public static Builder builder(String name) {

@@ -259,7 +259,9 @@ public final class SuiteRunner {
     CheckContext c0 = new CheckContext(model, isBaseline, suite.data(), suite.reference(), seed, suite.threshold(),
         m -> progress.accept("      " + m), outputDir, isBaseline ? caches.baseline : caches.candidate).withEngine(engine);
     // Streamed data: a check that summarises sees every row in chunks; the others see the sample (suite.data()).
-    CheckContext ctx = suite.stream() != null && check.streams() ? c0.withStream(suite.stream()) : c0;
+    CheckContext c1 = suite.stream() != null && check.streams() ? c0.withStream(suite.stream()) : c0;
+    // A streamed reference likewise: a check that summarises sees every reference row, the others its sample.
+    CheckContext ctx = suite.referenceStream() != null && check.streams() ? c1.withReferenceStream(suite.referenceStream(), suite.streamedReferenceRows()) : c1;
     String who = isBaseline ? "baseline model" : "check";
     Run<V> r = timed(() -> check.run(ctx), spec.id(), who, suite.checkTimeLimit(), caches);
     if (r.error() == null && r.value() == null) {

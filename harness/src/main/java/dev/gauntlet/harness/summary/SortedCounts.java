@@ -51,11 +51,14 @@ public final class SortedCounts implements Summary<SortedCounts> {
 
   /**
    * This summary if it holds at most {@code budget} distinct values, else a compressed one of at
-   * most {@code budget} entries: consecutive distinct values are grouped, in order, into runs of
-   * at most {@code ceil(2 total / budget)} rows (a heavier single value stays alone), and each run's
-   * rows are counted at its smallest value. A rank at {@code x} inside a run then counts the run's
-   * rows above {@code x} too, so the error added is the largest run's weight minus that of its
-   * first value; {@link #rankError()} adds it up. Deterministic.
+   * most {@code budget + 2} entries: consecutive distinct values are grouped, in order, into runs of
+   * at most {@code ceil(2 total / budget)} rows (a heavier single value stays alone, and so does the
+   * largest value), and each run's rows are counted at its smallest value. A rank at {@code x}
+   * inside a run then counts the run's rows above {@code x} too, so the error added is the largest
+   * run's weight minus that of its first value; {@link #rankError()} adds it up. Values only move
+   * down, and the smallest and the largest value stay exact (through merges too), so the compressed
+   * distribution function lies in {@code [F, F + rankError / n]} on {@code [min, max]} and equals F
+   * outside it. Deterministic.
    *
    * @param budget at least 2
    */
@@ -71,15 +74,15 @@ public final class SortedCounts implements Summary<SortedCounts> {
       total += c;
     }
     long limit = Math.max(1, (2 * total + budget - 1) / budget);
-    double[] v = new double[budget + 1];
-    long[] n = new long[(budget + 1) * columns];
+    double[] v = new double[budget + 2];
+    long[] n = new long[(budget + 2) * columns];
     long added = 0;
     int k = -1;
     long runWeight = 0;
     long firstWeight = 0;
     for (int i = 0; i < values.length; i++) {
       long w = count(i);
-      if (k < 0 || runWeight + w > limit) {
+      if (k < 0 || runWeight + w > limit || i == values.length - 1) { // the largest value stays alone: the maximum stays exact
         added = Math.max(added, runWeight - firstWeight);
         k++;
         if (k == v.length) { // cannot happen: runs of > limit/2 rows on average fit in budget entries
