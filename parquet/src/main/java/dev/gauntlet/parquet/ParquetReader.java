@@ -70,25 +70,7 @@ public final class ParquetReader implements DataReader {
    */
   @Override
   public RowChunks chunks(Path path, Schema schema, Selection selection, int chunkRows) {
-    if (chunkRows < 1) {
-      throw new IllegalArgumentException("chunk rows must be at least 1, not " + chunkRows);
-    }
-    return new RowChunks() {
-      @Override
-      public Schema schema() {
-        return schema;
-      }
-
-      @Override
-      public int chunkRows() {
-        return chunkRows;
-      }
-
-      @Override
-      public DataSource scan(Consumer<Table> sink) {
-        return read(path, schema, selection, chunkRows, java.util.Objects.requireNonNull(sink, "sink")).source();
-      }
-    };
+    return RowChunks.of(schema, chunkRows, sink -> read(path, schema, selection, chunkRows, sink).source());
   }
 
   private record Read(TableBuilder builder, DataSource source) {}

@@ -30,24 +30,10 @@ public interface DataReader {
    * as one chunk (correct, but not flat in memory); readers that can stream override it.
    */
   default RowChunks chunks(Path path, Schema schema, Selection selection, int chunkRows) {
-    DataReader self = this;
-    return new RowChunks() {
-      @Override
-      public Schema schema() {
-        return schema;
-      }
-
-      @Override
-      public int chunkRows() {
-        return Integer.MAX_VALUE;
-      }
-
-      @Override
-      public DataSource scan(java.util.function.Consumer<Table> sink) {
-        Table t = self.read(path, schema, selection);
-        sink.accept(t);
-        return t.source();
-      }
-    };
+    return RowChunks.of(schema, Integer.MAX_VALUE, sink -> {
+      Table t = read(path, schema, selection);
+      sink.accept(t);
+      return t.source();
+    });
   }
 }

@@ -30,4 +30,33 @@ public interface RowChunks {
    * @throws dev.gauntlet.harness.UsageException for a problem in the data, at its place
    */
   DataSource scan(Consumer<Table> sink);
+
+  /**
+   * Chunks of at most {@code chunkRows} rows of {@code schema}, each scan done by {@code scan}
+   * (handed the sink, never null, it returns the source's identity).
+   *
+   * @throws IllegalArgumentException when {@code chunkRows} is below 1
+   */
+  static RowChunks of(Schema schema, int chunkRows, java.util.function.Function<Consumer<Table>, DataSource> scan) {
+    if (chunkRows < 1) {
+      throw new IllegalArgumentException("chunk rows must be at least 1, not " + chunkRows);
+    }
+    java.util.Objects.requireNonNull(scan, "scan");
+    return new RowChunks() {
+      @Override
+      public Schema schema() {
+        return schema;
+      }
+
+      @Override
+      public int chunkRows() {
+        return chunkRows;
+      }
+
+      @Override
+      public DataSource scan(Consumer<Table> sink) {
+        return scan.apply(java.util.Objects.requireNonNull(sink, "sink"));
+      }
+    };
+  }
 }

@@ -58,25 +58,7 @@ public final class TableLoader {
    * {@link #load} (the same errors at the same file:line:column) and holds one chunk at a time.
    */
   public static RowChunks chunks(Path file, Schema schema, char delimiter, Selection selection, int chunkRows) {
-    if (chunkRows < 1) {
-      throw new IllegalArgumentException("chunk rows must be at least 1, not " + chunkRows);
-    }
-    return new RowChunks() {
-      @Override
-      public Schema schema() {
-        return schema;
-      }
-
-      @Override
-      public int chunkRows() {
-        return chunkRows;
-      }
-
-      @Override
-      public DataSource scan(java.util.function.Consumer<Table> sink) {
-        return read(file, schema, delimiter, selection, chunkRows, java.util.Objects.requireNonNull(sink, "sink")).source();
-      }
-    };
+    return RowChunks.of(schema, chunkRows, sink -> read(file, schema, delimiter, selection, chunkRows, sink).source());
   }
 
   private record Read(TableBuilder builder, DataSource source) {}
