@@ -73,32 +73,7 @@ public final class SparkDataBench {
           - {name: label, type: binary, role: label, categories: ['0', '1'], positive: '1'}
         """);
     Path suiteFile = dir.resolve("suite-" + rows + ".yaml");
-    Files.writeString(suiteFile, """
-        name: spark-data-bench
-        seed: 7
-        model: {type: precomputed, score: score, threshold: 0.5, probability: true}
-        data:
-          path: %s/
-          format: parquet
-          schema: schema.yaml
-        checks:
-          - {id: perf, type: performance, conditions: [{metric: accuracy, atLeast: 0.6}]}
-          - id: fair
-            type: fairness.slices
-            params: {attributes: [sex, region], minSize: 30, reference: {sex: M}, bootstrap: 200}
-            conditions:
-              - {metric: disparate_impact, subject: sex=F, between: [0.8, 1.25], interval: whole}
-          - id: decay
-            type: drift.temporal
-            params: {window: month, reference: 2, maxDrop: 0.03, horizon: 6}
-            conditions:
-              - {metric: last_window_accuracy_drop, atMost: 0.03}
-          - id: features
-            type: drift.features
-            params: {window: quarter, reference: 1}
-            conditions:
-              - {metric: max_psi, atMost: 0.25}
-        """.formatted(data.getFileName()));
+    Files.writeString(suiteFile, BenchSuite.yaml("spark-data-bench", "  path: %s/\n  format: parquet\n  schema: schema.yaml".formatted(data.getFileName())));
     long reads = DataSources.reads();
     SparkEngineProvider provider = new SparkEngineProvider();
     Map<String, String> options = new HashMap<>(Map.of("master", master));
