@@ -113,4 +113,36 @@ class DenseInputGradientsTest {
       }
     }
   }
+
+  /**
+   * A batch that shrinks and grows again (an attack's rows leaving it, then a new attack): the pass
+   * keeps buffers for its last batch size, and every size gives DL4J's gradients and probabilities
+   * for its rows.
+   */
+  @Test
+  void batchesOfChangingSizeReuseTheBuffersCorrectly() {
+    Dl4jModel model = Dl4jModel.of(Nets.mlp(3, DataType.DOUBLE, 5, 3, Activation.RELU, 6, 4), "mlp");
+    DenseInputGradients dense = DenseInputGradients.of(model).orElseThrow();
+    for (int n : new int[] {9, 4, 1, 9, 12, 2}) {
+      double[][] x = rows(n, 5, 40 + n);
+      int[] y = new int[n];
+      for (int i = 0; i < n; i++) {
+        y[i] = i % 3;
+      }
+      double[][] mine = dense.lossGradient(x, y);
+      double[][] dl4j = model.gradients().orElseThrow().lossGradient(x, y);
+      double[][] p = model.predict(x);
+      double[][] q = dense.lastOutput().castTo(DataType.DOUBLE).toDoubleMatrix();
+      assertEquals(n, mine.length, "rows of the gradient at batch " + n);
+      assertEquals(n, q.length, "rows of the probabilities at batch " + n);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < 5; j++) {
+          assertEquals(dl4j[i][j], mine[i][j], 1e-9 * (1 + Math.abs(dl4j[i][j])), "batch " + n + ", row " + i + " input " + j);
+        }
+        for (int k = 0; k < 3; k++) {
+          assertEquals(p[i][k], q[i][k], 1e-9, "batch " + n + ", probabilities of row " + i);
+        }
+      }
+    }
+  }
 }
