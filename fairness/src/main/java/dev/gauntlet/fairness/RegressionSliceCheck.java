@@ -215,7 +215,8 @@ public record RegressionSliceCheck(List<SliceConfig.Attribute> attributes, int d
       Slices.Slicing sl = slices.slicings.get(s);
       ctx.progress("Bootstrapping " + sl.name() + " (" + bootstrap + " resamples)");
       int groups = sl.groups();
-      int ref = reference(slices, sl, sum.errors[s]);
+      RegressionSummary[] cells = sum.errors[s];
+      int ref = slices.reference(sl, references, h -> cells[h].n());
       RegressionErrors.Estimate[] est = new RegressionErrors.Estimate[groups];
       double[][][] reps = new double[groups][][];
       for (int g = 0; g < groups; g++) {
@@ -378,32 +379,5 @@ public record RegressionSliceCheck(List<SliceConfig.Attribute> attributes, int d
       ss += s.count(i) * (v - mean) * (v - mean);
     }
     return ss / (s.n() - 1);
-  }
-
-  /** The reference slice: the largest among those with every configured reference value. */
-  private int reference(Slices slices, Slices.Slicing sl, RegressionSummary[] groups) {
-    int[] want = new int[sl.attrs().length];
-    for (int j = 0; j < sl.attrs().length; j++) {
-      int a = sl.attrs()[j];
-      String value = references.get(slices.names.get(a));
-      want[j] = value == null ? -1 : slices.levels.get(a).indexOf(value);
-      if (value != null && want[j] < 0) {
-        throw new UsageException("fairness: reference '" + slices.names.get(a) + "=" + value + "' is not a value of the attribute; its values are "
-            + slices.levels.get(a));
-      }
-    }
-    int best = -1;
-    long bestSize = -1;
-    for (int h = 0; h < sl.groups(); h++) {
-      boolean matches = true;
-      for (int j = 0; j < want.length; j++) {
-        matches &= want[j] < 0 || slices.levelOf(sl, h, sl.attrs()[j]) == want[j];
-      }
-      if (matches && groups[h].n() > bestSize) {
-        best = h;
-        bestSize = groups[h].n();
-      }
-    }
-    return best;
   }
 }

@@ -202,30 +202,7 @@ final class SliceAnalysis {
    * and the largest slice when none is).
    */
   int reference(Slices slices, Slices.Slicing sl, long[] cells) {
-    int[] want = new int[sl.attrs().length];
-    for (int j = 0; j < sl.attrs().length; j++) {
-      int a = sl.attrs()[j];
-      String value = cfg.references().get(slices.names.get(a));
-      want[j] = value == null ? -1 : slices.levels.get(a).indexOf(value);
-      if (value != null && want[j] < 0) {
-        throw new UsageException("fairness: reference '" + slices.names.get(a) + "=" + value + "' is not a value of the attribute; its values are "
-            + slices.levels.get(a));
-      }
-    }
-    int best = -1;
-    long bestSize = -1;
-    for (int h = 0; h < sl.groups(); h++) {
-      boolean matches = true;
-      for (int j = 0; j < want.length; j++) {
-        matches &= want[j] < 0 || slices.levelOf(sl, h, sl.attrs()[j]) == want[j];
-      }
-      long size = SliceCounts.size(cells, h);
-      if (matches && size > bestSize) {
-        best = h;
-        bestSize = size;
-      }
-    }
-    return best;
+    return slices.reference(sl, cfg.references(), h -> SliceCounts.size(cells, h));
   }
 
   private SlicingResult measure(Slices slices, int s, long[] cells, SplittableRandom rng) {

@@ -128,6 +128,40 @@ final class Slices {
     return g;
   }
 
+  /**
+   * The reference slice of a slicing: the largest slice ({@code size} of each group) among those that
+   * take the configured reference value of every configured attribute (so the configured slice itself
+   * when all are configured, and the largest slice when none is); -1 when no slice matches.
+   *
+   * @throws UsageException when a configured reference value is not a value of its attribute
+   */
+  int reference(Slicing sl, java.util.Map<String, String> references, java.util.function.IntToLongFunction size) {
+    int[] want = new int[sl.attrs().length];
+    for (int j = 0; j < sl.attrs().length; j++) {
+      int a = sl.attrs()[j];
+      String value = references.get(names.get(a));
+      want[j] = value == null ? -1 : levels.get(a).indexOf(value);
+      if (value != null && want[j] < 0) {
+        throw new UsageException("fairness: reference '" + names.get(a) + "=" + value + "' is not a value of the attribute; its values are "
+            + levels.get(a));
+      }
+    }
+    int best = -1;
+    long bestSize = -1;
+    for (int h = 0; h < sl.groups(); h++) {
+      boolean matches = true;
+      for (int j = 0; j < want.length; j++) {
+        matches &= want[j] < 0 || levelOf(sl, h, sl.attrs()[j]) == want[j];
+      }
+      long n = size.applyAsLong(h);
+      if (matches && n > bestSize) {
+        best = h;
+        bestSize = n;
+      }
+    }
+    return best;
+  }
+
   /** The level code of attribute {@code attr} in slice {@code g} of a slicing, or -1 when not part of it. */
   int levelOf(Slicing s, int g, int attr) {
     for (int j = 0; j < s.attrs.length; j++) {
