@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,15 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class HistoryCliTest {
   @TempDir
   Path work;
-
-  record Run(int code, String out, String err) {}
-
-  static Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   static final String SCHEMA = """
       name: t
@@ -77,18 +66,18 @@ class HistoryCliTest {
     return s;
   }
 
-  Run audit(Path suite, String... more) {
+  CliTest.Run audit(Path suite, String... more) {
     String[] base = {"audit", "--suite", suite.toString(), "--out", work.resolve("out").toString(), "--quiet"};
     String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
     System.arraycopy(more, 0, args, base.length, more.length);
-    return cli(args);
+    return CliTest.cli(args);
   }
 
   @Test
   void auditRecordsEveryRunHistoryListsThemAndTheGateComparesWithThePromotedRun() throws Exception {
     Path s = suite("");
     data(20); // accuracy 0.90
-    Run first = audit(s);
+    CliTest.Run first = audit(s);
     assertEquals(0, first.code(), first.out() + first.err());
     assertTrue(first.out().contains("History: run #1 in jdbc:sqlite:" + work.resolve("gauntlet-history.db")), first.out());
     Path db = work.resolve("gauntlet-history.db");
@@ -96,29 +85,29 @@ class HistoryCliTest {
     JsonNode report = new ObjectMapper().readTree(work.resolve("out/report.json").toFile());
     assertTrue(report.toString().contains("no promoted run"), "the first run's trend is INCONCLUSIVE, with the reason");
 
-    Run promote = cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "1");
+    CliTest.Run promote = CliTest.cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "1");
     assertEquals(0, promote.code(), promote.err());
     assertTrue(promote.out().contains("Promoted run #1"), promote.out());
 
     data(40); // accuracy 0.80: above the floor, 0.10 below the promoted run
-    Run second = audit(s);
+    CliTest.Run second = audit(s);
     assertEquals(1, second.code(), second.out() + second.err());
     assertTrue(second.out().contains("against 0.9 of the last promoted run (#1"), second.out());
     String html = Files.readString(work.resolve("out/report.html"));
     assertTrue(html.contains("Trend of accuracy across the recorded runs"), "the report draws the trend of a metric under a trend condition");
     assertTrue(html.contains("#1 (promoted) 0.9, this run 0.8"), "with its text alternative");
 
-    Run refused = cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "2");
+    CliTest.Run refused = CliTest.cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "2");
     assertEquals(2, refused.code());
     assertTrue(refused.err().contains("only a PASSED run can be promoted"), refused.err());
 
-    Run table = cli("history", "--suite", s.toString(), "--out", work.resolve("out").toString());
+    CliTest.Run table = CliTest.cli("history", "--suite", s.toString(), "--out", work.resolve("out").toString());
     assertEquals(0, table.code(), table.err());
     String[] lines = table.out().split("\n");
     assertTrue(lines[2].trim().startsWith("2 ") && lines[2].contains("FAILED") && lines[2].contains("perf/accuracy=0.8"), table.out());
     assertTrue(lines[3].trim().startsWith("1 ") && lines[3].contains("PASSED") && lines[3].contains("yes") && lines[3].contains("perf/accuracy=0.9"), table.out());
 
-    Run json = cli("history", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--json", "--limit", "1");
+    CliTest.Run json = CliTest.cli("history", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--json", "--limit", "1");
     assertEquals(0, json.code(), json.err());
     JsonNode j = new ObjectMapper().readTree(json.out());
     assertEquals("trend-suite", j.get("suite").asText());
@@ -146,13 +135,13 @@ class HistoryCliTest {
     try (Connection other = DriverManager.getConnection(url); Statement st = other.createStatement()) {
       st.execute("BEGIN EXCLUSIVE");
       String before = Files.readString(work.resolve("out/report.json"));
-      Run r = audit(s);
+      CliTest.Run r = audit(s);
       assertEquals(2, r.code(), r.out() + r.err());
       assertTrue(r.err().contains("locked by another process") && r.err().contains("Nothing was recorded"), "out: " + r.out() + " err: " + r.err());
       assertEquals(before, Files.readString(work.resolve("out/report.json")), "the earlier report set is left as it was");
       st.execute("ROLLBACK");
     }
-    Run table = cli("history", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--json");
+    CliTest.Run table = CliTest.cli("history", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--json");
     assertEquals(1, new ObjectMapper().readTree(table.out()).get("runs").size(), "only the first run is recorded");
   }
 
@@ -175,21 +164,21 @@ class HistoryCliTest {
             webhook: {url: "http://127.0.0.1:%d/hook", timeoutSeconds: 2, retries: 2}
           """.formatted(port));
       data(20);
-      Run r = audit(s);
+      CliTest.Run r = audit(s);
       assertEquals(0, r.code(), r.out() + r.err());
       assertEquals(2, calls.get(), "500 then 200");
       assertTrue(Files.exists(work.resolve("hist/h.db")), "a relative sqlite path is resolved against the suite's folder");
       String prom = Files.readString(work.resolve("metrics/gauntlet.prom"));
       assertTrue(prom.contains("gauntlet_verdict{suite=\"trend-suite\"} 1\n") && prom.contains("metric=\"accuracy\"") && prom.endsWith("# EOF\n"), prom);
 
-      Run override = audit(s, "--metrics-file", work.resolve("other.prom").toString());
+      CliTest.Run override = audit(s, "--metrics-file", work.resolve("other.prom").toString());
       assertTrue(Files.exists(work.resolve("other.prom")));
       assertEquals(0, override.code());
     } finally {
       server.stop(0);
     }
     // the server is gone: the webhook fails, the run does not
-    Run r = audit(work.resolve("suite.yaml"));
+    CliTest.Run r = audit(work.resolve("suite.yaml"));
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("warning: the webhook http://127.0.0.1:") && r.err().contains("was not delivered after 3 attempts"), r.err());
   }
@@ -197,18 +186,18 @@ class HistoryCliTest {
   @Test
   void readingAHistoryThatWasNeverWrittenIsExit2AndCreatesNoFile() throws Exception {
     Path s = suite("");
-    Run r = cli("history", "--suite", s.toString(), "--out", work.resolve("out").toString());
+    CliTest.Run r = CliTest.cli("history", "--suite", s.toString(), "--out", work.resolve("out").toString());
     assertEquals(2, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("no history database at " + work.resolve("gauntlet-history.db")), r.err());
     assertFalse(Files.exists(work.resolve("gauntlet-history.db")));
-    assertEquals(2, cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "1").code());
+    assertEquals(2, CliTest.cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "1").code());
   }
 
   @Test
   void historyOffMakesATrendConditionAnErrorThatFailsTheGate() throws Exception {
     Path s = suite("");
     data(20);
-    Run r = audit(s, "--history", "off");
+    CliTest.Run r = audit(s, "--history", "off");
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("no history store is configured"), r.out());
     assertFalse(Files.exists(work.resolve("gauntlet-history.db")));
@@ -222,12 +211,12 @@ class HistoryCliTest {
     Path s = suite("");
     Files.writeString(s, Files.readString(s).replace("name: trend-suite", "name: pg-" + java.util.UUID.randomUUID().toString().substring(0, 8)));
     data(20);
-    Run r = audit(s, "--history", pg);
+    CliTest.Run r = audit(s, "--history", pg);
     assertEquals(0, r.code(), r.out() + r.err());
     assertFalse(r.out().contains("password=gauntlet") || r.err().contains("password=gauntlet"), "the password is masked");
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("History: run #(\\d+) in jdbc:postgresql:").matcher(r.out());
     assertTrue(m.find(), r.out());
-    Run json = cli("history", "--suite", s.toString(), "--history", pg, "--json");
+    CliTest.Run json = CliTest.cli("history", "--suite", s.toString(), "--history", pg, "--json");
     assertEquals(0, json.code(), json.err());
     JsonNode runs = new ObjectMapper().readTree(json.out()).get("runs");
     assertEquals(1, runs.size());
@@ -254,12 +243,12 @@ class HistoryCliTest {
               - {metric: accuracy, maxDrop: 0.01}
         """);
     String[] args = {"audit", "--suite", s.toString(), "--out", work.resolve("out").toString()};
-    Run first = cli(args);
+    CliTest.Run first = CliTest.cli(args);
     assertEquals(0, first.code(), first.out() + first.err());
     assertTrue(first.err().contains("No promoted run of suite 'onnx-history' yet: no baseline"), first.err());
-    assertEquals(0, cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "1").code());
+    assertEquals(0, CliTest.cli("promote", "--suite", s.toString(), "--out", work.resolve("out").toString(), "--run", "1").code());
 
-    Run second = cli(args);
+    CliTest.Run second = CliTest.cli(args);
     assertEquals(0, second.code(), second.out() + second.err());
     assertTrue(second.err().contains("Baseline: the model of the promoted run #1 (" + work.resolve("lending-logreg-tensor.onnx")), second.err());
     JsonNode report = new ObjectMapper().readTree(work.resolve("out/report.json").toFile());
@@ -267,7 +256,7 @@ class HistoryCliTest {
 
     // the promoted file is replaced: it is no longer the promoted model
     Files.copy(work.resolve("lending-mlp.onnx"), work.resolve("lending-logreg-tensor.onnx"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    Run changed = cli(args);
+    CliTest.Run changed = CliTest.cli(args);
     assertEquals(2, changed.code(), changed.out() + changed.err());
     assertTrue(changed.err().contains("suite.yaml:3:") && changed.err().contains("has changed since that run"), changed.err());
   }

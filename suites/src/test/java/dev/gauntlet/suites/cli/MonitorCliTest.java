@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gauntlet.history.HistoryStore;
 import dev.gauntlet.history.RunRecord;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,15 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MonitorCliTest {
   @TempDir
   Path work;
-
-  record Run(int code, String out, String err) {}
-
-  static Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   static final String SCHEMA = """
       name: tiny
@@ -91,11 +79,11 @@ class MonitorCliTest {
     return s;
   }
 
-  Run monitor(Path suite, String... more) {
+  CliTest.Run monitor(Path suite, String... more) {
     String[] base = {"monitor", "--suite", suite.toString(), "--out", work.resolve("out").toString()};
     String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
     System.arraycopy(more, 0, args, base.length, more.length);
-    return cli(args);
+    return CliTest.cli(args);
   }
 
   static RunRecord.MeasurementRow row(RunRecord r, String metric, String subject) {
@@ -107,13 +95,13 @@ class MonitorCliTest {
   void revisions(String url, String name) throws Exception {
     Path s = suite(name, PREDICTIONS, LABELS);
     String[] hist = url == null ? new String[0] : new String[] {"--history", url};
-    Run first = monitor(s, hist);
+    CliTest.Run first = monitor(s, hist);
     assertEquals(0, first.code(), first.out() + first.err());
     assertTrue(first.out().contains("Revision 1 of these windows"), first.out());
     assertTrue(first.out().contains("2024-02") && first.out().contains("50%"), "the per-window table: " + first.out());
     Files.writeString(work.resolve("labels.csv"), LABELS + "p9,yes,2024-03-01\np10,yes,2024-03-02\n");
     Path prom = work.resolve("gauntlet.prom");
-    Run second = monitor(s, java.util.stream.Stream.concat(java.util.Arrays.stream(hist), java.util.stream.Stream.of("--metrics-file", prom.toString()))
+    CliTest.Run second = monitor(s, java.util.stream.Stream.concat(java.util.Arrays.stream(hist), java.util.stream.Stream.of("--metrics-file", prom.toString()))
         .toArray(String[]::new));
     assertEquals(0, second.code(), second.out() + second.err());
     String metrics = Files.readString(prom);
@@ -165,7 +153,7 @@ class MonitorCliTest {
         new Bad(PREDICTIONS, LABELS.replace("2024-02-05", "2024-02-31"), "labels.csv:5:3"));
     for (Bad b : cases) {
       Path s = suite("tiny-monitor", b.predictions(), b.labels());
-      Run r = monitor(s);
+      CliTest.Run r = monitor(s);
       assertEquals(2, r.code(), b.where() + ": " + r.out() + r.err());
       assertTrue(r.err().contains(b.where()), "expected '" + b.where() + "' in: " + r.err());
       assertFalse(Files.exists(work.resolve("out/report.json")), "no report set");
@@ -180,7 +168,7 @@ class MonitorCliTest {
     String url = "jdbc:sqlite:" + work.resolve("gauntlet-history.db");
     try (Connection other = DriverManager.getConnection(url); Statement st = other.createStatement()) {
       st.execute("BEGIN EXCLUSIVE");
-      Run r = monitor(s);
+      CliTest.Run r = monitor(s);
       assertEquals(2, r.code(), r.out() + r.err());
       assertTrue(r.err().contains("locked by another process"), r.err());
       st.execute("ROLLBACK");
@@ -193,7 +181,7 @@ class MonitorCliTest {
   @Test
   void anUnreachableDatabaseIsExit2() throws Exception {
     Path s = suite("tiny-monitor", PREDICTIONS, LABELS);
-    Run r = monitor(s, "--history", "jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2");
+    CliTest.Run r = monitor(s, "--history", "jdbc:postgresql://127.0.0.1:1/nowhere?connectTimeout=2");
     assertEquals(2, r.code(), r.out() + r.err());
     assertFalse(Files.exists(work.resolve("out/report.json")));
   }
@@ -203,7 +191,7 @@ class MonitorCliTest {
     Path s = suite("tiny-monitor", PREDICTIONS, LABELS);
     Files.writeString(s, Files.readString(s).replace("type: monitor.performance", "type: performance").replaceAll("(?s)params:.*?conditions:", "conditions:")
         .replace("{metric: realized_accuracy, subject: \"window=2024-01\", atLeast: 0.5}", "{metric: accuracy, atLeast: 0.5}"));
-    Run r = monitor(s);
+    CliTest.Run r = monitor(s);
     assertEquals(2, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("has no monitor.performance check"), r.err());
   }

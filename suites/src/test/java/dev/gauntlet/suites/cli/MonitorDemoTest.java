@@ -33,7 +33,7 @@ class MonitorDemoTest {
   @Test
   void theDemoLogsFollowTheirDocumentedRulesAndTheMonitorFailsAsDocumented() throws Exception {
     Path out = work.resolve("out");
-    MonitorCliTest.Run r = MonitorCliTest.cli("demo", "--monitor", "--out", out.toString(), "--history", "off", "--quiet");
+    CliTest.Run r = CliTest.cli("demo", "--monitor", "--out", out.toString(), "--history", "off", "--quiet");
     assertEquals(1, r.code(), "the demo monitor's gate fails (README: realized accuracy of sex=M in 2024-11 below 0.70)\n" + r.out() + r.err());
     JsonNode report = JsonReport.mapper().readTree(out.resolve("report.json").toFile());
     assertFalse(report.get("verdict").get("passed").asBoolean());
