@@ -136,17 +136,22 @@ final class ShiftAttack {
     }
   }
 
+  /** Each row's objective at its clean point (the value an attack must beat to move the row). */
+  private static double[] cleanObjectives(ShiftObjective goal, double[] before, double[] targets) {
+    double[] best = new double[before.length];
+    for (int i = 0; i < best.length; i++) {
+      best[i] = objective(goal, before[i], before[i], targets == null ? 0 : targets[i]);
+    }
+    return best;
+  }
+
   private static void gradient(ModelUnderTest model, InputSpace space, AttackSpec spec, ShiftObjective goal, double[][] x0, double[] targets, double[] eps,
       double[] before, double[][] adv, long[] queries, long seed) {
-    int n = x0.length;
     int[] rows = attacked(space, eps, spec.norm(), x0);
     if (rows.length == 0) {
       return;
     }
-    double[] best = new double[n];
-    for (int i = 0; i < n; i++) {
-      best[i] = objective(goal, before[i], before[i], targets == null ? 0 : targets[i]);
-    }
+    double[] best = cleanObjectives(goal, before, targets);
     SplittableRandom rnd = new SplittableRandom(seed);
     boolean fgsm = spec.kind() == AttackKind.FGSM;
     int steps = fgsm ? 1 : spec.steps();
@@ -211,17 +216,13 @@ final class ShiftAttack {
 
   private static void coordinates(ModelUnderTest model, InputSpace space, AttackSpec spec, ShiftObjective goal, double[][] x0, double[] targets, double[] eps,
       double[] before, double[][] adv, long[] queries, long seed) {
-    int n = x0.length;
     int[] rows = attacked(space, eps, spec.norm(), x0);
     int[] dims = java.util.stream.IntStream.range(0, space.width()).filter(space::mutable).toArray();
     if (rows.length == 0 || dims.length == 0) {
       return;
     }
-    double[] best = new double[n];
+    double[] best = cleanObjectives(goal, before, targets);
     double[] cur = before.clone();
-    for (int i = 0; i < n; i++) {
-      best[i] = objective(goal, before[i], before[i], targets == null ? 0 : targets[i]);
-    }
     SplittableRandom rnd = new SplittableRandom(seed);
     long used = 0;
     int pass = 0;
@@ -275,15 +276,11 @@ final class ShiftAttack {
 
   private static void noise(ModelUnderTest model, InputSpace space, AttackSpec spec, ShiftObjective goal, double[][] x0, double[] targets, double[] eps,
       double[] before, double[][] adv, long[] queries, long seed) {
-    int n = x0.length;
     int[] rows = attacked(space, eps, spec.norm(), x0);
     if (rows.length == 0) {
       return;
     }
-    double[] best = new double[n];
-    for (int i = 0; i < n; i++) {
-      best[i] = objective(goal, before[i], before[i], targets == null ? 0 : targets[i]);
-    }
+    double[] best = cleanObjectives(goal, before, targets);
     SplittableRandom rnd = new SplittableRandom(seed);
     for (int q = 0; q < spec.queryBudget(); q++) {
       double[][] cand = new double[rows.length][];
