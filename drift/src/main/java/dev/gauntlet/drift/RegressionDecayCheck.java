@@ -146,12 +146,8 @@ public record RegressionDecayCheck(WindowSpec spec, List<String> groups, double 
       er[i] = pr[i] - yr[i];
     }
     RegressionSummary s = RegressionSummary.of(pr, yr);
-    return new Seg(s, RegressionErrors.of(s, 0.9), RegressionErrors.replicates(s, 0.9, bootstrap, rng), pr, er);
-  }
-
-  private Interval interval(double[] reps) {
-    double[] ci = RegressionErrors.percentile(reps, confidence);
-    return Interval.of(ci[0], ci[1], confidence, Interval.Method.BOOTSTRAP);
+    double[][] reps = RegressionErrors.replicates(s, 0.9, bootstrap, rng);
+    return new Seg(s, RegressionErrors.of(s, 0.9, reps, confidence), reps, pr, er);
   }
 
   private Interval rise(Seg w, Seg ref) {
@@ -161,7 +157,7 @@ public record RegressionDecayCheck(WindowSpec spec, List<String> groups, double 
     for (int r = 0; r < a.length; r++) {
       d[r] = a[r] - b[r];
     }
-    return interval(d);
+    return RegressionErrors.interval(d, confidence);
   }
 
   private static double ks(double[] a, double[] b) {
@@ -180,7 +176,7 @@ public record RegressionDecayCheck(WindowSpec spec, List<String> groups, double 
     }
     String level = Interval.of(0, 0, confidence, Interval.Method.BOOTSTRAP).levelText();
     List<Measurement> ms = new ArrayList<>();
-    ms.add(Measurement.of("reference_mae", Subject.all(), ref.mae(), interval(ref.reps()[RegressionErrors.MAE]), ref.n()));
+    ms.add(ref.estimate().measurement("reference_mae", Subject.all(), RegressionErrors.MAE));
     double ceiling = ref.mae() * (1 + maxRise);
     List<Evidence.Point> maePoints = new ArrayList<>();
     List<Evidence.Point> biasPoints = new ArrayList<>();
@@ -203,8 +199,8 @@ public record RegressionDecayCheck(WindowSpec spec, List<String> groups, double 
         rows.add(List.of(w.label(), Long.toString(s.n()), "too few rows", "", "", "", ""));
         continue;
       }
-      Interval maeCi = interval(s.reps()[RegressionErrors.MAE]);
-      Interval biasCi = interval(s.reps()[RegressionErrors.MEAN_ERROR]);
+      Interval maeCi = s.estimate().interval(RegressionErrors.MAE);
+      Interval biasCi = s.estimate().interval(RegressionErrors.MEAN_ERROR);
       double bias = s.estimate().value(RegressionErrors.MEAN_ERROR);
       double predKs = ks(ref.predictions(), s.predictions());
       double resKs = ks(ref.errors(), s.errors());
@@ -284,7 +280,7 @@ public record RegressionDecayCheck(WindowSpec spec, List<String> groups, double 
           ms.add(Measurement.inconclusive("mae", subj, s.n() == 0 ? Double.NaN : s.mae(), s.n(),
               "group " + g + "=" + levels.get(lv) + " has " + s.n() + " rows in " + w.label() + ", fewer than minRows " + spec.minRows()));
         } else {
-          Interval ci = interval(s.reps()[RegressionErrors.MAE]);
+          Interval ci = s.estimate().interval(RegressionErrors.MAE);
           ms.add(Measurement.of("mae", subj, s.mae(), ci, s.n()));
           pts.add(new Evidence.Point(w.label(), w.position(), s.mae(), ci.lower(), ci.upper()));
         }

@@ -124,10 +124,6 @@ public record RegressionShiftSimulationCheck(String shiftName, Function<Table, V
     return RegressionErrors.estimate(RegressionSummary.of(p, y), 0.9, bootstrap, confidence, rnd.nextLong());
   }
 
-  private Interval interval(RegressionErrors.Estimate e, int metric) {
-    return Interval.of(e.lower()[metric], e.upper()[metric], confidence, Interval.Method.BOOTSTRAP);
-  }
-
   private String withInterval(RegressionErrors.Estimate e, int metric) {
     return fmt(e.value(metric)) + " [" + fmt(e.lower()[metric]) + ", " + fmt(e.upper()[metric]) + "]";
   }
@@ -147,8 +143,8 @@ public record RegressionShiftSimulationCheck(String shiftName, Function<Table, V
     RegressionErrors.Estimate base = errors(p, y, rnd.split());
     double baseMae = base.value(RegressionErrors.MAE);
     double baseRmse = base.value(RegressionErrors.RMSE);
-    ms.add(Measurement.of("unshifted_mae", Subject.all(), baseMae, interval(base, RegressionErrors.MAE), n));
-    ms.add(Measurement.of("unshifted_rmse", Subject.all(), baseRmse, interval(base, RegressionErrors.RMSE), n));
+    ms.add(base.measurement("unshifted_mae", Subject.all(), RegressionErrors.MAE));
+    ms.add(base.measurement("unshifted_rmse", Subject.all(), RegressionErrors.RMSE));
     List<Evidence.Point> maePts = new ArrayList<>();
     List<Evidence.Point> rmsePts = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
@@ -163,8 +159,8 @@ public record RegressionShiftSimulationCheck(String shiftName, Function<Table, V
       double mae = e.value(RegressionErrors.MAE);
       double rmse = e.value(RegressionErrors.RMSE);
       Subject subj = Subject.severity(sv);
-      ms.add(Measurement.of("mae", subj, mae, interval(e, RegressionErrors.MAE), m));
-      ms.add(Measurement.of("rmse", subj, rmse, interval(e, RegressionErrors.RMSE), m));
+      ms.add(e.measurement("mae", subj, RegressionErrors.MAE));
+      ms.add(e.measurement("rmse", subj, RegressionErrors.RMSE));
       ms.add(Measurement.of("mae_rise", subj, mae - baseMae, m));
       ms.add(Measurement.of("rmse_rise", subj, rmse - baseRmse, m));
       maxMae = Math.max(maxMae, mae - baseMae);

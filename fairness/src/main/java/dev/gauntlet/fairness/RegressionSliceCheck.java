@@ -199,10 +199,9 @@ public record RegressionSliceCheck(List<SliceConfig.Attribute> attributes, int d
     for (int g = 1; g < sum.errors[0].length; g++) {
       whole = whole.merge(sum.errors[0][g]);
     }
-    double[][] wholeReps = RegressionErrors.replicates(whole, 0.9, bootstrap, rng);
-    RegressionErrors.Estimate we = RegressionErrors.of(whole, 0.9);
+    RegressionErrors.Estimate we = RegressionErrors.of(whole, 0.9, RegressionErrors.replicates(whole, 0.9, bootstrap, rng), confidence);
     ms.add(Measurement.of("n", Subject.all(), whole.n(), whole.n()));
-    addErrors(ms, Subject.all(), we, wholeReps, null);
+    addErrors(ms, Subject.all(), we, null);
 
     List<Gap> gaps = new ArrayList<>();
     List<List<Measurement>> gapMeasurements = new ArrayList<>();
@@ -220,8 +219,8 @@ public record RegressionSliceCheck(List<SliceConfig.Attribute> attributes, int d
       RegressionErrors.Estimate[] est = new RegressionErrors.Estimate[groups];
       double[][][] reps = new double[groups][][];
       for (int g = 0; g < groups; g++) {
-        est[g] = RegressionErrors.of(sum.errors[s][g], 0.9);
         reps[g] = RegressionErrors.replicates(sum.errors[s][g], 0.9, bootstrap, rng);
+        est[g] = RegressionErrors.of(sum.errors[s][g], 0.9, reps[g], confidence);
       }
       long refN = sum.errors[s][ref].n();
       Subject refSubject = sl.subjects().get(ref);
@@ -231,7 +230,7 @@ public record RegressionSliceCheck(List<SliceConfig.Attribute> attributes, int d
         long n = sum.errors[s][g].n();
         String small = n < minSize ? subj.display() + " has " + n + " rows, below the minimum of " + minSize + " (params.minSize)" : null;
         ms.add(Measurement.of("n", subj, n, n));
-        addErrors(ms, subj, est[g], reps[g], small);
+        addErrors(ms, subj, est[g], small);
         double lossValue = est[g].value(loss == Loss.MAE ? RegressionErrors.MAE : RegressionErrors.RMSE);
         if (small == null && (Double.isNaN(worst) || lossValue > worst)) {
           worst = lossValue;
@@ -317,7 +316,7 @@ public record RegressionSliceCheck(List<SliceConfig.Attribute> attributes, int d
     return new CheckValue(ms, evidence, summary);
   }
 
-  private void addErrors(List<Measurement> ms, Subject subj, RegressionErrors.Estimate e, double[][] reps, String why) {
+  private static void addErrors(List<Measurement> ms, Subject subj, RegressionErrors.Estimate e, String why) {
     int[] idx = {RegressionErrors.MAE, RegressionErrors.RMSE, RegressionErrors.MEAN_ERROR};
     String[] names = {"mae", "rmse", "mean_error"};
     for (int k = 0; k < idx.length; k++) {
@@ -325,8 +324,7 @@ public record RegressionSliceCheck(List<SliceConfig.Attribute> attributes, int d
       if (why != null || e.n() == 0) {
         ms.add(Measurement.inconclusive(names[k], subj, v, e.n(), why != null ? why : subj.display() + " has no rows"));
       } else {
-        double[] ci = RegressionErrors.percentile(reps[idx[k]], confidence);
-        ms.add(Measurement.of(names[k], subj, v, Interval.of(ci[0], ci[1], confidence, Interval.Method.BOOTSTRAP), e.n()));
+        ms.add(e.measurement(names[k], subj, idx[k]));
       }
     }
   }

@@ -1,5 +1,8 @@
 package dev.gauntlet.harness.performance;
 
+import dev.gauntlet.harness.check.Measurement;
+import dev.gauntlet.harness.metric.Interval;
+import dev.gauntlet.harness.metric.Subject;
 import dev.gauntlet.harness.stats.Poisson;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -41,16 +44,52 @@ public final class RegressionErrors {
    * @param values the point values, indexed by {@link #MAE} ... {@link #QUANTILE_ABS}
    * @param lower the lower interval bounds (NaN without intervals)
    * @param upper the upper interval bounds
+   * @param confidence the level of the intervals
    */
-  public record Estimate(long n, double[] values, double[] lower, double[] upper) {
+  public record Estimate(long n, double[] values, double[] lower, double[] upper, double confidence) {
     public double value(int metric) {
       return values[metric];
+    }
+
+    /**
+     * The metric's percentile-bootstrap interval at {@link #confidence()}.
+     *
+     * @throws IllegalArgumentException when the metric has no interval (NaN bounds)
+     */
+    public Interval interval(int metric) {
+      return Interval.of(lower[metric], upper[metric], confidence, Interval.Method.BOOTSTRAP);
+    }
+
+    /**
+     * The metric as the measurement {@code name} of {@code subject} over {@link #n()} rows, with its
+     * bootstrap interval.
+     *
+     * @throws IllegalArgumentException when the metric has no interval (NaN bounds)
+     */
+    public Measurement measurement(String name, Subject subject, int metric) {
+      return Measurement.of(name, subject, value(metric), interval(metric), n);
     }
   }
 
   /** The point values (no intervals). */
   public static Estimate of(RegressionSummary s, double quantile) {
     return estimate(s, quantile, 0, 0.95, 0);
+  }
+
+  /**
+   * The point values with, as intervals, the {@link #percentile percentile intervals} at
+   * {@code confidence} of {@code replicates} (as {@link #replicates} draws them for {@code s}).
+   */
+  public static Estimate of(RegressionSummary s, double quantile, double[][] replicates, double confidence) {
+    Estimate point = of(s, quantile);
+    double[] lo = new double[COUNT];
+    double[] hi = new double[COUNT];
+    for (int m = 0; m < COUNT; m++) {
+      double[] ci = percentile(replicates[m], confidence);
+      lo[m] = ci[0];
+      hi[m] = ci[1];
+    }
+    return new Estimate(point.n(), point.values(), lo, hi, confidence);
   }
 
   /**
@@ -66,7 +105,7 @@ public final class RegressionErrors {
     Arrays.fill(lo, Double.NaN);
     Arrays.fill(hi, Double.NaN);
     if (n == 0) {
-      return new Estimate(0, v, lo, hi);
+      return new Estimate(0, v, lo, hi, confidence);
     }
     int d = s.distinct();
     double[] e = new double[d];
@@ -127,7 +166,7 @@ public final class RegressionErrors {
         hi[m] = type7(sorted, 1 - alpha / 2);
       }
     }
-    return new Estimate(n, v, lo, hi);
+    return new Estimate(n, v, lo, hi, confidence);
   }
 
   /**
@@ -159,6 +198,16 @@ public final class RegressionErrors {
       }
     }
     return reps;
+  }
+
+  /**
+   * The percentile-bootstrap interval of the finite replicates at {@code confidence}.
+   *
+   * @throws IllegalArgumentException when none is finite
+   */
+  public static Interval interval(double[] replicates, double confidence) {
+    double[] ci = percentile(replicates, confidence);
+    return Interval.of(ci[0], ci[1], confidence, Interval.Method.BOOTSTRAP);
   }
 
   /** The percentile interval {@code [lower, upper]} of the finite replicates at {@code confidence}; NaNs when none is finite. */

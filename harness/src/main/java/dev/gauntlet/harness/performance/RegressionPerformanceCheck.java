@@ -114,7 +114,7 @@ public record RegressionPerformanceCheck(int minRows, double confidence, double 
       if (why != null) {
         ms.add(Measurement.inconclusive(NAMES[m], all, v, n, why));
       } else {
-        ms.add(Measurement.of(NAMES[m], all, v, Interval.of(est.lower()[m], est.upper()[m], confidence, Interval.Method.BOOTSTRAP), n));
+        ms.add(est.measurement(NAMES[m], all, m));
       }
       rows.add(List.of(NAMES[m], MetricCondition.fmt(v), MetricCondition.fmt(est.lower()[m]) + " to " + MetricCondition.fmt(est.upper()[m])));
     }
