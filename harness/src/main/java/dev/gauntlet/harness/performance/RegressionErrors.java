@@ -107,61 +107,28 @@ public final class RegressionErrors {
     if (n == 0) {
       return new Estimate(0, v, lo, hi, confidence);
     }
-    int d = s.distinct();
-    double[] e = new double[d];
-    double[] y = new double[d];
-    long[] c = new long[d];
-    for (int i = 0; i < d; i++) {
-      e[i] = s.error(i);
-      y[i] = s.label(i);
-      c[i] = s.count(i);
-    }
-    Integer[] boxed = new Integer[d];
-    for (int i = 0; i < d; i++) {
-      boxed[i] = i;
-    }
-    Arrays.sort(boxed, (a, b) -> Double.compare(Math.abs(e[a]), Math.abs(e[b])));
-    int[] byAbs = new int[d];
-    for (int i = 0; i < d; i++) {
-      byAbs[i] = boxed[i];
-    }
+    Pairs ps = Pairs.of(s);
     v[MAE] = s.sumAbsError() / n;
     v[RMSE] = Math.sqrt(s.sumSquaredError() / n);
     v[MEAN_ERROR] = s.sumError() / n;
     double mean = s.sumLabel() / n;
     dev.gauntlet.harness.summary.ExactSum sst = new dev.gauntlet.harness.summary.ExactSum();
-    for (int i = 0; i < d; i++) {
-      double dy = y[i] - mean;
-      sst.add(c[i] * (dy * dy));
+    for (int i = 0; i < ps.e.length; i++) {
+      double dy = ps.y[i] - mean;
+      sst.add(ps.c[i] * (dy * dy));
     }
     double tss = sst.value();
     v[R2] = tss > 0 ? 1 - s.sumSquaredError() / tss : Double.NaN;
-    v[MEDIAN_ABS] = quantile(e, c, byAbs, n, 0.5);
-    v[QUANTILE_ABS] = quantile(e, c, byAbs, n, quantile);
+    v[MEDIAN_ABS] = quantile(ps.e, ps.c, ps.byAbs, n, 0.5);
+    v[QUANTILE_ABS] = quantile(ps.e, ps.c, ps.byAbs, n, quantile);
     if (resamples > 0) {
-      double[][] reps = new double[COUNT][resamples];
-      int[] kept = new int[COUNT];
-      SplittableRandom rng = new SplittableRandom(seed);
-      long[] w = new long[d];
-      double[] r = new double[COUNT];
-      for (int b = 0; b < resamples; b++) {
-        for (int i = 0; i < d; i++) {
-          w[i] = Poisson.draw(rng, c[i]);
-        }
-        weighted(e, y, w, byAbs, quantile, r);
-        for (int m = 0; m < COUNT; m++) {
-          if (!Double.isNaN(r[m])) {
-            reps[m][kept[m]++] = r[m];
-          }
-        }
-      }
+      double[][] reps = ps.replicates(quantile, resamples, new SplittableRandom(seed));
       double alpha = 1 - confidence;
       for (int m = 0; m < COUNT; m++) {
-        if (kept[m] == 0 || Double.isNaN(v[m])) {
+        double[] sorted = Arrays.stream(reps[m]).filter(r -> !Double.isNaN(r)).sorted().toArray();
+        if (sorted.length == 0 || Double.isNaN(v[m])) {
           continue;
         }
-        double[] sorted = Arrays.copyOf(reps[m], kept[m]);
-        Arrays.sort(sorted);
         lo[m] = type7(sorted, alpha / 2);
         hi[m] = type7(sorted, 1 - alpha / 2);
       }
@@ -175,29 +142,41 @@ public final class RegressionErrors {
    * Draws from {@code rng} in the summary's canonical order, one draw per distinct pair.
    */
   public static double[][] replicates(RegressionSummary s, double quantile, int resamples, SplittableRandom rng) {
-    int d = s.distinct();
-    double[] e = new double[d];
-    double[] y = new double[d];
-    long[] c = new long[d];
-    for (int i = 0; i < d; i++) {
-      e[i] = s.error(i);
-      y[i] = s.label(i);
-      c[i] = s.count(i);
-    }
-    int[] byAbs = byAbs(e);
-    double[][] reps = new double[COUNT][resamples];
-    long[] w = new long[d];
-    double[] r = new double[COUNT];
-    for (int b = 0; b < resamples; b++) {
+    return Pairs.of(s).replicates(quantile, resamples, rng);
+  }
+
+  /** A summary's distinct (error, label) pairs and their counts, in its canonical order, and that order's permutation by |error|. */
+  private record Pairs(double[] e, double[] y, long[] c, int[] byAbs) {
+    static Pairs of(RegressionSummary s) {
+      int d = s.distinct();
+      double[] e = new double[d];
+      double[] y = new double[d];
+      long[] c = new long[d];
       for (int i = 0; i < d; i++) {
-        w[i] = Poisson.draw(rng, c[i]);
+        e[i] = s.error(i);
+        y[i] = s.label(i);
+        c[i] = s.count(i);
       }
-      weighted(e, y, w, byAbs, quantile, r);
-      for (int m = 0; m < COUNT; m++) {
-        reps[m][b] = r[m];
-      }
+      return new Pairs(e, y, c, RegressionErrors.byAbs(e));
     }
-    return reps;
+
+    /** The replicates of {@link RegressionErrors#replicates}: each pair weighted by a Poisson(count) draw from {@code rng}. */
+    double[][] replicates(double quantile, int resamples, SplittableRandom rng) {
+      int d = e.length;
+      double[][] reps = new double[COUNT][resamples];
+      long[] w = new long[d];
+      double[] r = new double[COUNT];
+      for (int b = 0; b < resamples; b++) {
+        for (int i = 0; i < d; i++) {
+          w[i] = Poisson.draw(rng, c[i]);
+        }
+        weighted(e, y, w, byAbs, quantile, r);
+        for (int m = 0; m < COUNT; m++) {
+          reps[m][b] = r[m];
+        }
+      }
+      return reps;
+    }
   }
 
   /**
