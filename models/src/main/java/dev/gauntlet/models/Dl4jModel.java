@@ -309,11 +309,7 @@ public final class Dl4jModel implements ModelUnderTest {
       if (!regression) {
         return InputGradients.super.lossGradient(x, targets);
       }
-      if (targets.length != x.length) {
-        throw new IllegalArgumentException(x.length + " rows but " + targets.length + " targets");
-      }
-      INDArray y = Nd4j.create(targets, new long[] {targets.length, 1}).castTo(dtype);
-      return rows(lossGradient(Nd4j.create(x).castTo(dtype), y));
+      return rows(lossGradient(Nd4j.create(x).castTo(dtype), LossTargets.column(x, targets, dtype)));
     }
 
     @Override
@@ -321,18 +317,7 @@ public final class Dl4jModel implements ModelUnderTest {
       if (regression) {
         throw new UnsupportedOperationException("model '" + name + "' is a regression model; its loss gradient takes numeric targets");
       }
-      if (labels.length != x.length) {
-        throw new IllegalArgumentException(x.length + " rows but " + labels.length + " labels");
-      }
-      int k = classCount();
-      INDArray y = Nd4j.zeros(dtype, x.length, k);
-      for (int i = 0; i < labels.length; i++) {
-        if (labels[i] < 0 || labels[i] >= k) {
-          throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is not a class in [0, " + k + ")");
-        }
-        y.putScalar(i, labels[i], 1);
-      }
-      return rows(lossGradient(Nd4j.create(x).castTo(dtype), y));
+      return rows(lossGradient(Nd4j.create(x).castTo(dtype), LossTargets.oneHot(x, labels, classCount(), dtype)));
     }
 
     @Override

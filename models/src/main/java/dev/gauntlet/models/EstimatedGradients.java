@@ -34,7 +34,7 @@ final class EstimatedGradients implements InputGradients {
 
   @Override
   public double[][] lossGradient(double[][] x, int[] labels) {
-    SameDiffGradients.checkLabels(x, labels, model.classCount());
+    LossTargets.check(x, labels, model.classCount());
     return mode == GradientMode.FINITE_DIFFERENCE ? finiteDifferences(x, labels) : spsa(x, labels);
   }
 

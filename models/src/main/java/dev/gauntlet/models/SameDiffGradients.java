@@ -159,11 +159,7 @@ final class SameDiffGradients implements InputGradients {
     if (!regression) {
       return InputGradients.super.lossGradient(x, targets);
     }
-    if (targets.length != x.length) {
-      throw new IllegalArgumentException(x.length + " rows but " + targets.length + " targets");
-    }
-    INDArray y = Nd4j.create(targets, new long[] {targets.length, 1}).castTo(dtype);
-    return lossGradient(Nd4j.create(x), y).castTo(DataType.DOUBLE).toDoubleMatrix();
+    return lossGradient(Nd4j.create(x), LossTargets.column(x, targets, dtype)).castTo(DataType.DOUBLE).toDoubleMatrix();
   }
 
   private static SameDiff nd4jImport(OnnxFile onnx, String sha256, OnnxSignature sig, int width, DataType dt, Consumer<String> progress) {
@@ -280,24 +276,7 @@ final class SameDiffGradients implements InputGradients {
       throw new UnsupportedOperationException("a regression graph's loss gradient takes numeric targets, not class labels");
     }
     int k = (int) sd.getVariable(LABELS).getShape()[1];
-    checkLabels(x, labels, k);
-    INDArray y = Nd4j.zeros(dtype, x.length, k);
-    for (int i = 0; i < labels.length; i++) {
-      y.putScalar(i, labels[i], 1);
-    }
-    return lossGradient(Nd4j.create(x), y).castTo(DataType.DOUBLE).toDoubleMatrix();
-  }
-
-  /** One label per row, each a class in {@code [0, k)}. */
-  static void checkLabels(double[][] x, int[] labels, int k) {
-    if (labels.length != x.length) {
-      throw new IllegalArgumentException(x.length + " rows but " + labels.length + " labels");
-    }
-    for (int i = 0; i < labels.length; i++) {
-      if (labels[i] < 0 || labels[i] >= k) {
-        throw new IllegalArgumentException("label " + labels[i] + " of row " + i + " is not a class in [0, " + k + ")");
-      }
-    }
+    return lossGradient(Nd4j.create(x), LossTargets.oneHot(x, labels, k, dtype)).castTo(DataType.DOUBLE).toDoubleMatrix();
   }
 
   @Override
