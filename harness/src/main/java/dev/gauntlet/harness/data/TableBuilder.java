@@ -27,7 +27,8 @@ public interface Locator {
   private final Selection selection;
   private final Locator locator;
   private int[] selIndex; // selection slot -> spec index
-  private final Object[] selValues;
+  private int[] selSlot; // spec index -> a selection slot that reads it, or -1
+  private final Object[] selValues; // the selection's values of the record being added, by slot
   private long seen;
   private final List<ColumnSpec> specs;
   private int[] index;
@@ -160,9 +161,34 @@ public interface Locator {
       }
     }
     selIndex = new int[selection.columns().size()];
+    selSlot = new int[n];
+    java.util.Arrays.fill(selSlot, -1);
     for (int i = 0; i < selIndex.length; i++) {
       selIndex[i] = specs.indexOf(selection.columns().get(i));
+      if (!selection.isAll() && selIndex[i] >= 0) {
+        selSlot[selIndex[i]] = i;
+      }
     }
+  }
+
+  /**
+   * The selection step of both paths: whether the selection keeps the record, its values read from
+   * the text record {@code rec} or, when {@code typed}, from the typed slots. Every value the
+   * selection read stays in {@link #selValues} for {@link #selected}.
+   */
+  private boolean selects(String[] rec, int position, boolean typed) {
+    if (selection.isAll()) {
+      return true;
+    }
+    for (int i = 0; i < selIndex.length; i++) {
+      selValues[i] = typed ? typedSelectionValue(selIndex[i], position) : selectionValue(selIndex[i], rec, position);
+    }
+    return selection.keep(selValues);
+  }
+
+  /** The value the selection parsed from spec {@code s} of the record being added, or null (not read by the selection, or missing). */
+  private Object selected(int s) {
+    return selSlot[s] < 0 ? null : selValues[selSlot[s]];
   }
 
   /**
@@ -179,13 +205,8 @@ public interface Locator {
           + (rec.length < width ? "; a field is missing or a quote is unbalanced" : "; an unquoted delimiter inside a value?"));
     }
     seen++;
-    if (!selection.isAll()) {
-      for (int i = 0; i < selIndex.length; i++) {
-        selValues[i] = selectionValue(selIndex[i], rec, line);
-      }
-      if (!selection.keep(selValues)) {
-        return false;
-      }
+    if (!selects(rec, line, false)) {
+      return false;
     }
     ensure(rows + 1);
     lines[rows] = line;
@@ -203,20 +224,13 @@ public interface Locator {
       }
       String v = raw == null ? null : raw.strip();
       if ((v == null || schema.missing().contains(v)) && c.type() != ColumnType.TEXT) {
-        throw locator.at(line, col + 1, "column '" + c.name() + "' has a missing value ('" + v
-            + "'); remove or impute the row, or mark the column as role ignore");
+        throw missingValue(c, v, line, col);
       }
+      Object sel = selected(s); // parsed once: a value the selection read is not parsed again
       switch (c.type()) {
-        case NUMERIC -> nums[s][rows] = number(c, v, line, col);
-        case CATEGORICAL, BINARY -> {
-          Integer code = levelIndex[s].get(v);
-          if (code == null) {
-            throw locator.at(line, col + 1, "column '" + c.name() + "' has value '" + v + "', which is not one of the declared "
-                + (c.has(Role.LABEL) ? "classes " : "categories ") + c.categories() + "; add it to the schema or fix the row");
-          }
-          codes[s][rows] = code;
-        }
-        case TIMESTAMP -> times[s][rows] = time(c, formats[s], v, line, col);
+        case NUMERIC -> nums[s][rows] = sel instanceof Double d ? checkNumber(c, d, v, line, col) : number(c, v, line, col);
+        case CATEGORICAL, BINARY -> codes[s][rows] = level(c, s, v, line, col);
+        case TIMESTAMP -> times[s][rows] = sel instanceof Long t ? t : time(c, formats[s], v, line, col);
         case TEXT -> texts[s][rows] = raw;
       }
     }
@@ -229,7 +243,6 @@ public interface Locator {
   private long[] tTime;
   private String[] tText;
   private byte[] tKind; // 0 missing, 1 number, 2 epoch seconds, 3 text
-  private Object[] tSel;
 
   /**
    * Starts typed records for a source whose columns are the schema's, in its order (instead of
@@ -244,7 +257,6 @@ public interface Locator {
     tTime = new long[n];
     tText = new String[n];
     tKind = new byte[n];
-    tSel = new Object[selIndex.length];
   }
 
   /** Column {@code s} (schema order) of the next typed record holds the number {@code v}. */
@@ -279,13 +291,8 @@ public interface Locator {
    */
   public boolean addTyped(int position) {
     seen++;
-    if (!selection.isAll()) {
-      for (int i = 0; i < selIndex.length; i++) {
-        tSel[i] = typedSelectionValue(selIndex[i], position);
-      }
-      if (!selection.keep(tSel)) {
-        return false;
-      }
+    if (!selects(null, position, true)) {
+      return false;
     }
     ensure(rows + 1);
     lines[rows] = position;
@@ -298,20 +305,14 @@ public interface Locator {
       }
       String v = k == 3 ? tText[s].strip() : null;
       if (c.type() != ColumnType.TEXT && (k == 0 || (k == 3 && schema.missing().contains(v)))) {
-        throw locator.at(position, s + 1, "column '" + c.name() + "' has a missing value ('" + v
-            + "'); remove or impute the row, or mark the column as role ignore");
+        throw missingValue(c, v, position, s);
       }
+      Object sel = k == 3 ? selected(s) : null; // text the selection parsed is not parsed again
       switch (c.type()) {
-        case NUMERIC -> nums[s][rows] = k == 1 ? checkNumber(c, tNum[s], null, position, s) : number(c, v, position, s);
-        case CATEGORICAL, BINARY -> {
-          Integer code = levelIndex[s].get(v);
-          if (code == null) {
-            throw locator.at(position, s + 1, "column '" + c.name() + "' has value '" + v + "', which is not one of the declared "
-                + (c.has(Role.LABEL) ? "classes " : "categories ") + c.categories() + "; add it to the schema or fix the row");
-          }
-          codes[s][rows] = code;
-        }
-        case TIMESTAMP -> times[s][rows] = k == 2 ? tTime[s] : time(c, formats[s], v, position, s);
+        case NUMERIC -> nums[s][rows] = k == 1 ? checkNumber(c, tNum[s], null, position, s)
+            : sel instanceof Double d ? checkNumber(c, d, v, position, s) : number(c, v, position, s);
+        case CATEGORICAL, BINARY -> codes[s][rows] = level(c, s, v, position, s);
+        case TIMESTAMP -> times[s][rows] = k == 2 ? tTime[s] : sel instanceof Long t ? t : time(c, formats[s], v, position, s);
         case TEXT -> texts[s][rows] = k == 3 ? tText[s] : null;
       }
     }
@@ -382,6 +383,21 @@ public interface Locator {
       case TIMESTAMP -> time(c, formats[s], v, line, col);
       default -> v;
     };
+  }
+
+  private UsageException missingValue(ColumnSpec c, String v, int line, int col) {
+    return locator.at(line, col + 1, "column '" + c.name() + "' has a missing value ('" + v
+        + "'); remove or impute the row, or mark the column as role ignore");
+  }
+
+  /** The code of level {@code v} of categorical spec {@code s}. */
+  private int level(ColumnSpec c, int s, String v, int line, int col) {
+    Integer code = levelIndex[s].get(v);
+    if (code == null) {
+      throw locator.at(line, col + 1, "column '" + c.name() + "' has value '" + v + "', which is not one of the declared "
+          + (c.has(Role.LABEL) ? "classes " : "categories ") + c.categories() + "; add it to the schema or fix the row");
+    }
+    return code;
   }
 
   private double number(ColumnSpec c, String v, int line, int col) {

@@ -136,4 +136,28 @@ class SelectionTest {
     assertTrue(none.getMessage().contains("kept 0 of 2 rows"), none.getMessage());
     assertEquals(List.of("c", "x"), RowFilter.parse("c = 'a' or (x > 1 and c = 'b')").columns());
   }
+
+  /** A kept row's cells in the columns the selection read are parsed once, and still meet the schema's range, integer and time rules. */
+  @Test
+  void aKeptRowsSelectedCellsStillMeetTheSchema(@TempDir Path dir) throws Exception {
+    Schema s = SchemaLoader.parse(ConfigNode.parse("r.yaml", """
+        name: r
+        columns:
+          - {name: t, type: timestamp, role: time}
+          - {name: x, type: numeric, role: feature, range: [0, 5], integer: true}
+        """));
+    Path csv = dir.resolve("r.csv");
+    Selection sel = Selection.of("x >= 1", "2013", "2013", s);
+    Files.writeString(csv, "t,x\n2013-01-05, 2 \n2013-01-01,0\n2014-01-01,3\n2013-12-31,4\n");
+    Table t = TableLoader.load(csv, s, ',', sel);
+    assertEquals(List.of(2.0, 4.0), java.util.Arrays.stream(t.numeric("x")).boxed().toList());
+    assertEquals(List.of(1_357_344_000L, 1_388_448_000L), java.util.Arrays.stream(t.timestamps("t")).boxed().toList()); // 2013-01-05, 2013-12-31
+    Files.writeString(csv, "t,x\n2013-01-05,2\n2013-01-06,7\n");
+    UsageException range = assertThrows(UsageException.class, () -> TableLoader.load(csv, s, ',', sel));
+    assertTrue(range.getMessage().endsWith("r.csv:3:2: column 'x' holds 7, outside its declared range [0.0, 5.0]; widen the range in the schema or fix the row"),
+        range.getMessage());
+    Files.writeString(csv, "t,x\n2013-01-05,2.5\n");
+    UsageException integer = assertThrows(UsageException.class, () -> TableLoader.load(csv, s, ',', sel));
+    assertTrue(integer.getMessage().endsWith("r.csv:2:2: column 'x' is declared integer but holds 2.5"), integer.getMessage());
+  }
 }
