@@ -10,7 +10,12 @@ import dev.gauntlet.attacks.adversarial.Norm;
 import dev.gauntlet.attacks.adversarial.ShiftCheck;
 import dev.gauntlet.attacks.perturbation.PerturbationCheck;
 import dev.gauntlet.attacks.perturbation.Property;
+import dev.gauntlet.drift.FeatureDriftCheck;
 import dev.gauntlet.drift.RegressionDecayCheck;
+import dev.gauntlet.drift.RegressionShiftSimulationCheck;
+import dev.gauntlet.drift.simulate.Shift;
+import dev.gauntlet.drift.simulate.ValueShift;
+import dev.gauntlet.drift.stats.MultipleTesting;
 import dev.gauntlet.drift.window.WindowSpec;
 import dev.gauntlet.drift.window.WindowUnit;
 import dev.gauntlet.fairness.RegressionSliceCheck;
@@ -37,6 +42,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +94,48 @@ class RegressionJavaSuiteTest {
     return r.checks().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow(() -> new AssertionError("no check " + id));
   }
 
+  /**
+   * Runs the suite and asserts that its gate fails, that every trial ran, and that each check has the
+   * outcome {@code expected} gives its id.
+   */
+  static SuiteResult runFailing(Suite s, Function<String, Outcome> expected) {
+    SuiteResult r = new SuiteRunner(null, null, null).run(s);
+    assertFalse(r.verdict().passed(), () -> r.checks().toString());
+    Set<Trial> trials = EnumSet.noneOf(Trial.class);
+    for (CheckResult c : r.checks()) {
+      trials.add(c.trial());
+      assertEquals(expected.apply(c.id()), c.outcome(), c::toString);
+    }
+    assertEquals(EnumSet.of(Trial.PERFORMANCE, Trial.FAIRNESS, Trial.DRIFT, Trial.PERTURBATION, Trial.ADVERSARIAL), trials);
+    return r;
+  }
+
+  /**
+   * The checks the two fixture audits (ONNX, XGBoost) share on their data (z0, z1, z2, group a/b,
+   * 24 months): holdout error, the gap of group b against a, the error decay after a 12-month
+   * reference, a covariate shift on z0, and feature drift.
+   */
+  static Suite.Builder monthlyFixtureChecks(Suite.Builder b) {
+    WindowSpec months = new WindowSpec("date", WindowUnit.MONTH, 0, 12, WindowSpec.Origin.FIXED, 30);
+    return b
+        .check(CheckSpec.of("error", new RegressionPerformanceCheck(), MetricCondition.atMost("mae", 1.0)))
+        .check(CheckSpec.of("fair", new RegressionSliceCheck(List.of(SliceConfig.Attribute.categorical("group")), 1, 30, Map.of("group", "a"), 200, 0.95,
+            0.05, RegressionSliceCheck.Loss.MAE), MetricCondition.between("mean_error_diff", -0.25, 0.25).forSubject("group=b")))
+        .check(CheckSpec.of("decay", new RegressionDecayCheck(months, List.of("group"), 0.5, 12, 200, 0.95),
+            MetricCondition.atMost("last_window_mae_rise", 0.5)))
+        .check(CheckSpec.of("covariate", new RegressionShiftSimulationCheck("covariate shift on z0", x -> new ValueShift.Covariate(new Shift.Covariate("z0", null)),
+            new double[] {0, 0.5, 1}, null, 0.5, 0.1, 1.0, 100, 200, 0.95), MetricCondition.atMost("max_mae_rise", 1.0)))
+        .check(CheckSpec.of("features", new FeatureDriftCheck(months, List.of(), 10, 0.05, MultipleTesting.BH, Double.NaN, 3, true),
+            MetricCondition.atMost("last_window_drifted_share", 0.5)));
+  }
+
+  /** An attack's error at eps 0.05 is at least the clean error, and at eps 0.1 at least that at 0.05. */
+  static void assertErrorGrowsWithEps(CheckResult attack) {
+    double clean = value(attack, "clean_mae", Subject.all());
+    assertTrue(value(attack, "robust_mae", Subject.eps(0.05)) >= clean && value(attack, "robust_mae", Subject.eps(0.1)) >= value(attack, "robust_mae", Subject.eps(0.05)),
+        attack::toString);
+  }
+
   @Test
   void aJavaRegressionSuiteRunsEveryTrialWithValuesKnownByHand() {
     Table t = table();
@@ -110,16 +158,8 @@ class RegressionJavaSuiteTest {
             MetricCondition.atMost("max_shift", 1.0).forSubject("eps=0.1")))
         .check(CheckSpec.of("min-shift", MinShiftCheck.of(AttackSpec.simba(Norm.LINF, 20), 0.5, 1.0), MetricCondition.atLeast("median_min_shift_eps", 0.05)))
         .build();
-    SuiteResult r = new SuiteRunner(null, null, null).run(s);
-
     // the drift check fails the gate (the error doubled in February); every other check passes
-    assertFalse(r.verdict().passed(), () -> r.checks().toString());
-    Set<Trial> trials = EnumSet.noneOf(Trial.class);
-    for (CheckResult c : r.checks()) {
-      trials.add(c.trial());
-      assertEquals(c.id().equals("decay") ? Outcome.FAIL : Outcome.PASS, c.outcome(), c::toString);
-    }
-    assertEquals(EnumSet.of(Trial.PERFORMANCE, Trial.FAIRNESS, Trial.DRIFT, Trial.PERTURBATION, Trial.ADVERSARIAL), trials);
+    SuiteResult r = runFailing(s, id -> id.equals("decay") ? Outcome.FAIL : Outcome.PASS);
 
     // performance: |error| 1 on 40 rows and 2 on 40 rows
     assertEquals(1.5, value(check(r, "error"), "mae", Subject.all()), 1e-9);
