@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gauntlet.fixtures.SyntheticScores;
 import dev.gauntlet.harness.UsageException;
 import dev.gauntlet.harness.config.SuiteLoader;
 import dev.gauntlet.harness.data.Column;
@@ -13,12 +14,11 @@ import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Suite;
 import dev.gauntlet.harness.run.SuiteResult;
 import dev.gauntlet.harness.run.SuiteRunner;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.SplittableRandom;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -70,36 +70,12 @@ class SparkEngineEqualityTest {
             - {metric: max_psi, atMost: 0.25}
       """;
 
-  /** Synthetic lending-like rows over 12 months with a drift and a disparity; a continuous score with ties. */
+  /** Synthetic lending-like rows over 12 months with a drift and a disparity; a continuous score with ties ({@link SyntheticScores}: 6,000 rows). */
   static Path synthetic(Path dir) throws Exception {
-    Files.writeString(dir.resolve("schema.yaml"), """
-        name: synthetic
-        columns:
-          - {name: id, type: text, role: id}
-          - {name: date, type: timestamp, role: time}
-          - {name: income, type: numeric, role: feature}
-          - {name: debt, type: numeric, role: feature}
-          - {name: sex, type: binary, roles: [feature, protected], categories: [F, M]}
-          - {name: region, type: categorical, roles: [feature, protected], categories: [north, south, east, west]}
-          - {name: score, type: numeric, role: score, range: [0, 1]}
-          - {name: label, type: binary, role: label, categories: ['0', '1'], positive: '1'}
-        """);
-    SplittableRandom r = new SplittableRandom(20261201);
-    StringBuilder csv = new StringBuilder("id,date,income,debt,sex,region,score,label\n");
-    String[] regions = {"north", "south", "east", "west"};
-    for (int i = 0; i < 6000; i++) {
-      int month = 1 + r.nextInt(12);
-      int day = 1 + r.nextInt(28);
-      boolean f = r.nextBoolean();
-      double income = Math.round((40000 + 25000 * r.nextGaussian() + (month > 6 ? 8000 : 0)) * 100) / 100.0;
-      double debt = Math.round(r.nextDouble() * 1000) / 1000.0;
-      int y = r.nextDouble() < 0.45 + (f ? -0.05 : 0.05) ? 1 : 0;
-      double noise = month > 8 ? 0.45 : 0.3;
-      double s = Math.min(1, Math.max(0, (y == 1 ? 0.65 : 0.35) + noise * (r.nextDouble() - 0.5) * 2));
-      csv.append(String.format(Locale.ROOT, "a%05d,2024-%02d-%02d,%s,%s,%s,%s,%.3f,%d%n", i, month, day, income, debt,
-          f ? "F" : "M", regions[r.nextInt(4)], s, y));
+    Files.writeString(dir.resolve("schema.yaml"), SyntheticScores.schema("synthetic", true));
+    try (Writer w = Files.newBufferedWriter(dir.resolve("data.csv"))) {
+      SyntheticScores.write(w, 6000, 5);
     }
-    Files.writeString(dir.resolve("data.csv"), csv);
     Path suite = dir.resolve("suite.yaml");
     Files.writeString(suite, """
         name: synthetic-spark

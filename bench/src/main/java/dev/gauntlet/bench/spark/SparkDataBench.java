@@ -1,5 +1,6 @@
 package dev.gauntlet.bench.spark;
 
+import dev.gauntlet.fixtures.SyntheticScores;
 import dev.gauntlet.harness.config.SuiteLoader;
 import dev.gauntlet.harness.data.DataSources;
 import dev.gauntlet.harness.run.CheckResult;
@@ -61,17 +62,8 @@ public final class SparkDataBench {
           FROM c""".formatted(rows, files)).write().parquet(data.toString());
       System.out.printf(Locale.ROOT, "generated %d rows into %d Parquet files (%s) in %.1f s%n", rows, files, data, secs(t0));
     }
-    Files.writeString(dir.resolve("schema.yaml"), """
-        name: synthetic-parquet
-        columns:
-          - {name: date, type: timestamp, role: time}
-          - {name: income, type: numeric, role: feature}
-          - {name: debt, type: numeric, role: feature}
-          - {name: sex, type: binary, roles: [feature, protected], categories: [F, M]}
-          - {name: region, type: categorical, roles: [feature, protected], categories: [north, south, east, west]}
-          - {name: score, type: numeric, role: score, range: [0, 1]}
-          - {name: label, type: binary, role: label, categories: ['0', '1'], positive: '1'}
-        """);
+    // SyntheticScores' columns (without the id); the rows are made by Spark itself, on the executors, from hashes of the row number
+    Files.writeString(dir.resolve("schema.yaml"), SyntheticScores.schema("synthetic-parquet", false));
     Path suiteFile = dir.resolve("suite-" + rows + ".yaml");
     Files.writeString(suiteFile, BenchSuite.yaml("spark-data-bench", "  path: %s/\n  format: parquet\n  schema: schema.yaml".formatted(data.getFileName())));
     long reads = DataSources.reads();

@@ -1,5 +1,6 @@
 package dev.gauntlet.bench.spark;
 
+import dev.gauntlet.fixtures.SyntheticScores;
 import dev.gauntlet.harness.config.SuiteLoader;
 import dev.gauntlet.harness.run.CheckResult;
 import dev.gauntlet.harness.run.Suite;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.SplittableRandom;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -95,36 +95,11 @@ public final class SparkEngineBench {
 
   /** The equality test's synthetic suite, with {@code n} rows (written once per size). */
   static Path generate(Path dir, int n) throws Exception {
-    Files.writeString(dir.resolve("schema.yaml"), """
-        name: synthetic
-        columns:
-          - {name: id, type: text, role: id}
-          - {name: date, type: timestamp, role: time}
-          - {name: income, type: numeric, role: feature}
-          - {name: debt, type: numeric, role: feature}
-          - {name: sex, type: binary, roles: [feature, protected], categories: [F, M]}
-          - {name: region, type: categorical, roles: [feature, protected], categories: [north, south, east, west]}
-          - {name: score, type: numeric, role: score, range: [0, 1]}
-          - {name: label, type: binary, role: label, categories: ['0', '1'], positive: '1'}
-        """);
+    Files.writeString(dir.resolve("schema.yaml"), SyntheticScores.schema("synthetic", true));
     Path csv = dir.resolve("data-" + n + ".csv");
     if (!Files.exists(csv)) {
-      SplittableRandom r = new SplittableRandom(20261201);
-      String[] regions = {"north", "south", "east", "west"};
       try (BufferedWriter w = Files.newBufferedWriter(csv)) {
-        w.write("id,date,income,debt,sex,region,score,label\n");
-        for (int i = 0; i < n; i++) {
-          int month = 1 + r.nextInt(12);
-          int day = 1 + r.nextInt(28);
-          boolean f = r.nextBoolean();
-          double income = Math.round((40000 + 25000 * r.nextGaussian() + (month > 6 ? 8000 : 0)) * 100) / 100.0;
-          double debt = Math.round(r.nextDouble() * 1000) / 1000.0;
-          int y = r.nextDouble() < 0.45 + (f ? -0.05 : 0.05) ? 1 : 0;
-          double noise = month > 8 ? 0.45 : 0.3;
-          double s = Math.min(1, Math.max(0, (y == 1 ? 0.65 : 0.35) + noise * (r.nextDouble() - 0.5) * 2));
-          w.write(String.format(Locale.ROOT, "a%07d,2024-%02d-%02d,%s,%s,%s,%s,%.3f,%d%n", i, month, day, income, debt,
-              f ? "F" : "M", regions[r.nextInt(4)], s, y));
-        }
+        SyntheticScores.write(w, n, 7);
       }
     }
     Path suite = dir.resolve("suite-" + n + ".yaml");
