@@ -281,7 +281,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     return Path.of(path).toAbsolutePath().toString();
   }
 
-
   /** How this view's model is scored on the executors, or null when it cannot be (then its summaries run on the driver). */
   private Scoring scoring(double threshold) {
     synchronized (sh) {

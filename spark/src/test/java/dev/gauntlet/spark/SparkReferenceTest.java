@@ -13,6 +13,7 @@ import dev.gauntlet.harness.run.Suite;
 import dev.gauntlet.harness.run.SuiteResult;
 import dev.gauntlet.harness.run.SuiteRunner;
 import dev.gauntlet.harness.summary.SummaryEngine;
+import dev.gauntlet.suites.Demo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -154,6 +155,60 @@ class SparkReferenceTest {
       } finally {
         ((AutoCloseable) engine).close();
       }
+    }
+  }
+
+  /** The suite with only the check {@code id} (the same tables, so the same rows Spark holds). */
+  static Suite only(Suite s, String id) {
+    List<dev.gauntlet.harness.run.CheckSpec<?>> checks = s.checks().stream().filter(c -> c.id().equals(id)).toList();
+    assertEquals(1, checks.size(), id);
+    return new Suite(s.name(), s.seed(), s.model(), s.baseline(), s.data(), s.reference(), s.threshold(), s.gate(), checks, s.text(), s.file(),
+        s.schema(), s.checkTimeLimit(), s.modelDeterministic(), s.baselineDeterministic());
+  }
+
+  /**
+   * The demo suite's drift.features against its reference (train.csv), with the demo's DL4J
+   * candidate and baseline shipped to the executors: the reference is read there and both models
+   * score it there (its score drift), once per reference row each, and the measurements are the
+   * in-process ones, bit for bit.
+   */
+  @Test
+  void shippedModelsScoreTheReferenceOnTheExecutors() throws Exception {
+    Path suiteFile = Demo.prepare(Path.of("target", "gauntlet", "demo-inputs"), m -> {});
+    Suite local = only(new SuiteLoader().load(suiteFile, OptionalLong.empty(), null), "drift-features");
+    assertNotNull(local.baseline());
+    SuiteResult a = new SuiteRunner(null, null, null).run(local);
+    SparkEngineProvider provider = new SparkEngineProvider();
+    Map<String, String> options = Map.of("master", "local[2]", "partitions", "2");
+    long reads = DataSources.reads();
+    Suite remote;
+    try {
+      remote = only(new SuiteLoader().withRemoteRows(provider.rows(options).orElseThrow()).load(suiteFile, OptionalLong.empty(), null), "drift-features");
+    } catch (RuntimeException e) {
+      provider.close();
+      throw e;
+    }
+    assertEquals(reads, DataSources.reads(), "the driver opened neither lending.csv nor train.csv");
+    SparkDataTest.assertSameTable(local.reference(), remote.reference(), "train.csv, collected from the executors");
+    long before = SparkEngine.SCORED_ROWS.get();
+    SummaryEngine engine = provider.open(remote, options);
+    try {
+      SuiteResult b = new SuiteRunner(null, null, null).engine(engine).run(remote);
+      CheckResult x = a.checks().get(0);
+      CheckResult y = b.checks().get(0);
+      assertNull(y.error(), y.error());
+      assertTrue(x.measurements().stream().anyMatch(m -> m.metric().equals("max_score_psi")), x.measurements().toString());
+      assertEquals(x.outcome(), y.outcome());
+      assertEquals(x.measurements(), y.measurements(), "bit for bit");
+      assertEquals(x.baselineMeasurements(), y.baselineMeasurements(), "the baseline's, bit for bit");
+      assertEquals(x.findings(), y.findings());
+      assertEquals(a.verdict(), b.verdict());
+      // Candidate and baseline: every evaluation row before the first check, every reference row for the score drift.
+      assertEquals(2L * remote.data().rowCount() + 2L * remote.reference().rowCount(), SparkEngine.SCORED_ROWS.get() - before,
+          "both models scored once per evaluation row and once per reference row on the executors");
+      assertTrue(b.provenance().engine().endsWith(" on Spark, 0 on the driver)"), b.provenance().engine());
+    } finally {
+      ((AutoCloseable) engine).close();
     }
   }
 
