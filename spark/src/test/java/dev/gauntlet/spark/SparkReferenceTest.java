@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * input is exit 2 naming the reference's path.
  */
 class SparkReferenceTest {
-  /** Rows of the large reference (2023), each counted by hand in the generator's loop. */
+  /** Rows written to the large reference file (2023); the suite keeps those from March on (counted in the generator's loop). */
   static final int REF_ROWS = 3000;
   /** Rows of the small reference: no more than data.sample.rows (500), so collected whole. */
   static final int SMALL_REF_ROWS = 400;
@@ -53,13 +53,20 @@ class SparkReferenceTest {
           conditions: [{metric: max_psi, atMost: 0.25}]
       """;
 
-  /** Reference rows in the synthetic schema, dated 2023 (the evaluation data is 2024), with a milder score noise. */
-  static void writeReference(Path file, int rows, long seed) throws Exception {
+  /**
+   * Reference rows in the synthetic schema, dated 2023 (the evaluation data is 2024), with a milder
+   * score noise.
+   *
+   * @return how many of them are dated from 2023-03-01 on (a hand count for {@code from: 2023-03})
+   */
+  static int writeReference(Path file, int rows, long seed) throws Exception {
+    int fromMarch = 0;
     SplittableRandom r = new SplittableRandom(seed);
     StringBuilder csv = new StringBuilder("id,date,income,debt,sex,region,score,label\n");
     String[] regions = {"north", "south", "east", "west"};
     for (int i = 0; i < rows; i++) {
       int month = 1 + r.nextInt(12);
+      fromMarch += month >= 3 ? 1 : 0;
       int day = 1 + r.nextInt(28);
       boolean f = r.nextBoolean();
       double income = Math.round((38000 + 24000 * r.nextGaussian()) * 100) / 100.0;
@@ -70,10 +77,11 @@ class SparkReferenceTest {
           f ? "F" : "M", regions[r.nextInt(4)], s, y));
     }
     Files.writeString(file, csv);
+    return fromMarch;
   }
 
-  /** The synthetic evaluation data (6,000 rows, 2024) with sample.rows 500 and {@code reference: {path: ref}}. */
-  static Path suite(Path dir, String ref) throws Exception {
+  /** The synthetic evaluation data (6,000 rows, 2024) with sample.rows 500 and {@code reference: {path: ref}} (and {@code more} keys of it). */
+  static Path suite(Path dir, String ref, String more) throws Exception {
     SparkEngineEqualityTest.synthetic(dir);
     Path suite = dir.resolve("suite-" + ref.replace('.', '-') + ".yaml");
     Files.writeString(suite, """
@@ -86,19 +94,20 @@ class SparkReferenceTest {
           sample: {rows: 500}
         reference:
           path: %s
-        """.formatted(ref) + CHECKS);
+        """.formatted(ref) + more + CHECKS);
     return suite;
   }
 
   @Test
   void referenceIsReadSummarisedAndSampledOnSparkBitIdenticalToInProcess(@TempDir Path dir) throws Exception {
-    writeReference(dir.resolve("ref.csv"), REF_ROWS, 2023);
+    int kept = writeReference(dir.resolve("ref.csv"), REF_ROWS, 2023);
+    assertTrue(kept > 2000 && kept < REF_ROWS, "about 10 of 12 months: " + kept);
     writeReference(dir.resolve("small-ref.csv"), SMALL_REF_ROWS, 2022);
-    // A large reference (3,000 rows > 500: streamed, sampled) and a small one (400 rows: collected whole).
+    // A large reference (its rows from March on, more than 500: streamed, sampled) and a small one (400 rows: collected whole).
     for (String ref : List.of("ref.csv", "small-ref.csv")) {
       boolean large = ref.equals("ref.csv");
-      int refRows = large ? REF_ROWS : SMALL_REF_ROWS;
-      Path suite = suite(dir, ref);
+      int refRows = large ? kept : SMALL_REF_ROWS;
+      Path suite = suite(dir, ref, large ? "  from: 2023-03\n" : "");
       Suite local = new SuiteLoader().withChunkRows(1000).load(suite, OptionalLong.empty(), null);
       assertNotNull(local.stream(), "6000 rows, sample.rows 500: streamed in-process");
       assertEquals(large, local.referenceStream() != null, ref + ": streamed in-process when it keeps more than sample.rows");
@@ -124,8 +133,10 @@ class SparkReferenceTest {
       assertEquals(local.reference().source(), remote.reference().source(), ref + ": the same provenance: path, SHA-256, size, selection, sample");
       if (large) {
         assertEquals(500, remote.reference().source().sample().rows());
-        assertEquals(REF_ROWS, remote.reference().source().sample().ofRows());
-        assertEquals(REF_ROWS, remote.streamedReferenceRows());
+        assertEquals(kept, remote.reference().source().sample().ofRows());
+        assertEquals(kept, remote.streamedReferenceRows());
+        assertEquals(kept, remote.reference().source().selection().keptRows(), "the selection, applied on the executors");
+        assertEquals(REF_ROWS, remote.reference().source().selection().ofRows());
       } else {
         assertNull(remote.reference().source().sample());
       }
@@ -214,7 +225,7 @@ class SparkReferenceTest {
 
   @Test
   void missingReferenceAndBadValueInItAreExit2NamingTheReferenceAndNothingIsWritten(@TempDir Path dir) throws Exception {
-    Path suite = suite(dir, "ref.csv");
+    Path suite = suite(dir, "ref.csv", "");
     // The first 800 evaluation rows are enough here (the data is read before the reference).
     List<String> data = Files.readAllLines(dir.resolve("data.csv"));
     Files.write(dir.resolve("data.csv"), data.subList(0, 801));
