@@ -224,7 +224,7 @@ class SparkReferenceTest {
   }
 
   @Test
-  void missingReferenceAndBadValueInItAreExit2NamingTheReferenceAndNothingIsWritten(@TempDir Path dir) throws Exception {
+  void missingOrUnreadableReferenceAndBadValueInItAreExit2NamingTheReferenceAndNothingIsWritten(@TempDir Path dir) throws Exception {
     Path suite = suite(dir, "ref.csv", "");
     // The first 800 evaluation rows are enough here (the data is read before the reference).
     List<String> data = Files.readAllLines(dir.resolve("data.csv"));
@@ -234,6 +234,14 @@ class SparkReferenceTest {
     assertEquals(2, missing.code(), missing.out() + missing.err());
     // the suite's reference.path node (line 9, column 9) and the path Spark could not find
     assertTrue(missing.err().contains(suite + ":9:9: 'reference.path': " + dir.resolve("ref.csv") + ": data file not found (Spark: "), missing.err());
+    assertFalse(Files.exists(out.resolve("report.json")), "nothing half-written");
+
+    // A URI reaches Spark as written (in-process, Gauntlet refuses any scheme but file://): here one Spark has no FileSystem for.
+    Path uriSuite = dir.resolve("suite-uri.yaml");
+    Files.writeString(uriSuite, Files.readString(suite).replace("  path: ref.csv\n", "  path: nofs://bucket/ref.csv\n"));
+    SparkCliTest.Run uri = SparkCliTest.gauntlet("audit", "--suite", uriSuite.toString(), "--engine", "spark", "--out", out.toString());
+    assertEquals(2, uri.code(), uri.out() + uri.err());
+    assertTrue(uri.err().contains("nofs://bucket/ref.csv: Spark cannot open it: No FileSystem for scheme \"nofs\""), uri.err());
     assertFalse(Files.exists(out.resolve("report.json")), "nothing half-written");
 
     writeReference(dir.resolve("ref.csv"), 800, 2023);
