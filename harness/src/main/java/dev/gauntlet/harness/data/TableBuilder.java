@@ -327,22 +327,7 @@ public interface Locator {
       return null;
     }
     if (k == 3) {
-      String v = tText[s].strip();
-      if (schema.missing().contains(v) && c.type() != ColumnType.TEXT) {
-        return null;
-      }
-      return switch (c.type()) {
-        case NUMERIC -> {
-          double d = StrictNumbers.isDecimal(v) ? Double.parseDouble(v) : Double.NaN;
-          if (!Double.isFinite(d)) {
-            throw locator.at(position, s + 1, "column '" + c.name() + "', read by the selection (where/from/to), holds '" + v
-                + "', which is not a finite decimal number; a row the selection reads must be readable in the columns it reads");
-          }
-          yield d;
-        }
-        case TIMESTAMP -> time(c, formats[s], v, position, s);
-        default -> v;
-      };
+      return selectionValue(c, s, tText[s].strip(), position, s, "");
     }
     if (c.type() == ColumnType.NUMERIC) {
       double d = k == 1 ? tNum[s] : tTime[s];
@@ -366,7 +351,11 @@ public interface Locator {
     if (raw == null) {
       return null;
     }
-    String v = raw.strip();
+    return selectionValue(c, s, raw.strip(), line, col, " (declare the column's missing token in the schema's 'missing' list if that is what it is)");
+  }
+
+  /** The selection's value of the (stripped) text {@code v} in spec {@code s}: null when missing, else a Double, a Long or the text; {@code hint} ends the message of an unreadable number. */
+  private Object selectionValue(ColumnSpec c, int s, String v, int line, int col, String hint) {
     if (schema.missing().contains(v) && c.type() != ColumnType.TEXT) {
       return null;
     }
@@ -375,8 +364,7 @@ public interface Locator {
         double d = StrictNumbers.isDecimal(v) ? Double.parseDouble(v) : Double.NaN;
         if (!Double.isFinite(d)) {
           throw locator.at(line, col + 1, "column '" + c.name() + "', read by the selection (where/from/to), holds '" + v
-              + "', which is not a finite decimal number; a row the selection reads must be readable in the columns it reads"
-              + " (declare the column's missing token in the schema's 'missing' list if that is what it is)");
+              + "', which is not a finite decimal number; a row the selection reads must be readable in the columns it reads" + hint);
         }
         yield d;
       }
