@@ -1,0 +1,193 @@
+package dev.gauntlet.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gauntlet.harness.config.SuiteLoader;
+import dev.gauntlet.harness.data.DataSource;
+import dev.gauntlet.harness.data.DataSources;
+import dev.gauntlet.harness.data.SchemaLoader;
+import dev.gauntlet.harness.run.CheckResult;
+import dev.gauntlet.harness.run.Suite;
+import dev.gauntlet.harness.run.SuiteResult;
+import dev.gauntlet.harness.run.SuiteRunner;
+import dev.gauntlet.harness.summary.SummaryEngine;
+import dev.gauntlet.parquet.ParquetWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Evaluation data on a real HDFS: a {@link MiniDFSCluster} (one NameNode, one DataNode, in this
+ * JVM, on 127.0.0.1) holds the synthetic suite's CSV file and the same rows as a Hive-partitioned
+ * folder of Parquet files ({@code year=2024/month=1/} to {@code month=12/}, written by the
+ * project's {@link ParquetWriter}). A suite whose data path is {@code
+ * hdfs://127.0.0.1:PORT/...} runs on a real {@code local[2]} session through the provider the CLI
+ * uses (Spark reads the data from HDFS; the driver opens no data source) and gives the verdict,
+ * outcomes, measurements (bit for bit) and findings of the same suite on the local copy run
+ * in-process, and the same data SHA-256 and size. A missing hdfs:// path, a missing partition
+ * folder and corrupt Parquet files on HDFS are exit 2 through the CLI, naming the hdfs:// path and
+ * what is wrong, with nothing written.
+ */
+class SparkHdfsTest {
+  @TempDir static Path dir;
+  static MiniDFSCluster cluster;
+  static FileSystem fs;
+  /** {@code hdfs://127.0.0.1:PORT}. */
+  static String hdfs;
+  static Path csvSuite;
+
+  @BeforeAll
+  static void start() throws Exception {
+    long t0 = System.nanoTime();
+    Configuration conf = new Configuration();
+    // One DataNode, one replica; the NameNode and DataNode on the loopback address (MiniDFSCluster's own default, asserted below).
+    conf.setInt("dfs.replication", 1);
+    cluster = new MiniDFSCluster.Builder(conf, dir.resolve("dfs").toFile()).numDataNodes(1).build();
+    cluster.waitActive();
+    hdfs = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
+    assertEquals("127.0.0.1", cluster.getNameNode().getNameNodeAddress().getAddress().getHostAddress(), "the NameNode on the loopback address");
+    fs = FileSystem.get(java.net.URI.create(hdfs), conf);
+    long t1 = System.nanoTime();
+    csvSuite = SparkEngineEqualityTest.synthetic(dir);
+    // The same 6000 rows as a Hive-style folder by the project's own fixtures writer: year=2024/month=1/ ... month=12/.
+    ParquetWriter.partitionedByMonth(dir.resolve("data.csv"), SchemaLoader.load(dir.resolve("schema.yaml")), dir.resolve("hive"));
+    fs.mkdirs(new org.apache.hadoop.fs.Path("/audit"));
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(dir.resolve("data.csv").toString()), new org.apache.hadoop.fs.Path("/audit/data.csv"));
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(dir.resolve("hive").toString()), new org.apache.hadoop.fs.Path("/audit/hive"));
+    System.out.printf("SparkHdfsTest: MiniDFSCluster at %s up in %.1f s, data written in %.1f s%n", hdfs, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (fs != null) {
+      fs.close();
+    }
+    if (cluster != null) {
+      cluster.shutdown(true);
+    }
+  }
+
+  /** The synthetic suite with its data at {@code path} (and, when not null, a {@code data.sample.rows}), written beside the data. */
+  static Path suite(String file, String path, boolean parquet, Integer sampleRows) throws Exception {
+    Path s = dir.resolve(file);
+    Files.writeString(s, Files.readString(csvSuite).replace("  path: data.csv\n", "  path: " + path + "\n" + (parquet ? "  format: parquet\n" : ""))
+        .replace("  schema: schema.yaml\n", "  schema: schema.yaml\n" + (sampleRows == null ? "" : "  sample:\n    rows: " + sampleRows + "\n")));
+    return s;
+  }
+
+  /**
+   * A CSV file on HDFS (every kept row fits: the driver receives the kept rows) and a
+   * Hive-partitioned Parquet folder on HDFS ({@code data.sample.rows: 500}: summarised on the
+   * executors, a sample drawn there): the local copy's in-process result, bit for bit.
+   */
+  @Test
+  void csvAndHiveFolderOnHdfsGiveTheLocalCopysVerdictAndBitIdenticalMeasurements() throws Exception {
+    record Case(String what, String local, String remote, boolean parquet, Integer sampleRows) {}
+    for (Case c : List.of(new Case("CSV", "data.csv", hdfs + "/audit/data.csv", false, null),
+        new Case("Hive-partitioned Parquet folder", "hive/", hdfs + "/audit/hive/", true, 500))) {
+      Suite local = new SuiteLoader().withChunkRows(1000).load(suite("suite-local.yaml", c.local(), c.parquet(), c.sampleRows()), OptionalLong.empty(), null);
+      SuiteResult a = new SuiteRunner(null, null, null).run(local);
+      assertTrue(a.provenance().engine().startsWith("in-process"), a.provenance().engine());
+
+      SparkEngineProvider provider = new SparkEngineProvider();
+      Map<String, String> options = Map.of("master", "local[2]");
+      long reads = DataSources.reads();
+      Suite remote = new SuiteLoader().withRemoteRows(provider.rows(options).orElseThrow())
+          .load(suite("suite-hdfs.yaml", c.remote(), c.parquet(), c.sampleRows()), OptionalLong.empty(), null);
+      assertEquals(reads, DataSources.reads(), c.what() + ": the driver opened no data source; Spark read HDFS");
+      assertEquals(c.sampleRows() != null, remote.stream() != null, c.what() + ": summarised on the executors when above sample.rows");
+      SummaryEngine engine = provider.open(remote, options);
+      try {
+        SuiteResult b = new SuiteRunner(null, null, null).engine(engine).run(remote);
+        assertEquals(a.verdict(), b.verdict(), c.what());
+        assertEquals(a.checks().size(), b.checks().size(), c.what());
+        for (int i = 0; i < a.checks().size(); i++) {
+          CheckResult x = a.checks().get(i);
+          CheckResult y = b.checks().get(i);
+          String where = c.what() + ", " + x.id();
+          assertNull(x.error(), where + ": " + x.error());
+          assertNull(y.error(), where + ": " + y.error());
+          assertFalse(x.measurements().isEmpty(), where + " measured nothing");
+          assertEquals(x.outcome(), y.outcome(), where);
+          assertEquals(x.measurements(), y.measurements(), where + ": every metric, subject, value, interval and n, bit for bit");
+          assertEquals(x.findings(), y.findings(), where);
+        }
+        DataSource l = a.provenance().data();
+        DataSource r = b.provenance().data();
+        assertEquals(c.remote(), r.path(), c.what() + ": the provenance names the hdfs:// path as the suite wrote it");
+        assertEquals(l.sha256(), r.sha256(), c.what() + ": the SHA-256 of the bytes on HDFS is the local copy's");
+        assertEquals(l.bytes(), r.bytes(), c.what());
+        assertEquals(l.sample(), r.sample(), c.what() + ": how the sample was drawn, of how many rows");
+        String d = b.provenance().engine();
+        assertTrue(d.startsWith("spark 3.5.") && d.contains("local[2]") && d.endsWith(" on Spark, 0 on the driver)"), d);
+      } finally {
+        ((AutoCloseable) engine).close();
+      }
+    }
+  }
+
+  /**
+   * Bad data on HDFS through {@code gauntlet audit --engine spark}: a missing file, a missing
+   * partition folder, a file that is not Parquet, and a Hive folder one of whose files is corrupt.
+   * Exit 2, the message naming the hdfs:// path and what is wrong; no output folder, no history.
+   */
+  @Test
+  void missingPathAndCorruptParquetOnHdfsAreExit2NamingTheHdfsPathAndNothingIsWritten() throws Exception {
+    byte[] garbage = "PAR1 this is not a Parquet file PAR1".getBytes(StandardCharsets.US_ASCII);
+    try (FSDataOutputStream out = fs.create(new org.apache.hadoop.fs.Path("/audit/corrupt.parquet"))) {
+      out.write(garbage);
+    }
+    // A copy of the Hive folder with one of its files overwritten by bytes that are not Parquet.
+    org.apache.hadoop.fs.FileUtil.copy(fs, new org.apache.hadoop.fs.Path("/audit/hive"), fs, new org.apache.hadoop.fs.Path("/audit/hive-bad"), false, fs.getConf());
+    String bad = null;
+    for (FileStatus f : fs.listStatus(new org.apache.hadoop.fs.Path("/audit/hive-bad/year=2024/month=7"))) {
+      if (f.getPath().getName().endsWith(".parquet")) {
+        bad = f.getPath().toUri().getPath();
+      }
+    }
+    assertNotNull(bad);
+    try (FSDataOutputStream out = fs.create(new org.apache.hadoop.fs.Path(bad), true)) {
+      out.write(garbage);
+    }
+    record Case(String path, boolean parquet, List<String> expected) {}
+    for (Case c : List.of(
+        new Case(hdfs + "/audit/missing.csv", false, List.of(hdfs + "/audit/missing.csv: data file not found (Spark: File does not exist: " + hdfs + "/audit/missing.csv)")),
+        new Case(hdfs + "/audit/hive/year=2024/month=13/", true, List.of(hdfs + "/audit/hive/year=2024/month=13/: data file not found")),
+        new Case(hdfs + "/audit/corrupt.parquet", true, List.of(hdfs + "/audit/corrupt.parquet: Spark cannot read the parquet data: corrupted file: the footer index is not within the file")),
+        new Case(hdfs + "/audit/hive-bad/", true, List.of(hdfs + "/audit/hive-bad/: Spark cannot read the parquet data: " + hdfs + bad
+            + " is not a readable Parquet file: corrupted file: the footer index is not within the file")))) {
+      Path run = Files.createDirectories(dir.resolve("bad-" + Integer.toHexString(c.path().hashCode())));
+      Path s = suite("suite-bad.yaml", c.path(), c.parquet(), null);
+      SparkCliTest.Run r = SparkCliTest.gauntlet("audit", "--suite", s.toString(), "--engine", "spark", "--master", "local[2]",
+          "--out", run.resolve("out").toString());
+      assertEquals(2, r.code(), c.path() + ": " + r.out() + r.err());
+      for (String e : c.expected()) {
+        assertTrue(r.err().contains(e), c.path() + ": expected the message to hold '" + e + "': " + r.err());
+      }
+      if (c.expected().get(0).contains("data file not found")) {
+        assertTrue(r.err().contains("suite-bad.yaml:5:9: 'data.path': "), "a missing path is anchored at the suite's data.path: " + r.err());
+      }
+      try (var left = Files.list(run)) {
+        // The output folder's lock file, taken before the suite is read, is all there is.
+        assertEquals(List.of(".out.lock"), left.map(p -> p.getFileName().toString()).toList(),
+            c.path() + ": nothing half-written (no output folder, no history database)");
+      }
+    }
+  }
+}
