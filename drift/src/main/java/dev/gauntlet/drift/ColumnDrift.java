@@ -99,12 +99,8 @@ public record ColumnDrift(String column, boolean numeric, DefaultTest test, doub
     int distinctCur = cur.distinct(5);
     if (distinctRef <= 5 && distinctCur <= 5) {
       TreeSet<Double> values = new TreeSet<>();
-      for (int i = 0; i < ref.size(); i++) {
-        values.add(ref.get(i));
-      }
-      for (int i = 0; i < cur.size(); i++) {
-        values.add(cur.get(i));
-      }
+      ref.forEachEntry(values::add);
+      cur.forEachEntry(values::add);
       if (values.size() <= 5) {
         List<String> labels = new ArrayList<>();
         long[] rc = new long[values.size()];

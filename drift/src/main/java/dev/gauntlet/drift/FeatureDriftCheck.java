@@ -433,7 +433,8 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
 
   /** The values of a numeric column and the counts of a categorical one in a segment. */
   interface Source {
-    double[] numeric(int c, Watched col, Segment s);
+    /** The sorted values of numeric column {@code c} in segment {@code s}, named {@code what} in errors. */
+    SortedSample numeric(int c, Watched col, Segment s, String what, DoubleSorter sorter);
 
     /** The bound on the error of any count at or below a point in {@link #numeric}'s values: 0 when exact. */
     default long rankError(int c, Segment s) {
@@ -453,8 +454,8 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
     if (spec.unit() == WindowUnit.ROWS) {
       return new Source() {
         @Override
-        public double[] numeric(int c, Watched col, Segment s) {
-          return FeatureDriftCheck.numeric(ctx, col, s);
+        public SortedSample numeric(int c, Watched col, Segment s, String what, DoubleSorter sorter) {
+          return SortedSample.ofOwned(FeatureDriftCheck.numeric(ctx, col, s), what, sorter);
         }
 
         @Override
@@ -478,9 +479,10 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       }
 
       @Override
-      public double[] numeric(int c, Watched col, Segment s) {
+      public SortedSample numeric(int c, Watched col, Segment s, String what, DoubleSorter sorter) {
         long[] r = range(s);
-        return (s == plan.reference() && refSamples != null ? refSamples : samples).values(c, r[0], r[1]);
+        // per distinct value, as summarised: no array of one value per row
+        return SortedSample.ofCounts((s == plan.reference() && refSamples != null ? refSamples : samples).sample(c, r[0], r[1]), 0, what);
       }
 
       @Override
@@ -505,9 +507,9 @@ public record FeatureDriftCheck(WindowSpec spec, List<String> features, int bins
       DoubleSorter sorter) {
     if (col.numeric()) {
       SortedSample ref = cache.computeIfAbsent(base, k -> new java.util.HashMap<>())
-          .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(source.numeric(c, col, base), col.name() + " in " + base.label(), sorter));
+          .computeIfAbsent(col.name(), k -> source.numeric(c, col, base, col.name() + " in " + base.label(), sorter));
       SortedSample cur = cache.computeIfAbsent(w, k -> new java.util.HashMap<>())
-          .computeIfAbsent(col.name(), k -> SortedSample.ofOwned(source.numeric(c, col, w), col.name() + " in " + w.label(), sorter));
+          .computeIfAbsent(col.name(), k -> source.numeric(c, col, w, col.name() + " in " + w.label(), sorter));
       return ColumnDrift.numeric(col.name(), ref, cur, bins, source.rankError(c, base), source.rankError(c, w));
     }
     long[] rc = source.counts(c, col, base);

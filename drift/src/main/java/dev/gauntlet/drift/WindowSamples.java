@@ -24,8 +24,8 @@ import java.util.List;
  * continuous feature has up to one distinct value per row).
  *
  * <p>Past {@code budget} distinct values of one numeric column in one window, its sample is
- * compressed ({@link SortedCounts#compress}): memory stays at most {@code 16 (budget + 1)} bytes per
- * column and window, and {@link #rankError} bounds the error of every rank (so of every empirical
+ * compressed ({@link SortedCounts#bounded}): memory stays at most about {@code 16 (2 budget + 2)} bytes
+ * per column and window, and {@link #rankError} bounds the error of every rank (so of every empirical
  * distribution function) computed from it. Exact below the budget.
  *
  * @param numeric per window and column, the sample (null for a categorical column)
@@ -51,11 +51,24 @@ record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categorie
       num[w] = numeric[w].clone();
       for (int c = 0; c < num[w].length; c++) {
         if (num[w][c] != null && budget != EXACT) {
-          num[w][c] = num[w][c].compress(budget);
+          num[w][c] = num[w][c].bounded(budget);
         }
       }
     }
     return new WindowSamples(keys, num, categories, budget);
+  }
+
+  /** False once a numeric sample is compressed (its statistics then carry their bounds). */
+  @Override
+  public boolean exact() {
+    for (SortedCounts[] w : numeric) {
+      for (SortedCounts s : w) {
+        if (s != null && s.rankError() > 0) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The bound on the error of any count of values at or below a point in {@link #values}{@code (c, from, to)}. */
@@ -181,15 +194,15 @@ record WindowSamples(long[] keys, SortedCounts[][] numeric, long[][][] categorie
     return numeric.length == 0 ? 0 : numeric[0].length;
   }
 
-  /** The sorted values of numeric column {@code c} in the windows with keys in {@code [from, to]}, each repeated by its count. */
-  double[] values(int c, long from, long to) {
+  /** The distinct values of numeric column {@code c}, with their counts, in the windows with keys in {@code [from, to]}. */
+  SortedCounts sample(int c, long from, long to) {
     SortedCounts s = SortedCounts.empty(1);
     for (int w = 0; w < keys.length; w++) {
       if (keys[w] >= from && keys[w] <= to) {
         s = s.merge(numeric[w][c]);
       }
     }
-    return s.expand(0);
+    return s;
   }
 
   /** The counts per level of categorical column {@code c} in the windows with keys in {@code [from, to]}. */

@@ -87,7 +87,7 @@ class SplitPropertyTest {
       // The merged sample is the sorted column itself.
       double[] sorted = t.numeric("x").clone();
       java.util.Arrays.sort(sorted);
-      assertArrayEquals(sorted, all.values(0, Long.MIN_VALUE, Long.MAX_VALUE));
+      assertArrayEquals(sorted, all.sample(0, Long.MIN_VALUE, Long.MAX_VALUE).expand(0));
     }
   }
 

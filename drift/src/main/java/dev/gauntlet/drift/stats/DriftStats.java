@@ -31,39 +31,43 @@ public final class DriftStats {
 
   private DriftStats() {}
 
-  /** KS statistic and Wasserstein-1 distance of two sorted samples, in one merge pass. */
+  /**
+   * KS statistic and Wasserstein-1 distance of two sorted samples, in one merge pass over their
+   * entries (rows, or distinct values with counts: the same steps either way).
+   */
   public static double[] ksAndWasserstein(SortedSample reference, SortedSample current) {
-    double[] a = reference.values();
-    double[] b = current.values();
-    int n = a.length;
-    int m = b.length;
+    int ea = reference.entries();
+    int eb = current.entries();
+    int n = reference.size();
+    int m = current.size();
     int i = 0;
     int j = 0;
     double d = 0;
     double w = 0;
-    double prev = Math.min(a[0], b[0]);
-    // fi = i / n and fj = j / m are recomputed only when i or j moves, and the gap between the
-    // CDFs is carried from the end of one step to the start of the next (it is the same value),
-    // so each step costs one or two divisions with results identical to computing them afresh.
+    double prev = Math.min(reference.entry(0), current.entry(0));
+    // fi and fj (the rows at or below x over n and m) are recomputed only when i or j moves, and the
+    // gap between the CDFs is carried from the end of one step to the start of the next (it is the
+    // same value), so each step costs one or two divisions with results identical to computing
+    // them afresh.
     double fi = 0;
     double fj = 0;
     double gap = 0;
-    while (i < n || j < m) {
-      double x = i < n && (j >= m || a[i] <= b[j]) ? a[i] : b[j];
+    while (i < ea || j < eb) {
+      double x = i < ea && (j >= eb || reference.entry(i) <= current.entry(j)) ? reference.entry(i) : current.entry(j);
       w += gap * (x - prev);
       int i0 = i;
       int j0 = j;
-      while (i < n && a[i] == x) {
+      while (i < ea && reference.entry(i) == x) {
         i++;
       }
-      while (j < m && b[j] == x) {
+      while (j < eb && current.entry(j) == x) {
         j++;
       }
       if (i != i0) {
-        fi = (double) i / n;
+        fi = (double) reference.rowsBefore(i) / n;
       }
       if (j != j0) {
-        fj = (double) j / m;
+        fj = (double) current.rowsBefore(j) / m;
       }
       gap = Math.abs(fi - fj);
       if (gap > d) {

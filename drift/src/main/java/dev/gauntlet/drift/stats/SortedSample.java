@@ -3,14 +3,32 @@ package dev.gauntlet.drift.stats;
 /**
  * A numeric sample sorted once, so that one reference can be compared with many windows without
  * sorting it again. Rejects NaN and infinite values: drift statistics on them mean nothing.
+ *
+ * <p>Held either as the sorted values themselves or, when built from a summary's distinct values
+ * with their counts ({@link #ofCounts}), as those distinct values: memory is then per distinct
+ * value, not per row, and every statistic computed from it (ranks, {@link #mean}, {@link #std}, and
+ * {@link DriftStats}' KS, Wasserstein and PSI) equals, bit for bit, the same statistic of the
+ * expanded sorted values, since each is computed with the same operations in the same order.
  */
 public final class SortedSample {
-  private final double[] sorted;
+  /** Ascending entries; with {@code through == null} one row each (ties repeated), else distinct. */
+  private final double[] entries;
+  /** {@code through[e]}: the rows in entries {@code 0..e}; null when every entry is one row. */
+  private final long[] through;
+  private final int size;
   private double mean = Double.NaN;
   private double std = Double.NaN;
 
   private SortedSample(double[] sorted) {
-    this.sorted = sorted;
+    this.entries = sorted;
+    this.through = null;
+    this.size = sorted.length;
+  }
+
+  private SortedSample(double[] distinct, long[] through) {
+    this.entries = distinct;
+    this.through = through;
+    this.size = (int) through[through.length - 1];
   }
 
   /**
@@ -69,34 +87,123 @@ public final class SortedSample {
     return new SortedSample(sorted);
   }
 
+  /**
+   * The sample of count column {@code c} of {@code counts} (its distinct values with their counts),
+   * held per distinct value: the same sample as the values expanded by their counts, in
+   * {@code counts}' order ({@link Double#compare}), without an array of one entry per row.
+   *
+   * @throws IllegalArgumentException on an empty sample, a non-finite value, or more than
+   *     {@code Integer.MAX_VALUE} rows
+   */
+  public static SortedSample ofCounts(dev.gauntlet.harness.summary.SortedCounts counts, int c, String what) {
+    int d = 0;
+    for (int i = 0; i < counts.distinct(); i++) {
+      d += counts.count(i, c) > 0 ? 1 : 0;
+    }
+    if (d == 0) {
+      throw new IllegalArgumentException(what + ": no values");
+    }
+    double[] v = new double[d];
+    long[] t = new long[d];
+    long n = 0;
+    int e = 0;
+    for (int i = 0; i < counts.distinct(); i++) {
+      long k = counts.count(i, c);
+      if (k == 0) {
+        continue;
+      }
+      double x = counts.value(i);
+      if (!Double.isFinite(x)) {
+        throw new IllegalArgumentException(what + ": value " + x + " is not finite");
+      }
+      n += k;
+      v[e] = x;
+      t[e] = n;
+      e++;
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(what + ": " + n + " rows, more than one sample holds");
+    }
+    return new SortedSample(v, t);
+  }
+
   public int size() {
-    return sorted.length;
+    return size;
   }
 
   /** The i-th smallest value (0-based). */
   public double get(int i) {
-    return sorted[i];
+    if (through == null) {
+      return entries[i];
+    }
+    if (i < 0 || i >= size) {
+      throw new ArrayIndexOutOfBoundsException("index " + i + " out of a sample of " + size);
+    }
+    int lo = 0;
+    int hi = entries.length - 1;
+    while (lo < hi) { // the first entry whose rows reach past i
+      int mid = (lo + hi) >>> 1;
+      if (through[mid] > i) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return entries[lo];
   }
 
+  /** How many entries the sample holds: its rows, or its distinct values when built from counts. */
+  int entries() {
+    return entries.length;
+  }
+
+  /** The {@code e}-th entry's value. */
+  double entry(int e) {
+    return entries[e];
+  }
+
+  /** The rows in the first {@code e} entries (so {@code rowsBefore(entries())} is the size). */
+  long rowsBefore(int e) {
+    return through == null ? e : e == 0 ? 0 : through[e - 1];
+  }
+
+  /** The sorted values, one per row (a copy when held per distinct value). */
   double[] values() {
-    return sorted;
+    if (through == null) {
+      return entries;
+    }
+    double[] out = new double[size];
+    for (int e = 0; e < entries.length; e++) {
+      java.util.Arrays.fill(out, (int) rowsBefore(e), (int) through[e], entries[e]);
+    }
+    return out;
+  }
+
+  /** Calls {@code f} with each distinct entry's value, ascending (ties held per row are passed once per row). */
+  public void forEachEntry(java.util.function.DoubleConsumer f) {
+    for (double x : entries) {
+      f.accept(x);
+    }
   }
 
   public double min() {
-    return sorted[0];
+    return entries[0];
   }
 
   public double max() {
-    return sorted[sorted.length - 1];
+    return entries[entries.length - 1];
   }
 
   public double mean() {
     if (Double.isNaN(mean)) {
       double s = 0;
-      for (double x : sorted) {
-        s += x;
+      for (int e = 0; e < entries.length; e++) {
+        double x = entries[e];
+        for (long r = rowsBefore(e), end = rowsBefore(e + 1); r < end; r++) { // row by row: the same sum as over the rows
+          s += x;
+        }
       }
-      mean = s / sorted.length;
+      mean = s / size;
     }
     return mean;
   }
@@ -106,10 +213,13 @@ public final class SortedSample {
     if (Double.isNaN(std)) {
       double m = mean();
       double s = 0;
-      for (double x : sorted) {
-        s += (x - m) * (x - m);
+      for (int e = 0; e < entries.length; e++) {
+        double dx = entries[e] - m;
+        for (long r = rowsBefore(e), end = rowsBefore(e + 1); r < end; r++) {
+          s += dx * dx;
+        }
       }
-      std = Math.sqrt(s / sorted.length);
+      std = Math.sqrt(s / size);
     }
     return std;
   }
@@ -117,23 +227,23 @@ public final class SortedSample {
   /** How many values are at or below {@code x}. */
   public int countAtOrBelow(double x) {
     int lo = 0;
-    int hi = sorted.length;
+    int hi = entries.length;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (sorted[mid] <= x) {
+      if (entries[mid] <= x) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
-    return lo;
+    return (int) rowsBefore(lo);
   }
 
   /** The number of distinct values, counting at most {@code limit + 1}. */
   public int distinct(int limit) {
     int d = 1;
-    for (int i = 1; i < sorted.length && d <= limit; i++) {
-      if (sorted[i] != sorted[i - 1]) {
+    for (int i = 1; i < entries.length && d <= limit; i++) {
+      if (entries[i] != entries[i - 1]) {
         d++;
       }
     }

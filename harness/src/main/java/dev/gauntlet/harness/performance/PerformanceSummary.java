@@ -38,6 +38,12 @@ public record PerformanceSummary(int classes, long[] confusion, SortedCounts sco
     return pos == 0 || neg == 0 ? Double.NaN : (double) scores.rankError() / neg + (double) scores.rankError() / pos;
   }
 
+  /** False once the score sample is compressed (the AUC then carries {@link #aucBound()}). */
+  @Override
+  public boolean exact() {
+    return scores == null || scores.rankError() == 0;
+  }
+
   /** The summariser for a label of {@code classes} classes whose positive class is {@code positive}. */
   public static ShippableSummarizer<PerformanceSummary> summarizer(int classes, int positive) {
     return part -> of(part, classes, positive);
@@ -74,7 +80,7 @@ public record PerformanceSummary(int classes, long[] confusion, SortedCounts sco
     for (int i = 0; i < c.length; i++) {
       c[i] += o.confusion[i];
     }
-    return new PerformanceSummary(classes, c, scores == null ? null : scores.merge(o.scores).compress(EXACT_SCORES));
+    return new PerformanceSummary(classes, c, scores == null ? null : scores.merge(o.scores).bounded(EXACT_SCORES));
   }
 
   /** The count of rows of true class {@code y} decided as {@code d}. */

@@ -101,6 +101,24 @@ public final class SortedCounts implements Summary<SortedCounts> {
     return new SortedCounts(columns, Arrays.copyOf(v, k + 1), Arrays.copyOf(n, (k + 1) * columns), rankError + added);
   }
 
+  /**
+   * This summary kept within a budget as merges add to it: an exact one as {@link #compress}
+   * (exact up to {@code budget} distinct values, compressed past them); a compressed one
+   * ({@link #rankError()} above 0) is compressed again only once it holds more than
+   * {@code 2 budget} entries. A running merge into one compressed summary then recompresses once
+   * per {@code budget} new distinct values, not at every merge, so its rank error grows with the
+   * number of compressions (each adds at most {@code 2 rows / budget}), and it holds at most
+   * {@code 2 budget + 2} entries plus what one merge adds.
+   *
+   * @param budget at least 2
+   */
+  public SortedCounts bounded(int budget) {
+    if (rankError > 0 && values.length <= 2L * budget) {
+      return this;
+    }
+    return compress(budget);
+  }
+
   /** No values, with {@code columns >= 1} count columns. */
   public static SortedCounts empty(int columns) {
     if (columns < 1) {

@@ -28,6 +28,17 @@ public interface Summary<S extends Summary<S>> {
   /** A new summary of the rows of this and {@code other}; neither is modified. */
   S merge(S other);
 
+  /**
+   * False once this summary is lossy: a part of it was compressed past a memory budget (a
+   * {@link SortedCounts} with a rank error), so its merges no longer commute exactly and its
+   * statistics carry an error bound. Merging streams then keep one running summary instead of a
+   * tree of them ({@link Merger}), so memory stays one summary. True (the default) for summaries
+   * that are always exact.
+   */
+  default boolean exact() {
+    return true;
+  }
+
   /** Writes this summary; the type's {@code decode(DataInput)} reads it back. */
   void encode(java.io.DataOutput out) throws IOException;
 

@@ -22,7 +22,11 @@
  *
  * <p>Streaming: {@link dev.gauntlet.harness.summary.SummaryEngine#summarize(dev.gauntlet.harness.data.RowChunks,
  * java.util.function.Function, Summarizer)} summarises data read in chunks (one held at a time) and
- * merges the chunks' summaries as a binary counter, so the result equals the whole table's.
+ * merges the chunks' summaries as a binary counter, so the result equals the whole table's. Once a
+ * merged summary is lossy (compressed at its budget, {@link dev.gauntlet.harness.summary.Summary#exact()}
+ * false), the chunks merge into one running summary instead, so a budgeted summary is held once, not
+ * once per level of the counter; compressed samples are recompressed once per budget of new
+ * distinct values ({@link dev.gauntlet.harness.summary.SortedCounts#bounded}).
  *
  * <p>Memory of each summary (per partition, and of the merged state), with {@code k} classes,
  * {@code d} distinct values, {@code g} slices:
@@ -42,10 +46,9 @@
  *       bytes per window, constant in the row count.
  *   <li>{@code drift.features} ({@code WindowSamples}, drift module): per calendar window, a
  *       {@code SortedCounts} per numeric column (16 bytes per distinct value) and a count per
- *       category of each categorical column: grows with the distinct values, not the rows. The
- *       statistics are computed on the expanded sorted sample of one window and its baseline at a
- *       time (the KS, Wasserstein and PSI code is unchanged), so that step still holds two windows'
- *       values.
+ *       category of each categorical column: grows with the distinct values, not the rows, up to
+ *       {@code exactValues} per column and window. The statistics read each window's sample per
+ *       distinct value ({@code SortedSample.ofCounts}), never one value per row.
  * </ul>
  *
  * <p>Not summarised: row-count windows ({@code window: rows}) of the drift checks, whose cut depends

@@ -14,13 +14,33 @@ import org.junit.jupiter.api.Test;
 /** SortedCounts past its budget: every rank within the reported bound of the exact rank, the bound not vacuous. */
 class CompressedCountsTest {
 
-  /** Rows of {@code exact} at or below {@code x}, per column, by walking the exact summary. */
+  private static final java.util.Map<SortedCounts, long[][]> PREFIX = new java.util.IdentityHashMap<>();
+
+  /**
+   * Rows of {@code s} at or below {@code x}, per column: the count column summed over the values
+   * that compare at or below {@code x} (prefix sums, found by binary search).
+   */
   static long atOrBelow(SortedCounts s, double x, int c) {
-    long n = 0;
-    for (int i = 0; i < s.distinct() && Double.compare(s.value(i), x) <= 0; i++) {
-      n += s.count(i, c);
+    long[][] prefix = PREFIX.computeIfAbsent(s, k -> {
+      long[][] p = new long[k.columns()][k.distinct() + 1];
+      for (int col = 0; col < k.columns(); col++) {
+        for (int i = 0; i < k.distinct(); i++) {
+          p[col][i + 1] = p[col][i] + k.count(i, col);
+        }
+      }
+      return p;
+    });
+    int lo = 0;
+    int hi = s.distinct();
+    while (lo < hi) { // the number of values that compare at or below x
+      int mid = (lo + hi) >>> 1;
+      if (Double.compare(s.value(mid), x) <= 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
     }
-    return n;
+    return prefix[c][lo];
   }
 
   @Test
