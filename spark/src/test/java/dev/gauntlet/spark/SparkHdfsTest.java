@@ -56,13 +56,17 @@ class SparkHdfsTest {
   static void start() throws Exception {
     long t0 = System.nanoTime();
     Configuration conf = new Configuration();
-    // One DataNode, one replica; the NameNode and DataNode on the loopback address (MiniDFSCluster's own default, asserted below).
+    // One DataNode, one replica; the NameNode and the DataNode on the loopback address (MiniDFSCluster's own default, asserted below).
     conf.setInt("dfs.replication", 1);
     cluster = new MiniDFSCluster.Builder(conf, dir.resolve("dfs").toFile()).numDataNodes(1).build();
     cluster.waitActive();
     hdfs = "hdfs://127.0.0.1:" + cluster.getNameNodePort();
-    assertEquals("127.0.0.1", cluster.getNameNode().getNameNodeAddress().getAddress().getHostAddress(), "the NameNode on the loopback address");
-    fs = FileSystem.get(java.net.URI.create(hdfs), conf);
+    for (java.net.InetSocketAddress a : List.of(cluster.getNameNode().getNameNodeAddress(), cluster.getNameNode().getHttpAddress(),
+        cluster.getDataNodes().get(0).getXferAddress())) {
+      assertTrue(a.getAddress().isLoopbackAddress(), a + ": the NameNode's RPC and HTTP and the DataNode's transfer address on the loopback address");
+    }
+    // A FileSystem of the test's own (not the cached one Spark's reads share), closed after the tests.
+    fs = FileSystem.newInstance(java.net.URI.create(hdfs), conf);
     long t1 = System.nanoTime();
     csvSuite = SparkEngineEqualityTest.synthetic(dir);
     // The same 6000 rows as a Hive-style folder by the project's own fixtures writer: year=2024/month=1/ ... month=12/.
@@ -101,10 +105,12 @@ class SparkHdfsTest {
     record Case(String what, String local, String remote, boolean parquet, Integer sampleRows) {}
     for (Case c : List.of(new Case("CSV", "data.csv", hdfs + "/audit/data.csv", false, null),
         new Case("Hive-partitioned Parquet folder", "hive/", hdfs + "/audit/hive/", true, 500))) {
+      long t0 = System.nanoTime();
       Suite local = new SuiteLoader().withChunkRows(1000).load(suite("suite-local.yaml", c.local(), c.parquet(), c.sampleRows()), OptionalLong.empty(), null);
       SuiteResult a = new SuiteRunner(null, null, null).run(local);
       assertTrue(a.provenance().engine().startsWith("in-process"), a.provenance().engine());
 
+      long t1 = System.nanoTime();
       SparkEngineProvider provider = new SparkEngineProvider();
       Map<String, String> options = Map.of("master", "local[2]");
       long reads = DataSources.reads();
@@ -112,9 +118,12 @@ class SparkHdfsTest {
           .load(suite("suite-hdfs.yaml", c.remote(), c.parquet(), c.sampleRows()), OptionalLong.empty(), null);
       assertEquals(reads, DataSources.reads(), c.what() + ": the driver opened no data source; Spark read HDFS");
       assertEquals(c.sampleRows() != null, remote.stream() != null, c.what() + ": summarised on the executors when above sample.rows");
+      long t2 = System.nanoTime();
       SummaryEngine engine = provider.open(remote, options);
       try {
         SuiteResult b = new SuiteRunner(null, null, null).engine(engine).run(remote);
+        System.out.printf("SparkHdfsTest: %s: in-process %.1f s; on HDFS with Spark: session and read %.1f s, checks %.1f s%n", c.what(), (t1 - t0) / 1e9,
+            (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
         assertEquals(a.verdict(), b.verdict(), c.what());
         assertEquals(a.checks().size(), b.checks().size(), c.what());
         for (int i = 0; i < a.checks().size(); i++) {
