@@ -55,7 +55,7 @@ import org.apache.spark.util.SerializableConfiguration;
 import scala.Tuple2;
 
 /**
- * The evaluation rows as Spark reads them, validated and kept on the executors: the driver opens
+ * The evaluation (or reference) rows as Spark reads them, validated and kept on the executors: the driver opens
  * no data file and holds no table of the data. Each Spark partition becomes one table, built by the
  * harness's {@link TableBuilder} (the same validation and selection as the in-process reader) and
  * persisted in the executors' memory; what the driver learns comes back as small per-partition
@@ -117,6 +117,8 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
   private final boolean splittable;
   private final int partitionCount;
   private final int largest;
+  /** The tables this JVM received from {@link #sample} and {@link #collect}: what stands for these rows on the driver. */
+  private final List<Table> handedOut = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private SparkData(SparkSession spark, String name, String format, Schema schema, JavaRDD<Part> parts, long kept, long[] runFirst,
       long[] runOffset, TreeMap<Integer, Long> strata, DataSource source, boolean splittable, int largest) {
@@ -869,6 +871,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     if (t.rowCount() != c) {
       throw new IllegalStateException("the executors gave " + t.rowCount() + " sampled rows for " + c + " chosen");
     }
+    handedOut.add(t);
     return t;
   }
 
@@ -876,7 +879,14 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
   public Table collect() {
     long[] first = runFirst;
     long[] offsets = runOffset;
-    return gather(p -> TableCodec.encode(p.table, p.positions(first, offsets)), source);
+    Table t = gather(p -> TableCodec.encode(p.table, p.positions(first, offsets)), source);
+    handedOut.add(t);
+    return t;
+  }
+
+  /** Whether {@code t} is a table this JVM received from {@link #sample} or {@link #collect} of these rows (identity). */
+  boolean handedOut(Table t) {
+    return t != null && handedOut.stream().anyMatch(x -> x == t);
   }
 
   /** The encoded slices of the partitions, brought to the driver and put in source order. */

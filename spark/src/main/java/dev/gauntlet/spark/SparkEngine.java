@@ -74,13 +74,17 @@ import org.apache.spark.storage.StorageLevel;
  * <p>What runs where:
  * <ul>
  *   <li>The summaries of the evaluation data ({@code performance}, {@code fairness.slices},
- *       {@code drift.temporal}, {@code drift.features}) run on the executors, over every kept row.
+ *       {@code drift.temporal}, {@code drift.features}) run on the executors, over every kept row;
+ *       so do those of the suite's reference data when Spark read it too (the suite loaded with
+ *       the provider's rows: {@code drift.temporal} and {@code drift.features} against
+ *       {@code reference: table}).
  *   <li>The driver holds the seeded stratified sample drawn on the executors (or, for data that
- *       keeps at most the sample size, every kept row, collected from them): the checks that need
- *       the model on chosen rows run on it, as in-process with streamed data.
- *   <li>Anything else (the sample, a reference table, a derived table, a model that cannot be
- *       shipped, such as one built in code or a Keras file) is summarised in-process on the driver;
- *       {@link #describe} counts these.
+ *       keeps at most the sample size, every kept row, collected from them), and the same of the
+ *       reference: the checks that need chosen rows (or that do not stream, such as row-count
+ *       windows) run on these, as in-process with streamed data.
+ *   <li>Anything else (a sample, a derived table, a reference Spark did not read, a model that
+ *       cannot be shipped, such as one built in code or a Keras file) is summarised in-process on
+ *       the driver; {@link #describe} counts these.
  *   <li>Everything an executor needs travels with its task, so executors may be other JVMs (a
  *       cluster, or {@code local-cluster}): the check's summariser as Java-serialised bytes (it must
  *       be a {@link ShippableSummarizer}; any other is refused, {@link UnshippableSummarizerException},
@@ -104,22 +108,43 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   /** Which model's predictions this view summarises (null: the base engine, no model). */
   private final ModelUnderTest model;
   private Scoring scoring;
-  private JavaRDD<Scored> scored;
+  /** This view's model's predictions on the rows of each {@link Held} (made on first use; the data's by {@link #prepare}). */
+  private final Map<Held, JavaRDD<Scored>> scored = new IdentityHashMap<>();
   /** The decision threshold this view's model was prepared at (NaN before {@link #prepare}). */
   private volatile double threshold = Double.NaN;
   private volatile boolean prepared;
 
-  /** What the views of one engine (one per model) share: the session, the data, the counters. */
+  /**
+   * Rows Spark holds for the suite (the evaluation data, or the reference data) and what stands for
+   * them in the checks' calls on the driver: {@code bound}, a table of every kept row (data no
+   * bigger than its sample), or {@code stream}, the suite's stream (data bigger than its sample).
+   */
+  private static final class Held {
+    final SparkData rows;
+    /** The driver's table that stands for the rows Spark holds, or null. */
+    final Table bound;
+    /** The suite's stream that stands for the rows Spark holds, or null. */
+    final RowChunks stream;
+    /** A table of no rows of the data's schema (the identity of a summary's merge). */
+    final Table empty;
+
+    Held(SparkData rows, Table bound, RowChunks stream) {
+      this.rows = Objects.requireNonNull(rows, "rows");
+      this.bound = bound;
+      this.stream = stream;
+      this.empty = rows.empty();
+    }
+  }
+
+  /** What the views of one engine (one per model) share: the session, the data (and reference) Spark holds, the counters. */
   private static final class Shared {
     final SparkSession spark;
     final boolean ownsSession;
     final SparkData rows;
-    /** The driver's table that stands for the rows Spark holds (the data when it is no bigger than the sample), or null. */
-    final Table bound;
-    /** The suite's stream that stands for the rows Spark holds (streamed data), or null. */
-    final RowChunks stream;
-    /** A table of no rows of the data's schema (the identity of a summary's merge). */
-    final Table empty;
+    /** The evaluation rows. */
+    final Held data;
+    /** The reference rows, when Spark holds them too (else null: a reference is summarised on the driver). */
+    final Held reference;
     final AtomicInteger onSpark = new AtomicInteger();
     final AtomicInteger onDriver = new AtomicInteger();
     final Map<ModelUnderTest, SparkEngine> views = new IdentityHashMap<>();
@@ -128,17 +153,26 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     volatile int lastPartitions = -1;
     ShippedModel tampered; // tests only: the bytes shipped instead of the model's
 
-    Shared(SparkSession spark, boolean ownsSession, SparkData rows, Table bound, RowChunks stream) {
+    Shared(SparkSession spark, boolean ownsSession, Held data, Held reference) {
       this.spark = spark;
       this.ownsSession = ownsSession;
-      this.rows = rows;
-      this.bound = bound;
-      this.stream = stream;
-      this.empty = rows.empty();
+      this.rows = data.rows;
+      this.data = data;
+      this.reference = reference;
     }
 
     String path() {
       return rows.name();
+    }
+
+    /** The rows Spark holds that {@code t} stands for, or null. */
+    Held bound(Table t) {
+      return t == null ? null : t == data.bound ? data : reference != null && t == reference.bound ? reference : null;
+    }
+
+    /** The rows Spark holds that {@code s} stands for, or null. */
+    Held streamed(RowChunks s) {
+      return s == null ? null : s == data.stream ? data : reference != null && s == reference.stream ? reference : null;
     }
   }
 
@@ -185,8 +219,19 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
    * calls; summaries of anything else run on the driver.
    */
   SparkEngine(SparkSession spark, boolean ownsSession, SparkData rows, Table bound, RowChunks stream, ModelUnderTest model) {
+    this(spark, ownsSession, rows, bound, stream, null, null, null, model);
+  }
+
+  /**
+   * As {@link #SparkEngine(SparkSession, boolean, SparkData, Table, RowChunks, ModelUnderTest)},
+   * with the reference rows Spark holds too ({@code refRows}, null for none): {@code refBound} (every
+   * kept reference row) or {@code refStream} (the suite's reference stream) stands for them, and
+   * their summaries run on the executors like the data's.
+   */
+  SparkEngine(SparkSession spark, boolean ownsSession, SparkData rows, Table bound, RowChunks stream, SparkData refRows, Table refBound,
+      RowChunks refStream, ModelUnderTest model) {
     Objects.requireNonNull(spark, "spark");
-    this.sh = new Shared(spark, ownsSession, rows, bound, stream);
+    this.sh = new Shared(spark, ownsSession, new Held(rows, bound, stream), refRows == null ? null : new Held(refRows, refBound, refStream));
     this.model = null;
     if (model != null) {
       forModel(model);
@@ -236,11 +281,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     return Path.of(path).toAbsolutePath().toString();
   }
 
-  /** The persisted tables of the partitions. */
-  private JavaRDD<Table> tables() {
-    return sh.rows.tables();
-  }
-
   /** How this view's model is scored on the executors, or null when it cannot be (then its summaries run on the driver). */
   private Scoring scoring(double threshold) {
     synchronized (sh) {
@@ -260,16 +300,18 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     }
   }
 
-  /** The persisted tables with this view's predictions. */
-  private JavaRDD<Scored> scored(Scoring s) {
+  /** The persisted tables of {@code h} with this view's predictions. */
+  private JavaRDD<Scored> scored(Held h, Scoring s) {
     synchronized (sh) {
-      if (scored == null) {
+      JavaRDD<Scored> r = scored.get(h);
+      if (r == null) {
         Shipped shipped = s instanceof Shipped x ? x : null;
-        ScoreJob job = new ScoreJob(sh.rows.schema(), s instanceof Precomputed p ? p.model() : null);
-        scored = tables().mapPartitions(new Score(job, shipped), true).persist(StorageLevel.MEMORY_ONLY());
-        sh.persisted.add(scored);
+        ScoreJob job = new ScoreJob(h.rows.schema(), s instanceof Precomputed p ? p.model() : null);
+        r = h.rows.tables().mapPartitions(new Score(job, shipped), true).persist(StorageLevel.MEMORY_ONLY());
+        sh.persisted.add(r);
+        scored.put(h, r);
       }
-      return scored;
+      return r;
     }
   }
 
@@ -279,54 +321,58 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     // A shipped model decides at the threshold it was shipped with: other predictions of it are summarised on the driver.
     // (NaN: more than two classes, decided by the most probable class whatever the threshold.)
     boolean same = !(s instanceof Shipped x) || Double.compare(x.threshold(), predictions.threshold()) == 0 || Double.isNaN(predictions.threshold());
-    if (sh.bound == null || data != sh.bound || (predictions != null && (s == null || !same))) {
+    Held h = sh.bound(data);
+    if (h == null || (predictions != null && (s == null || !same))) {
       sh.onDriver.incrementAndGet();
       return InProcessEngine.defaults().summarize(data, predictions, summarizer);
     }
     int[] none = new int[0];
-    return onSpark(predictions == null ? null : s, predictions == null ? null : predictions.select(none), summarizer);
+    return onSpark(h, predictions == null ? null : s, predictions == null ? null : predictions.select(none), summarizer);
   }
 
   /**
-   * The suite's stream (the data is bigger than its sample): summarised where Spark holds the rows,
-   * the model's predictions made there; a model that cannot be scored there brings the partitions
-   * through the driver one at a time (the default streaming summary).
+   * The suite's stream of the evaluation or the reference data (bigger than its sample): summarised
+   * where Spark holds the rows, the model's predictions made there; a model that cannot be scored
+   * there brings the partitions through the driver one at a time (the default streaming summary).
    */
   @Override
   public <S extends Summary<S>> S summarize(RowChunks rows, java.util.function.Function<Table, Predictions> predict, Summarizer<S> summarizer) {
-    if (sh.stream == null || rows != sh.stream) {
+    Held h = sh.streamed(rows);
+    if (h == null) {
       return SummaryEngine.super.summarize(rows, predict, summarizer);
     }
     if (predict == null) {
-      return onSpark(null, null, summarizer);
+      return onSpark(h, null, null, summarizer);
     }
     Scoring s = !prepared && !(model != null && model.precomputed().isPresent()) ? null : scoring(threshold);
     if (s == null) {
       sh.onDriver.incrementAndGet();
-      return SummaryEngine.super.summarize(sh.rows, predict, summarizer);
+      return SummaryEngine.super.summarize(h.rows, predict, summarizer);
     }
-    Predictions none = s instanceof Precomputed p ? p.model().predictionsFor(sh.empty)
-        : Predictions.fromProbabilities(new double[0][], sh.rows.schema().label().map(ColumnSpec::positiveIndex).orElse(1), threshold);
-    return onSpark(s, none, summarizer);
+    Predictions none = s instanceof Precomputed p ? p.model().predictionsFor(h.empty)
+        : Predictions.fromProbabilities(new double[0][], h.rows.schema().label().map(ColumnSpec::positiveIndex).orElse(1), threshold);
+    return onSpark(h, s, none, summarizer);
   }
 
-  /** The summary of every row Spark holds, with this view's predictions when {@code s} is not null. */
-  private <S extends Summary<S>> S onSpark(Scoring s, Predictions emptyPredictions, Summarizer<S> summarizer) {
+  /** The summary of every row of {@code h} Spark holds, with this view's predictions when {@code s} is not null. */
+  private <S extends Summary<S>> S onSpark(Held h, Scoring s, Predictions emptyPredictions, Summarizer<S> summarizer) {
     // The identity of merge, and through its class the decoder of the executors' bytes.
-    S empty = summarizer.summarize(Partition.of(sh.empty, emptyPredictions));
+    S empty = summarizer.summarize(Partition.of(h.empty, emptyPredictions));
     Method decode = decoder(empty.getClass());
     byte[] shipped = ship(summarizer);
     List<byte[]> parts;
     try {
-      JavaRDD<Scored> in = s == null ? tables().map(t -> new Scored(t, null)) : scored(s);
+      JavaRDD<Scored> in = s == null ? h.rows.tables().map(t -> new Scored(t, null)) : scored(h, s);
       parts = in.mapPartitions(new SummarizePartition(shipped, allowed(summarizer)), false).collect();
     } catch (UsageException e) {
       throw e;
     } catch (Exception e) { // SparkException is checked, though Scala does not declare it
-      throw unwrap(e);
+      throw unwrap(h, e);
     }
     sh.onSpark.incrementAndGet();
-    sh.lastPartitions = parts.size();
+    if (h == sh.data) {
+      sh.lastPartitions = parts.size();
+    }
     S total = empty;
     long kept = 0;
     for (byte[] b : parts) {
@@ -342,8 +388,8 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         throw new IllegalStateException("cannot decode a " + empty.getClass().getSimpleName() + " from an executor", e);
       }
     }
-    if (kept != sh.rows.rows()) {
-      throw new UsageException(sh.path() + ": Spark summarised " + kept + " rows but validated " + sh.rows.rows() + " (a bug to report)");
+    if (kept != h.rows.rows()) {
+      throw new UsageException(h.rows.name() + ": Spark summarised " + kept + " rows but validated " + h.rows.rows() + " (a bug to report)");
     }
     return total;
   }
@@ -409,8 +455,8 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     }
   }
 
-  /** A UsageException thrown on an executor, or the Spark failure as one naming the data. */
-  private RuntimeException unwrap(Exception e) {
+  /** A UsageException thrown on an executor, or the Spark failure as one naming the data of {@code h}. */
+  private static RuntimeException unwrap(Held h, Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UsageException u) {
         return new UsageException(u.getMessage(), e);
@@ -421,7 +467,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     if (at >= 0) {
       return new UsageException(m.substring(at + "dev.gauntlet.harness.UsageException: ".length()), e);
     }
-    return new UsageException(sh.path() + ": the Spark job failed: " + m, e);
+    return new UsageException(h.rows.name() + ": the Spark job failed: " + m, e);
   }
 
   static String firstLine(Throwable e) {
@@ -457,14 +503,14 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       return;
     }
     try {
-      long n = scored(s).map(x -> (long) x.table().rowCount()).reduce(Long::sum);
+      long n = scored(sh.data, s).map(x -> (long) x.table().rowCount()).reduce(Long::sum);
       if (n != sh.rows.rows()) {
         throw new UsageException(sh.path() + ": Spark scored " + n + " rows but validated " + sh.rows.rows());
       }
     } catch (UsageException e) {
       throw e;
     } catch (Exception e) {
-      throw unwrap(e);
+      throw unwrap(sh.data, e);
     }
   }
 
@@ -496,7 +542,9 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     int k = sh.lastPartitions >= 0 ? sh.lastPartitions : sh.rows.partitionCount();
     int e = executors();
     String where = e == 0 ? "executors in the driver's JVM" : e + (e == 1 ? " executor" : " executors");
+    int r = sh.reference == null ? -1 : sh.reference.rows.partitionCount();
     return "spark " + sh.spark.version() + " " + sh.spark.sparkContext().master() + ", " + where + ", " + k + (k == 1 ? " partition" : " partitions")
+        + (r < 0 ? "" : ", " + r + " of the reference")
         + " (" + sh.onSpark.get() + " summaries on Spark, " + sh.onDriver.get() + " on the driver)";
   }
 
@@ -520,6 +568,9 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       }
       sh.broadcasts.clear();
       sh.rows.close();
+      if (sh.reference != null) {
+        sh.reference.rows.close();
+      }
     }
     if (sh.ownsSession) {
       sh.spark.stop();

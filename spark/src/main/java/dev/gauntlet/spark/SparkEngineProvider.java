@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -21,7 +23,8 @@ import org.apache.spark.sql.SparkSession;
  * local[N]}, {@code local-cluster[W,C,M]}, {@code spark://HOST:PORT} (checked to answer first), or
  * {@code yarn} / {@code k8s://...} (passed to Spark as given); without one, the {@code spark.master}
  * of spark-submit's configuration when there is one, else {@code local[2]}. Spark reads the
- * evaluation data itself ({@link #rows}): the driver holds only the sample.
+ * evaluation data and the reference data itself ({@link #rows}): the driver holds only their
+ * samples (or the few kept rows of data no bigger than {@code data.sample.rows}).
  */
 public final class SparkEngineProvider implements EngineProvider, AutoCloseable {
 
@@ -31,7 +34,8 @@ public final class SparkEngineProvider implements EngineProvider, AutoCloseable 
   }
 
   private SparkSession session;
-  private SparkData opened;
+  /** The rows {@link #rows} opened (the evaluation data, the reference data), in order; those a suite does not use are closed by {@link #open}. */
+  private final List<SparkData> opened = new ArrayList<>();
   private boolean engineOpened;
 
   /** The {@code master} option (null: spark-submit's, else local[2]); refused under spark-submit, whose master is its own. */
@@ -60,8 +64,9 @@ public final class SparkEngineProvider implements EngineProvider, AutoCloseable 
   }
 
   /**
-   * Spark reads the evaluation data: the suite loader hands it the path as written (local paths
-   * resolved; hdfs://, s3a:// and any other URI untouched) and gets back the sample drawn on the executors.
+   * Spark reads the evaluation data and the reference data: the suite loader hands it each path as
+   * written (local paths resolved; hdfs://, s3a:// and any other URI untouched) and gets back the
+   * sample drawn on the executors (or the few kept rows).
    */
   @Override
   public Optional<RemoteRows> rows(Map<String, String> options) {
@@ -70,21 +75,49 @@ public final class SparkEngineProvider implements EngineProvider, AutoCloseable 
     this.session = spark;
     // Default: as Spark reads the data (a CSV file in at least Spark's default parallelism of splits, Parquet by its file splits).
     return Optional.of((path, format, schema, selection) -> {
-      if (opened != null) {
-        opened.close();
+      SparkData d = SparkData.open(spark, path, format, schema, selection, partitions);
+      synchronized (opened) {
+        opened.add(d);
       }
-      opened = SparkData.open(spark, path, format, schema, selection, partitions);
-      return opened;
+      return d;
     });
+  }
+
+  /** The rows {@link #rows} opened that {@code stream} (when not null) or {@code table} (what the driver received of them) stands for, or null. */
+  private SparkData held(dev.gauntlet.harness.data.RowChunks stream, dev.gauntlet.harness.data.Table table) {
+    synchronized (opened) {
+      for (SparkData d : opened) {
+        if (stream != null ? stream == d : d.handedOut(table)) {
+          return d;
+        }
+      }
+      return null;
+    }
+  }
+
+  /** Closes the rows {@link #rows} opened that the engine does not hold (those of an earlier load). */
+  private void closeOthers(SparkData data, SparkData reference) {
+    synchronized (opened) {
+      for (SparkData d : opened) {
+        if (d != data && d != reference) {
+          d.close();
+        }
+      }
+      opened.clear();
+    }
   }
 
   @Override
   public SummaryEngine open(Suite suite, Map<String, String> options) {
     int partitions = partitions(options);
     SparkEngine engine;
-    if (opened != null && (suite.stream() == opened || suite.stream() == null)) {
-      // The rows read for this suite by rows(): Spark holds them; the driver holds the sample, or the few kept rows.
-      engine = new SparkEngine(session, true, opened, suite.stream() == null ? suite.data() : null, suite.stream(), suite.model());
+    SparkData data = held(suite.stream(), suite.data());
+    SparkData ref = suite.reference() == null ? null : held(suite.referenceStream(), suite.reference());
+    closeOthers(data, data == null ? null : ref);
+    if (data != null) {
+      // The rows read for this suite by rows(): Spark holds them (and the reference's); the driver holds the samples, or the few kept rows.
+      engine = new SparkEngine(session, true, data, suite.stream() == null ? suite.data() : null, suite.stream(),
+          ref, ref == null || suite.referenceStream() != null ? null : suite.reference(), ref == null ? null : suite.referenceStream(), suite.model());
     } else {
       SparkSession spark = session != null ? session : session(master(options));
       session = spark;
@@ -121,9 +154,7 @@ public final class SparkEngineProvider implements EngineProvider, AutoCloseable 
   @Override
   public void close() {
     if (!engineOpened && session != null) {
-      if (opened != null) {
-        opened.close();
-      }
+      closeOthers(null, null);
       session.stop();
       session = null;
     }

@@ -91,9 +91,10 @@ public final class SuiteLoader {
   private dev.gauntlet.harness.data.RemoteRows remote;
 
   /**
-   * Reads the evaluation data through {@code rows} (an engine that reads it where it is, e.g. Spark):
-   * this JVM then holds only the sample (or every kept row when there are at most
-   * {@code data.sample.rows}), and a path with any URI scheme goes to that engine as written.
+   * Reads the evaluation data and the reference data through {@code rows} (an engine that reads
+   * them where they are, e.g. Spark): this JVM opens no data file and holds only each one's sample
+   * (or every kept row when there are at most {@code data.sample.rows}), and a path with any URI
+   * scheme goes to that engine as written.
    */
   public SuiteLoader withRemoteRows(dev.gauntlet.harness.data.RemoteRows rows) {
     this.remote = java.util.Objects.requireNonNull(rows, "rows");
@@ -205,15 +206,12 @@ public final class SuiteLoader {
     RowChunks stream;
     if (remote != null) {
       // The engine reads the rows where they are; this JVM gets the sample it draws there (or the few kept rows).
-      String written = dataNode.get("path").asText();
-      String where = URI_SCHEME.matcher(written).matches() ? written : base.resolve(written).toString();
-      String fmt = dataNode.has("format") ? dataNode.text("format") : null;
-      dev.gauntlet.harness.data.RemoteRows.Opened opened = dataErrors(dataNode, () -> remote.open(where, fmt, schema, dataSel));
-      sample = dataErrors(dataNode, () -> opened.sample(sampleRows, seed));
-      data = sample != null ? sample : dataErrors(dataNode, opened::collect);
-      stream = sample != null ? opened : null;
+      Remote r = remote(dataNode, base, schema, dataSel, sampleRows, seed);
+      sample = r.stream() != null ? r.table() : null;
+      data = r.table();
+      stream = r.stream();
       if (sample != null) {
-        say.accept("Data: " + opened.rows() + " rows, more than data.sample.rows " + sampleRows
+        say.accept("Data: " + r.stream().rows() + " rows, more than data.sample.rows " + sampleRows
             + ": summarised where they are; a stratified sample of " + sample.rowCount() + " rows, drawn there, for the checks that need chosen rows");
       }
     } else {
@@ -234,12 +232,20 @@ public final class SuiteLoader {
     if (refNode.isPresent()) {
       say.accept("Loading reference data " + refNode.get().text("path") + (refSel.isAll() ? "" : " (selecting rows)"));
       // The reference likewise: more than sample.rows kept rows are streamed to the checks that
-      // summarise, and a stratified sample of them is the reference table for the others.
-      // (Not with a remote engine: it binds the evaluation rows only, and the reference is read here whole as before.)
-      RowChunks refChunks = cached(chunks(refNode.get(), base, schema, delimiter, refSel, remote != null ? Integer.MAX_VALUE : chunkRows), cache);
-      Table refSample = refChunks.chunkRows() == Integer.MAX_VALUE ? null
+      // summarise, and a stratified sample of them is the reference table for the others; with a
+      // remote engine, read and sampled where the rows are, as the evaluation data.
+      Remote r = remote == null ? null : remote(refNode.get(), base, schema, refSel, sampleRows, seed);
+      RowChunks refChunks = remote != null ? null : cached(chunks(refNode.get(), base, schema, delimiter, refSel, chunkRows), cache);
+      Table refSample = remote != null || refChunks.chunkRows() == Integer.MAX_VALUE ? null
           : dataErrors(refNode.get(), () -> StratifiedSample.draw(refChunks, sampleRows, seed));
-      if (refSample != null) {
+      if (r != null) {
+        reference = r.table();
+        refStream = r.stream();
+        if (refStream != null) {
+          say.accept("Reference data: " + r.stream().rows() + " rows, more than data.sample.rows " + sampleRows
+              + ": summarised where they are; a stratified sample of " + reference.rowCount() + " rows, drawn there, for the checks that need chosen rows");
+        }
+      } else if (refSample != null) {
         say.accept("Reference data: " + refSample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
             + ": summarised in chunks of " + chunkRows + "; a stratified sample of " + refSample.rowCount() + " rows for the checks that need chosen rows");
         reference = refSample;
@@ -438,6 +444,23 @@ public final class SuiteLoader {
     DataSource src = t.source();
     return URI_SCHEME.matcher(text).matches() && src != null
         ? t.withSource(new DataSource(text, src.format(), src.sha256(), src.bytes(), src.notes(), src.selection(), src.sample())) : t;
+  }
+
+  /** Rows a remote engine holds: the table this JVM received (the sample, or every kept row) and, when sampled, the rows as the suite's stream. */
+  private record Remote(Table table, dev.gauntlet.harness.data.RemoteRows.Opened stream) {}
+
+  /**
+   * Opens a data or reference node's rows with the remote engine (the path as written when it is
+   * a URI, else resolved against the suite's folder) and receives the seeded stratified sample it
+   * draws there when they keep more than {@code sampleRows} rows, else every kept row.
+   */
+  private Remote remote(ConfigNode node, Path base, Schema schema, Selection selection, int sampleRows, long seed) {
+    String written = node.get("path").asText();
+    String where = URI_SCHEME.matcher(written).matches() ? written : base.resolve(written).toString();
+    String fmt = node.has("format") ? node.text("format") : null;
+    dev.gauntlet.harness.data.RemoteRows.Opened opened = dataErrors(node, () -> remote.open(where, fmt, schema, selection));
+    Table sample = dataErrors(node, () -> opened.sample(sampleRows, seed));
+    return sample != null ? new Remote(sample, opened) : new Remote(dataErrors(node, opened::collect), null);
   }
 
   /** Runs a read of the data node, anchoring a missing file or an empty selection at the node's key. */

@@ -1,9 +1,10 @@
 package dev.gauntlet.harness.data;
 
 /**
- * Evaluation rows read where they are by an engine (Spark's executors) rather than by this JVM:
- * the suite loader neither opens the path nor holds the rows, only the seeded stratified sample
- * (or, when the data keeps at most the sample size, every kept row).
+ * Evaluation or reference rows read where they are by an engine (Spark's executors) rather than by
+ * this JVM: the suite loader neither opens the path nor holds the rows, only the seeded stratified
+ * sample (or, when the data keeps at most the sample size, every kept row). The loader opens the
+ * evaluation data first, then the suite's reference data (when it has one), each with its own call.
  *
  * @since 0.3
  */
