@@ -51,6 +51,8 @@ class SparkHdfsTest {
   /** {@code hdfs://127.0.0.1:PORT}. */
   static String hdfs;
   static Path csvSuite;
+  /** Rows of the reference dated from March 2023 on (the generator's count). */
+  static int refKept;
 
   @BeforeAll
   static void start() throws Exception {
@@ -69,6 +71,7 @@ class SparkHdfsTest {
       }
     });
     csvSuite = SparkEngineEqualityTest.synthetic(dir);
+    refKept = SparkReferenceTest.writeReference(dir.resolve("ref.csv"), SparkReferenceTest.REF_ROWS, 2023);
     // The same 6000 rows as a Hive-style folder by the project's own fixtures writer: year=2024/month=1/ ... month=12/.
     ParquetWriter.partitionedByMonth(dir.resolve("data.csv"), SchemaLoader.load(dir.resolve("schema.yaml")), dir.resolve("hive"));
     long t1 = System.nanoTime();
@@ -84,6 +87,7 @@ class SparkHdfsTest {
     fs.mkdirs(new org.apache.hadoop.fs.Path("/audit"));
     fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(dir.resolve("data.csv").toString()), new org.apache.hadoop.fs.Path("/audit/data.csv"));
     fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(dir.resolve("hive").toString()), new org.apache.hadoop.fs.Path("/audit/hive"));
+    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(dir.resolve("ref.csv").toString()), new org.apache.hadoop.fs.Path("/audit/ref.csv"));
     System.out.printf("SparkHdfsTest: local data written in %.1f s; MiniDFSCluster at %s up %.1f s later; copied to it in %.1f s%n", (t1 - t0) / 1e9,
         hdfs, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
   }
@@ -107,17 +111,45 @@ class SparkHdfsTest {
   }
 
   /**
-   * A CSV file on HDFS (every kept row fits: the driver receives the kept rows) and a
+   * The suite of {@link SparkReferenceTest} (performance, drift.temporal and drift.features against
+   * {@code reference: table}) on the Parquet folder at {@code data} ({@code data.sample.rows: 500})
+   * with the reference CSV at {@code ref}, its rows from March 2023 on.
+   */
+  static Path referenceSuite(String file, String data, String ref) throws Exception {
+    Path s = dir.resolve(file);
+    Files.writeString(s, """
+        name: spark-reference-hdfs
+        seed: 7
+        model: {type: precomputed, score: score, threshold: 0.5, probability: true}
+        data:
+          path: %s
+          format: parquet
+          schema: schema.yaml
+          sample: {rows: 500}
+        reference:
+          path: %s
+          from: 2023-03
+        """.formatted(data, ref) + SparkReferenceTest.CHECKS);
+    return s;
+  }
+
+  /**
+   * A CSV file on HDFS (every kept row fits: the driver receives the kept rows), and a
    * Hive-partitioned Parquet folder on HDFS ({@code data.sample.rows: 500}: summarised on the
-   * executors, a sample drawn there): the local copy's in-process result, bit for bit.
+   * executors, a sample drawn there) with a reference CSV on HDFS (more rows than sample.rows, a
+   * {@code from:} selection: read, selected, summarised and sampled on the executors too): the local
+   * copies' in-process result, bit for bit, and the same SHA-256, size, selection and sample.
    */
   @Test
-  void csvAndHiveFolderOnHdfsGiveTheLocalCopysVerdictAndBitIdenticalMeasurements() throws Exception {
-    record Case(String what, String local, String remote, boolean parquet, Integer sampleRows) {}
-    for (Case c : List.of(new Case("CSV", "data.csv", hdfs + "/audit/data.csv", false, null),
-        new Case("Hive-partitioned Parquet folder", "hive/", hdfs + "/audit/hive/", true, 500))) {
+  void csvAndHiveFolderAndReferenceOnHdfsGiveTheLocalCopysVerdictAndBitIdenticalMeasurements() throws Exception {
+    record Case(String what, Path local, Path remote, String remotePath, boolean sampled, boolean reference) {}
+    for (Case c : List.of(
+        new Case("CSV", suite("suite-local.yaml", "data.csv", false, null), suite("suite-hdfs.yaml", hdfs + "/audit/data.csv", false, null),
+            hdfs + "/audit/data.csv", false, false),
+        new Case("Hive-partitioned Parquet folder and reference CSV", referenceSuite("suite-ref-local.yaml", "hive/", "ref.csv"),
+            referenceSuite("suite-ref-hdfs.yaml", hdfs + "/audit/hive/", hdfs + "/audit/ref.csv"), hdfs + "/audit/hive/", true, true))) {
       long t0 = System.nanoTime();
-      Suite local = new SuiteLoader().withChunkRows(1000).load(suite("suite-local.yaml", c.local(), c.parquet(), c.sampleRows()), OptionalLong.empty(), null);
+      Suite local = new SuiteLoader().withChunkRows(1000).load(c.local(), OptionalLong.empty(), null);
       SuiteResult a = new SuiteRunner(null, null, null).run(local);
       assertTrue(a.provenance().engine().startsWith("in-process"), a.provenance().engine());
 
@@ -125,10 +157,20 @@ class SparkHdfsTest {
       SparkEngineProvider provider = new SparkEngineProvider();
       Map<String, String> options = Map.of("master", "local[2]");
       long reads = DataSources.reads();
-      Suite remote = new SuiteLoader().withRemoteRows(provider.rows(options).orElseThrow())
-          .load(suite("suite-hdfs.yaml", c.remote(), c.parquet(), c.sampleRows()), OptionalLong.empty(), null);
+      Suite remote;
+      try {
+        remote = new SuiteLoader().withRemoteRows(provider.rows(options).orElseThrow()).load(c.remote(), OptionalLong.empty(), null);
+      } catch (RuntimeException e) {
+        provider.close();
+        throw e;
+      }
       assertEquals(reads, DataSources.reads(), c.what() + ": the driver opened no data source; Spark read HDFS");
-      assertEquals(c.sampleRows() != null, remote.stream() != null, c.what() + ": summarised on the executors when above sample.rows");
+      assertEquals(c.sampled(), remote.stream() != null, c.what() + ": summarised on the executors when above sample.rows");
+      if (c.reference()) {
+        assertNotNull(remote.referenceStream(), c.what() + ": the reference summarised on the executors");
+        assertEquals(refKept, remote.streamedReferenceRows(), "the reference's rows from March on (the generator's hand count)");
+        assertEquals(refKept, remote.reference().source().selection().keptRows(), "the from: selection, applied on the executors");
+      }
       long t2 = System.nanoTime();
       SummaryEngine engine = provider.open(remote, options);
       try {
@@ -148,23 +190,32 @@ class SparkHdfsTest {
           assertEquals(x.measurements(), y.measurements(), where + ": every metric, subject, value, interval and n, bit for bit");
           assertEquals(x.findings(), y.findings(), where);
         }
-        DataSource l = a.provenance().data();
-        DataSource r = b.provenance().data();
-        assertEquals(c.remote(), r.path(), c.what() + ": the provenance names the hdfs:// path as the suite wrote it");
-        assertEquals(l.sha256(), r.sha256(), c.what() + ": the SHA-256 of the bytes on HDFS is the local copy's");
-        assertEquals(l.bytes(), r.bytes(), c.what());
-        assertEquals(l.sample(), r.sample(), c.what() + ": how the sample was drawn, of how many rows");
+        assertSameSource(a.provenance().data(), b.provenance().data(), c.remotePath(), c.what());
+        if (c.reference()) {
+          assertSameSource(a.provenance().reference(), b.provenance().reference(), hdfs + "/audit/ref.csv", c.what() + ", reference");
+        }
         String d = b.provenance().engine();
         assertTrue(d.startsWith("spark 3.5.") && d.contains("local[2]") && d.endsWith(" on Spark, 0 on the driver)"), d);
+        assertEquals(c.reference(), d.contains(" of the reference ("), d);
       } finally {
         ((AutoCloseable) engine).close();
       }
     }
   }
 
+  /** The provenance of the data on HDFS: its hdfs:// path as written, and the local copy's SHA-256, size, selection and sample. */
+  static void assertSameSource(DataSource local, DataSource remote, String path, String what) {
+    assertEquals(path, remote.path(), what + ": the provenance names the hdfs:// path as the suite wrote it");
+    assertEquals(local.sha256(), remote.sha256(), what + ": the SHA-256 of the bytes on HDFS is the local copy's");
+    assertEquals(local.bytes(), remote.bytes(), what);
+    assertEquals(local.selection(), remote.selection(), what + ": the selection, rows kept of rows read");
+    assertEquals(local.sample(), remote.sample(), what + ": how the sample was drawn, of how many rows");
+  }
+
   /**
    * Bad data on HDFS through {@code gauntlet audit --engine spark}: a missing file, a missing
-   * partition folder, a file that is not Parquet, and a Hive folder one of whose files is corrupt.
+   * partition folder, a missing reference file, a file that is not Parquet, and a Hive folder one of
+   * whose files is corrupt.
    * Exit 2, the message naming the hdfs:// path and what is wrong; no output folder, no history.
    */
   @Test
@@ -185,23 +236,30 @@ class SparkHdfsTest {
     try (FSDataOutputStream out = fs.create(new org.apache.hadoop.fs.Path(bad), true)) {
       out.write(garbage);
     }
-    record Case(String path, boolean parquet, List<String> expected) {}
+    String missingRef = hdfs + "/audit/missing-ref.csv";
+    // Each case: its suite, the line:column and key the message is anchored at (a missing path: the suite's path key), what the message holds.
+    record Case(String path, Path suite, String anchor, List<String> expected) {}
     for (Case c : List.of(
-        new Case(hdfs + "/audit/missing.csv", false, List.of(hdfs + "/audit/missing.csv: data file not found (Spark: File does not exist: " + hdfs + "/audit/missing.csv)")),
-        new Case(hdfs + "/audit/hive/year=2024/month=13/", true, List.of(hdfs + "/audit/hive/year=2024/month=13/: data file not found")),
-        new Case(hdfs + "/audit/corrupt.parquet", true, List.of(hdfs + "/audit/corrupt.parquet: Spark cannot read the parquet data: corrupted file: the footer index is not within the file")),
-        new Case(hdfs + "/audit/hive-bad/", true, List.of(hdfs + "/audit/hive-bad/: Spark cannot read the parquet data: " + hdfs + bad
-            + " is not a readable Parquet file: corrupted file: the footer index is not within the file")))) {
-      Path run = Files.createDirectories(dir.resolve("bad-" + Integer.toHexString(c.path().hashCode())));
-      Path s = suite("suite-bad.yaml", c.path(), c.parquet(), null);
-      SparkCliTest.Run r = SparkCliTest.gauntlet("audit", "--suite", s.toString(), "--engine", "spark", "--master", "local[2]",
+        new Case(hdfs + "/audit/missing.csv", suite("suite-bad-1.yaml", hdfs + "/audit/missing.csv", false, null), "5:9: 'data.path': ",
+            List.of(hdfs + "/audit/missing.csv: data file not found (Spark: File does not exist: " + hdfs + "/audit/missing.csv)")),
+        new Case(hdfs + "/audit/hive/year=2024/month=13/", suite("suite-bad-2.yaml", hdfs + "/audit/hive/year=2024/month=13/", true, null),
+            "5:9: 'data.path': ", List.of(hdfs + "/audit/hive/year=2024/month=13/: data file not found")),
+        new Case(missingRef, referenceSuite("suite-bad-3.yaml", hdfs + "/audit/hive/", missingRef), "10:9: 'reference.path': ",
+            List.of(missingRef + ": data file not found (Spark: File does not exist: " + missingRef + ")")),
+        new Case(hdfs + "/audit/corrupt.parquet", suite("suite-bad-4.yaml", hdfs + "/audit/corrupt.parquet", true, null), null,
+            List.of(hdfs + "/audit/corrupt.parquet: Spark cannot read the parquet data: corrupted file: the footer index is not within the file")),
+        new Case(hdfs + "/audit/hive-bad/", suite("suite-bad-5.yaml", hdfs + "/audit/hive-bad/", true, null), null,
+            List.of(hdfs + "/audit/hive-bad/: Spark cannot read the parquet data: " + hdfs + bad
+                + " is not a readable Parquet file: corrupted file: the footer index is not within the file")))) {
+      Path run = Files.createDirectories(dir.resolve("bad-" + c.suite().getFileName().toString().replace(".yaml", "")));
+      SparkCliTest.Run r = SparkCliTest.gauntlet("audit", "--suite", c.suite().toString(), "--engine", "spark", "--master", "local[2]",
           "--out", run.resolve("out").toString());
       assertEquals(2, r.code(), c.path() + ": " + r.out() + r.err());
       for (String e : c.expected()) {
         assertTrue(r.err().contains(e), c.path() + ": expected the message to hold '" + e + "': " + r.err());
       }
-      if (c.expected().get(0).contains("data file not found")) {
-        assertTrue(r.err().contains("suite-bad.yaml:5:9: 'data.path': "), "a missing path is anchored at the suite's data.path: " + r.err());
+      if (c.anchor() != null) {
+        assertTrue(r.err().contains(c.suite() + ":" + c.anchor()), "anchored at the suite's path key: " + r.err());
       }
       try (var left = Files.list(run)) {
         // The output folder's lock file, taken before the suite is read, is all there is.
