@@ -484,7 +484,7 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       throw e;
     } catch (Exception e) {
       parts.unpersist(false);
-      throw failed(name, format, e);
+      throw "parquet".equals(format) && files.size() > 1 ? unreadable(spark, name, files, e) : failed(name, format, e);
     }
     Stats bad = null;
     long seen = 0;
@@ -585,13 +585,66 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     return new String[] {dev.gauntlet.harness.model.Artifact.sha256(b.toString().getBytes(StandardCharsets.UTF_8)), Long.toString(bytes)};
   }
 
+  /**
+   * A read that failed on Spark, as exit 2: a problem the harness found on an executor as it is;
+   * else naming the data and the innermost reason Spark gives (its wrappers, "Job aborted due to
+   * stage failure" and "Exception thrown in awaitResult", say only where it failed, not what is wrong).
+   */
   static UsageException failed(String name, String format, Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof UsageException u) {
         return new UsageException(u.getMessage(), e);
       }
     }
-    return new UsageException(name + ": Spark cannot read the " + format + " data: " + SparkEngine.firstLine(e), e);
+    return new UsageException(name + ": Spark cannot read the " + format + " data: " + reason(e), e);
+  }
+
+  /** The first line of the innermost cause that has a message. */
+  static String reason(Throwable e) {
+    Throwable said = e;
+    int depth = 0;
+    for (Throwable t = e; t != null && depth++ < 64; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        said = t;
+      }
+    }
+    return SparkEngine.firstLine(said);
+  }
+
+  /**
+   * A read of a folder of Parquet files failed on Spark, whose reason names no file (a footer that
+   * cannot be read, say): the first file in path order whose footer does not read is named with its
+   * reason, each file's footer read by a task; else as {@link #failed}. Only on failure: a read that
+   * succeeds reads no footer twice.
+   */
+  private static UsageException unreadable(SparkSession spark, String name, List<FileStatus> files, Exception e) {
+    UsageException plain = failed(name, "parquet", e);
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UsageException) {
+        return plain;
+      }
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
+    List<String> paths = files.stream().map(f -> f.getPath().toString()).toList();
+    List<String[]> bad;
+    try {
+      bad = jsc.parallelize(paths, Math.max(1, Math.min(paths.size(), jsc.defaultParallelism()))).flatMap(f -> {
+        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f), conf.value().value()))) {
+          r.getFooter();
+          return java.util.Collections.<String[]>emptyIterator();
+        } catch (IOException | RuntimeException x) {
+          return java.util.Collections.singletonList(new String[] {f, reason(x)}).iterator();
+        }
+      }).collect();
+    } catch (RuntimeException again) {
+      return plain;
+    } finally {
+      conf.destroy();
+    }
+    return bad.isEmpty() ? plain
+        : new UsageException(name + ": Spark cannot read the parquet data: " + bad.get(0)[0] + " is not a readable Parquet file: " + bad.get(0)[1], e);
   }
 
   /** What the driver learns of a partition. */
