@@ -545,12 +545,12 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
 
   /** The SHA-256 (a folder: of its sorted relative paths and files' SHA-256s) and size of the files, each hashed by an executor. */
   private static String[] digest(SparkSession spark, List<FileStatus> files, boolean folder, String rootPath) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
-    List<String> paths = files.stream().map(f -> f.getPath().toString()).toList();
+    PerFile job = PerFile.of(spark, files);
+    Broadcast<SerializableConfiguration> conf = job.conf();
+    List<String> paths = job.paths();
     List<String[]> out;
     try {
-      out = jsc.parallelize(paths, Math.max(1, Math.min(paths.size(), jsc.defaultParallelism()))).map(f -> {
+      out = job.rdd().map(f -> {
         org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(f);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         long size = 0;
@@ -624,12 +624,11 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
         return plain;
       }
     }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
-    List<String> paths = files.stream().map(f -> f.getPath().toString()).toList();
+    PerFile job = PerFile.of(spark, files);
+    Broadcast<SerializableConfiguration> conf = job.conf();
     List<String[]> bad;
     try {
-      bad = jsc.parallelize(paths, Math.max(1, Math.min(paths.size(), jsc.defaultParallelism()))).flatMap(f -> {
+      bad = job.rdd().flatMap(f -> {
         try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
             org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f), conf.value().value()))) {
           r.getFooter();
@@ -645,6 +644,19 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     }
     return bad.isEmpty() ? plain
         : new UsageException(name + ": Spark cannot read the parquet data: " + bad.get(0)[0] + " is not a readable Parquet file: " + bad.get(0)[1], e);
+  }
+
+  /**
+   * A job of one element per file (its path), in at most the default parallelism's tasks, with the
+   * Hadoop configuration broadcast for the executors to open the files; destroy {@code conf} after.
+   */
+  private record PerFile(List<String> paths, JavaRDD<String> rdd, Broadcast<SerializableConfiguration> conf) {
+    static PerFile of(SparkSession spark, List<FileStatus> files) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      List<String> paths = files.stream().map(f -> f.getPath().toString()).toList();
+      return new PerFile(paths, jsc.parallelize(paths, Math.max(1, Math.min(paths.size(), jsc.defaultParallelism()))),
+          jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration())));
+    }
   }
 
   /** What the driver learns of a partition. */

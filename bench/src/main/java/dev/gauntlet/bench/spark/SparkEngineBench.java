@@ -62,9 +62,9 @@ public final class SparkEngineBench {
       inProcess = secs(t0);
       System.out.printf(Locale.ROOT, "in-process: checks %.2f s = %.0f rows/s (%s)%n", inProcess, rows / inProcess, local.provenance().engine());
     }
+    t0 = System.nanoTime();
     try (SparkEngine engine = new SparkEngine(spark, false, suite.data(), suite.model(), partitions)) {
-      t0 = System.nanoTime();
-      engine.validate();
+      engine.validate(); // Spark's read, validation and row count (in the constructor, then this check)
       double validate = secs(t0);
       t0 = System.nanoTime();
       SuiteResult onSpark = new SuiteRunner(null, null, null).engine(engine).run(suite);
@@ -81,12 +81,52 @@ public final class SparkEngineBench {
           CheckResult a = local.checks().get(i);
           CheckResult b = onSpark.checks().get(i);
           same &= a.outcome() == b.outcome() && a.measurements().equals(b.measurements());
+          if (a.measurements().size() != b.measurements().size()) {
+            System.out.println("  " + a.id() + ": " + a.measurements().size() + " measurements in-process, " + b.measurements().size() + " on Spark");
+            continue;
+          }
+          int exact = 0;
+          int differ = 0;
+          int differInconclusive = 0;
+          int bounded = 0;
+          int outside = 0;
+          for (int k = 0; k < a.measurements().size(); k++) {
+            var x = a.measurements().get(k);
+            var y = b.measurements().get(k);
+            if (x.equals(y)) {
+              exact++;
+              continue;
+            }
+            differ++;
+            differInconclusive += x.inconclusive() != null && y.inconclusive() != null ? 1 : 0;
+            String bound = x.metric().equals("ks_d") ? "ks_bound" : x.metric().equals("wasserstein") ? "wasserstein_bound" : null;
+            if (bound != null) { // the exact statistic is within each engine's bound of its value: the two within the sum
+              double bx = valueOf(a.measurements(), bound, x);
+              double by = valueOf(b.measurements(), bound, y);
+              boolean within = Math.abs(x.value() - y.value()) <= bx + by;
+              outside += within ? 0 : 1;
+              bounded++;
+            }
+            if (differ <= 3) {
+              System.out.println("    differs: " + x.key() + " in-process " + x.value() + ", Spark " + y.value()
+                  + (x.metric().endsWith("_bound") ? " (the bound itself, from each engine's compressions)"
+                      : x.inconclusive() == null ? " (judged as exact on one engine)" : " (INCONCLUSIVE on both: " + x.inconclusive() + ")"));
+            }
+          }
+          System.out.printf(Locale.ROOT, "  %s: %s / %s; %d measurements identical, %d differ (%d of them INCONCLUSIVE on both engines: compressed samples;"
+              + " of %d differing KS D / Wasserstein values, %d further apart than the two engines' bounds)%n",
+              a.id(), a.outcome(), b.outcome(), exact, differ, differInconclusive, bounded, outside);
         }
         System.out.println("same verdict and bit-identical measurements: " + same);
       }
     } finally {
       spark.stop();
     }
+  }
+
+  /** The value of {@code metric} for the subject of {@code of} (NaN when absent). */
+  static double valueOf(java.util.List<dev.gauntlet.harness.check.Measurement> ms, String metric, dev.gauntlet.harness.check.Measurement of) {
+    return ms.stream().filter(m -> m.metric().equals(metric) && m.subject().equals(of.subject())).mapToDouble(m -> m.value()).findFirst().orElse(Double.NaN);
   }
 
   static double secs(long t0) {
@@ -103,7 +143,8 @@ public final class SparkEngineBench {
       }
     }
     Path suite = dir.resolve("suite-" + n + ".yaml");
-    Files.writeString(suite, BenchSuite.yaml("spark-bench", "  path: %s\n  schema: schema.yaml".formatted(csv.getFileName())));
+    // sample.rows above the row count: the driver reads the table whole, the in-process engine's whole-table path that this bench compares Spark with
+    Files.writeString(suite, BenchSuite.yaml("spark-bench", "  path: %s\n  schema: schema.yaml\n  sample: {rows: %d}".formatted(csv.getFileName(), Math.min(50_000_000, n + 1))));
     return suite;
   }
 }
