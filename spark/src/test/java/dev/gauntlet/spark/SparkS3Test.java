@@ -54,9 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  * configuration. Suites whose paths are {@code s3a://audit/...} run on a real {@code local[2]}
  * session through the provider the CLI uses and give the local copies' in-process verdict,
  * outcomes, measurements (bit for bit) and findings, and the same SHA-256, size, selection and
- * sample. A missing object, partition folder or reference, a file that is not Parquet, and a
- * bucket whose secret key is wrong are exit 2 through the CLI, naming the s3a:// path and the
- * reason, with nothing written.
+ * sample. A missing object, partition folder or reference, a file that is not Parquet, a folder
+ * with one corrupt file, and a bucket whose secret key is wrong are exit 2 through the CLI, naming
+ * the s3a:// path and the reason, with nothing written.
  */
 class SparkS3Test {
   @TempDir static Path dir;
@@ -89,6 +89,9 @@ class SparkS3Test {
     // A JVM of its own: S3Proxy's Jetty, Guava and Jackson stay off this JVM's classpath (Spark's).
     proxy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar, "--properties", props.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    // Stopped after the tests; and with this JVM, should it end before them.
+    Process started = proxy;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
     // The local data is written while S3Proxy starts.
     csvSuite = SparkEngineEqualityTest.synthetic(dir);
     refKept = SparkReferenceTest.writeReference(dir.resolve("ref.csv"), SparkReferenceTest.REF_ROWS, 2023);
@@ -315,13 +318,23 @@ class SparkS3Test {
 
   /**
    * Bad data in the bucket through {@code gauntlet audit --engine spark}: a missing object, a
-   * missing partition folder, a missing reference object, an object that is not Parquet, and an
-   * object in a bucket whose secret key is wrong. Exit 2, the message naming the s3a:// path and
-   * the reason; no output folder, no history.
+   * missing partition folder, a missing reference object, an object that is not Parquet, a Hive
+   * folder one of whose objects is corrupt, and an object in a bucket whose secret key is wrong.
+   * Exit 2, the message naming the s3a:// path and the reason; no output folder, no history.
    */
   @Test
   void missingObjectAndBadObjectOnS3AreExit2NamingTheS3aPathAndTheReasonAndNothingIsWritten() throws Exception {
     try (FSDataOutputStream out = fs.create(new org.apache.hadoop.fs.Path("s3a://audit/corrupt.parquet"))) {
+      out.write("PAR1 this is not a Parquet file PAR1".getBytes(StandardCharsets.US_ASCII));
+    }
+    // A copy of the Hive folder with one of its files overwritten by bytes that are not Parquet.
+    put(fs, dir.resolve("hive"), "s3a://audit/hive-bad");
+    String bad;
+    try (var month7 = Files.list(dir.resolve("hive/year=2024/month=7"))) {
+      bad = "s3a://audit/hive-bad/year=2024/month=7/"
+          + month7.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    try (FSDataOutputStream out = fs.create(new org.apache.hadoop.fs.Path(bad), true)) {
       out.write("PAR1 this is not a Parquet file PAR1".getBytes(StandardCharsets.US_ASCII));
     }
     String missingRef = "s3a://audit/missing-ref.csv";
@@ -331,18 +344,23 @@ class SparkS3Test {
         new Case("s3a://audit/missing.csv", suite("suite-bad-1.yaml", "s3a://audit/missing.csv", false), "5:9: 'data.path': ",
             List.of("s3a://audit/missing.csv: data file not found (Spark: No such file or directory: s3a://audit/missing.csv)")),
         new Case("s3a://audit/hive/year=2024/month=13/", suite("suite-bad-2.yaml", "s3a://audit/hive/year=2024/month=13/", true), "5:9: 'data.path': ",
-            List.of("s3a://audit/hive/year=2024/month=13/: data file not found (Spark: No such file or directory: s3a://audit/hive/year=2024/month=13)")),
+            List.of("s3a://audit/hive/year=2024/month=13/: data file not found"
+                + " (Spark: No such file or directory: s3a://audit/hive/year=2024/month=13)")),
         new Case(missingRef, referenceSuite("suite-bad-3.yaml", "s3a://audit/hive/", missingRef), "10:9: 'reference.path': ",
             List.of(missingRef + ": data file not found (Spark: No such file or directory: " + missingRef + ")")),
         new Case("s3a://audit/corrupt.parquet", suite("suite-bad-4.yaml", "s3a://audit/corrupt.parquet", true), null,
             List.of("s3a://audit/corrupt.parquet: Spark cannot read the parquet data: corrupted file: the footer index is not within the file")),
+        new Case("s3a://audit/hive-bad/", suite("suite-bad-6.yaml", "s3a://audit/hive-bad/", true), null,
+            List.of("s3a://audit/hive-bad/: Spark cannot read the parquet data: " + bad
+                + " is not a readable Parquet file: corrupted file: the footer index is not within the file")),
         new Case("s3a://denied/data.csv", suite("suite-bad-5.yaml", "s3a://denied/data.csv", false), null,
-            List.of("s3a://denied/data.csv: Spark cannot open it: s3a://denied/data.csv: getFileStatus on s3a://denied/data.csv: ", "Forbidden", "Status Code: 403")))) {
+            List.of("s3a://denied/data.csv: Spark cannot open it: s3a://denied/data.csv: getFileStatus on s3a://denied/data.csv: ", "Forbidden",
+                "Status Code: 403")))) {
       Path run = Files.createDirectories(dir.resolve("bad-" + c.suite().getFileName().toString().replace(".yaml", "")));
       SparkCliTest.Run r = SparkCliTest.gauntlet("audit", "--suite", c.suite().toString(), "--engine", "spark", "--master", "local[2]",
           "--out", run.resolve("out").toString());
       assertEquals(2, r.code(), c.path() + ": " + r.out() + r.err());
-      r.err().lines().filter(l -> !l.isBlank() && !l.startsWith("Loading ")).forEach(l -> System.out.println("SparkS3Test: exit 2: " + l));
+      r.err().lines().filter(l -> l.startsWith("gauntlet: error: ")).forEach(l -> System.out.println("SparkS3Test: exit 2: " + l));
       for (String e : c.expected()) {
         assertTrue(r.err().contains(e), c.path() + ": expected the message to hold '" + e + "': " + r.err());
       }
