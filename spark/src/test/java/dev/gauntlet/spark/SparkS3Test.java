@@ -1,9 +1,6 @@
 package dev.gauntlet.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -12,15 +9,7 @@ import com.amazonaws.auth.BasicAWSCredentials;
 import com.amazonaws.client.builder.AwsClientBuilder;
 import com.amazonaws.services.s3.AmazonS3;
 import com.amazonaws.services.s3.AmazonS3ClientBuilder;
-import dev.gauntlet.harness.config.SuiteLoader;
-import dev.gauntlet.harness.data.DataSource;
-import dev.gauntlet.harness.data.DataSources;
 import dev.gauntlet.harness.data.SchemaLoader;
-import dev.gauntlet.harness.run.CheckResult;
-import dev.gauntlet.harness.run.Suite;
-import dev.gauntlet.harness.run.SuiteResult;
-import dev.gauntlet.harness.run.SuiteRunner;
-import dev.gauntlet.harness.summary.SummaryEngine;
 import dev.gauntlet.parquet.ParquetWriter;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -34,7 +23,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -252,68 +240,9 @@ class SparkS3Test {
             false, false),
         new Case("Hive-partitioned Parquet folder and reference CSV", referenceSuite("suite-ref-local.yaml", "hive/", "ref.csv"),
             referenceSuite("suite-ref-s3.yaml", "s3a://audit/hive/", "s3a://audit/ref.csv"), "s3a://audit/hive/", true, true))) {
-      long t0 = System.nanoTime();
-      Suite local = new SuiteLoader().withChunkRows(1000).load(c.local(), OptionalLong.empty(), null);
-      SuiteResult a = new SuiteRunner(null, null, null).run(local);
-      assertTrue(a.provenance().engine().startsWith("in-process"), a.provenance().engine());
-
-      long t1 = System.nanoTime();
-      SparkEngineProvider provider = new SparkEngineProvider();
-      Map<String, String> options = Map.of("master", "local[2]");
-      long reads = DataSources.reads();
-      Suite remote;
-      try {
-        remote = new SuiteLoader().withRemoteRows(provider.rows(options).orElseThrow()).load(c.remote(), OptionalLong.empty(), null);
-      } catch (RuntimeException e) {
-        provider.close();
-        throw e;
-      }
-      assertEquals(reads, DataSources.reads(), c.what() + ": the driver opened no data source; Spark read the bucket");
-      assertEquals(c.sampled(), remote.stream() != null, c.what() + ": summarised on the executors when above sample.rows");
-      if (c.reference()) {
-        assertNotNull(remote.referenceStream(), c.what() + ": the reference summarised on the executors");
-        assertEquals(refKept, remote.streamedReferenceRows(), "the reference's rows from March on (the generator's hand count)");
-        assertEquals(refKept, remote.reference().source().selection().keptRows(), "the from: selection, applied on the executors");
-      }
-      long t2 = System.nanoTime();
-      SummaryEngine engine = provider.open(remote, options);
-      try {
-        SuiteResult b = new SuiteRunner(null, null, null).engine(engine).run(remote);
-        System.out.printf("SparkS3Test: %s: in-process %.1f s; on S3 with Spark: session and read %.1f s, checks %.1f s%n", c.what(), (t1 - t0) / 1e9,
-            (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
-        assertEquals(a.verdict(), b.verdict(), c.what());
-        assertEquals(a.checks().size(), b.checks().size(), c.what());
-        for (int i = 0; i < a.checks().size(); i++) {
-          CheckResult x = a.checks().get(i);
-          CheckResult y = b.checks().get(i);
-          String where = c.what() + ", " + x.id();
-          assertNull(x.error(), where + ": " + x.error());
-          assertNull(y.error(), where + ": " + y.error());
-          assertFalse(x.measurements().isEmpty(), where + " measured nothing");
-          assertEquals(x.outcome(), y.outcome(), where);
-          assertEquals(x.measurements(), y.measurements(), where + ": every metric, subject, value, interval and n, bit for bit");
-          assertEquals(x.findings(), y.findings(), where);
-        }
-        assertSameSource(a.provenance().data(), b.provenance().data(), c.remotePath(), c.what());
-        if (c.reference()) {
-          assertSameSource(a.provenance().reference(), b.provenance().reference(), "s3a://audit/ref.csv", c.what() + ", reference");
-        }
-        String d = b.provenance().engine();
-        assertTrue(d.startsWith("spark 3.5.") && d.contains("local[2]") && d.endsWith(" on Spark, 0 on the driver)"), d);
-        assertEquals(c.reference(), d.contains(" of the reference ("), d);
-      } finally {
-        ((AutoCloseable) engine).close();
-      }
+      RemoteCopies.assertLikeTheLocalCopies("SparkS3Test", "S3", c.what(), c.local(), c.remote(), c.remotePath(),
+          c.reference() ? "s3a://audit/ref.csv" : null, c.sampled(), refKept);
     }
-  }
-
-  /** The provenance of the data in the bucket: its s3a:// path as written, and the local copy's SHA-256, size, selection and sample. */
-  static void assertSameSource(DataSource local, DataSource remote, String path, String what) {
-    assertEquals(path, remote.path(), what + ": the provenance names the s3a:// path as the suite wrote it");
-    assertEquals(local.sha256(), remote.sha256(), what + ": the SHA-256 of the object's bytes is the local copy's");
-    assertEquals(local.bytes(), remote.bytes(), what);
-    assertEquals(local.selection(), remote.selection(), what + ": the selection, rows kept of rows read");
-    assertEquals(local.sample(), remote.sample(), what + ": how the sample was drawn, of how many rows");
   }
 
   /**
