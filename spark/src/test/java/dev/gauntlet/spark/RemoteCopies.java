@@ -102,4 +102,28 @@ final class RemoteCopies {
     assertEquals(local.selection(), remote.selection(), what + ": the selection, rows kept of rows read");
     assertEquals(local.sample(), remote.sample(), what + ": how the sample was drawn, of how many rows");
   }
+
+  /**
+   * The suite of {@link SparkReferenceTest} (performance, drift.temporal and drift.features against
+   * {@code reference: table}) named {@code name}, written as {@code dir/file}, on the Parquet folder
+   * at {@code data} ({@code data.sample.rows: 500}) with the reference CSV at {@code ref}, its rows
+   * from March 2023 on.
+   */
+  static Path referenceSuite(Path dir, String name, String file, String data, String ref) throws java.io.IOException {
+    Path s = dir.resolve(file);
+    java.nio.file.Files.writeString(s, """
+        name: %s
+        seed: 7
+        model: {type: precomputed, score: score, threshold: 0.5, probability: true}
+        data:
+          path: %s
+          format: parquet
+          schema: schema.yaml
+          sample: {rows: 500}
+        reference:
+          path: %s
+          from: 2023-03
+        """.formatted(name, data, ref) + SparkReferenceTest.CHECKS);
+    return s;
+  }
 }

@@ -98,27 +98,9 @@ class SparkHdfsTest {
     return s;
   }
 
-  /**
-   * The suite of {@link SparkReferenceTest} (performance, drift.temporal and drift.features against
-   * {@code reference: table}) on the Parquet folder at {@code data} ({@code data.sample.rows: 500})
-   * with the reference CSV at {@code ref}, its rows from March 2023 on.
-   */
+  /** {@link RemoteCopies#referenceSuite} beside the data. */
   static Path referenceSuite(String file, String data, String ref) throws Exception {
-    Path s = dir.resolve(file);
-    Files.writeString(s, """
-        name: spark-reference-hdfs
-        seed: 7
-        model: {type: precomputed, score: score, threshold: 0.5, probability: true}
-        data:
-          path: %s
-          format: parquet
-          schema: schema.yaml
-          sample: {rows: 500}
-        reference:
-          path: %s
-          from: 2023-03
-        """.formatted(data, ref) + SparkReferenceTest.CHECKS);
-    return s;
+    return RemoteCopies.referenceSuite(dir, "spark-reference-hdfs", file, data, ref);
   }
 
   /**
