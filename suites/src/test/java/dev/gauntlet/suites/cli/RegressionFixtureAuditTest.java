@@ -42,6 +42,38 @@ class RegressionFixtureAuditTest {
     throw new AssertionError("no " + metric + "[" + subject + "] in " + check);
   }
 
+  /**
+   * {@code gauntlet audit --suite suite --out out --quiet}, which must exit 1 (the gate fails; a data
+   * or model error would be 2), and its report.json, checked against the report schema.
+   */
+  static JsonNode auditThatFails(Path suite, Path out) throws Exception {
+    CliTest.Run r = CliTest.cli("audit", "--suite", suite.toString(), "--out", out.toString(), "--quiet");
+    assertEquals(1, r.code(), r.err());
+    String json = Files.readString(out.resolve("report.json"));
+    dev.gauntlet.harness.report.ReportSchema.assertValid(json);
+    return new ObjectMapper().readTree(json);
+  }
+
+  /** No output of a regression audit (summary, JUnit XML, HTML, JSON) speaks of accuracy or of an error rate. */
+  static void assertSpeaksOfErrorsOnly(Path out, String what) throws Exception {
+    for (String f : new String[] {"summary.md", "junit.xml", "report.html", "report.json"}) {
+      String text = Files.readString(out.resolve(f)).toLowerCase(Locale.ROOT);
+      assertFalse(text.contains("accuracy"), f + " of " + what + " speaks of accuracy");
+      assertFalse(text.contains("error rate"), f + " of " + what + " speaks of an error rate");
+    }
+  }
+
+  /** Every check decided (no ERROR, no INCONCLUSIVE), and all five trials ran. */
+  static void assertEveryTrialDecided(JsonNode report) {
+    java.util.Set<String> trials = new java.util.TreeSet<>();
+    for (JsonNode c : report.get("checks")) {
+      String o = c.get("outcome").asText();
+      assertFalse(o.equals("ERROR") || o.equals("INCONCLUSIVE"), c.toString());
+      trials.add(c.get("trial").asText());
+    }
+    assertEquals(java.util.Set.of("PERFORMANCE", "FAIRNESS", "DRIFT", "PERTURBATION", "ADVERSARIAL"), trials);
+  }
+
   @Test
   void theCreditLimitSuitesFindThePlantedBiasAndTheDrift(@TempDir Path work) throws Exception {
     assumeTrue(Files.isDirectory(FIXTURE), FIXTURE + " absent; skipping");
@@ -49,11 +81,7 @@ class RegressionFixtureAuditTest {
       Files.copy(FIXTURE.resolve(f), work.resolve(f));
     }
     Path out = work.resolve("out");
-    CliTest.Run r = CliTest.cli("audit", "--suite", work.resolve("suite.yaml").toString(), "--out", out.toString(), "--quiet");
-    assertEquals(1, r.code(), r.err()); // the planted bias fails the gate; a data or model error would be 2
-    String json = Files.readString(out.resolve("report.json"));
-    dev.gauntlet.harness.report.ReportSchema.assertValid(json);
-    JsonNode report = new ObjectMapper().readTree(json);
+    JsonNode report = auditThatFails(work.resolve("suite.yaml"), out); // the planted bias fails the gate
     JsonNode perf = check(report, "holdout-error");
     assertEquals("PASS", perf.get("outcome").asText(), perf.toString());
     JsonNode fair = check(report, "fairness-errors");
@@ -95,19 +123,11 @@ class RegressionFixtureAuditTest {
     JsonNode adv = check(report, "robust-error");
     assertTrue(value(adv, "robust_mae", "eps=0.05") >= value(adv, "robust_mae", "eps=0.02")
         && value(adv, "robust_mae", "eps=0.02") >= value(adv, "clean_mae", ""), adv.toString());
-    for (String f : new String[] {"summary.md", "junit.xml", "report.html", "report.json"}) {
-      String text = Files.readString(out.resolve(f)).toLowerCase(Locale.ROOT);
-      assertFalse(text.contains("accuracy"), f + " of a regression audit speaks of accuracy");
-      assertFalse(text.contains("error rate"), f + " of a regression audit speaks of an error rate");
-    }
+    assertSpeaksOfErrorsOnly(out, "a regression audit");
     assertTrue(Files.readString(out.resolve("summary.md")).contains("MAE is "), "the finding names the MAE");
 
     Path out2 = work.resolve("out2");
-    CliTest.Run d = CliTest.cli("audit", "--suite", work.resolve("drift.yaml").toString(), "--out", out2.toString(), "--quiet");
-    assertEquals(1, d.code(), d.err());
-    String dj = Files.readString(out2.resolve("report.json"));
-    dev.gauntlet.harness.report.ReportSchema.assertValid(dj);
-    JsonNode driftReport = new ObjectMapper().readTree(dj);
+    JsonNode driftReport = auditThatFails(work.resolve("drift.yaml"), out2);
     JsonNode decay = check(driftReport, "error-decay");
     // the applicants do not drift, the limits do: feature drift passes, the detectors over the absolute errors fire only in
     // the second year (rows 2400 on, 200 a month)
@@ -117,11 +137,7 @@ class RegressionFixtureAuditTest {
       assertTrue(first >= 2400 && first < 3000, det + " first alarm " + first);
     }
     assertTrue(value(check(driftReport, "large-error-detectors"), "alarms", "detector=ddm") >= 1, "DDM on the errors above 5,000");
-    for (String f : new String[] {"summary.md", "junit.xml", "report.html", "report.json"}) {
-      String text = Files.readString(out2.resolve(f)).toLowerCase(Locale.ROOT);
-      assertFalse(text.contains("accuracy"), f + " of the regression drift audit speaks of accuracy");
-      assertFalse(text.contains("error rate"), f + " of the regression drift audit speaks of an error rate");
-    }
+    assertSpeaksOfErrorsOnly(out2, "the regression drift audit");
     assertEquals("DRIFT", decay.get("trial").asText());
     for (JsonNode m : decay.get("measurements")) {
       if (m.get("metric").asText().equals("last_window_mae_rise")) {
