@@ -100,7 +100,7 @@ public final class StratifiedSample {
       if (h == null) {
         continue;
       }
-      long[] ords = h.smallest((int) take[s]);
+      long[] ords = h.positions(); // its take[s] smallest; their order does not matter, they are sorted below
       System.arraycopy(ords, 0, chosen, c, ords.length);
       c += ords.length;
     }
@@ -198,14 +198,12 @@ public final class StratifiedSample {
     long[] pri = new long[16];
     long[] ord = new long[16];
     int size;
-    long total;
 
     Heap(int cap) {
       this.cap = cap;
     }
 
     void offer(long p, long o) {
-      total++;
       if (size < cap) {
         if (size == pri.length) {
           pri = Arrays.copyOf(pri, Math.min(cap, size * 2));
@@ -257,18 +255,9 @@ public final class StratifiedSample {
       ord[b] = t;
     }
 
-    /** The positions of the {@code k} smallest priorities. */
-    long[] smallest(int k) {
-      Integer[] idx = new Integer[size];
-      for (int i = 0; i < size; i++) {
-        idx[i] = i;
-      }
-      Arrays.sort(idx, (a, b) -> pri[a] != pri[b] ? Long.compare(pri[a], pri[b]) : Long.compare(ord[a], ord[b]));
-      long[] out = new long[Math.min(k, size)];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = ord[idx[i]];
-      }
-      return out;
+    /** The positions held: those of the {@code cap} smallest priorities offered, in no particular order. */
+    long[] positions() {
+      return Arrays.copyOf(ord, size);
     }
   }
 }
