@@ -76,11 +76,6 @@ public interface Locator {
     return seen;
   }
 
-  /** Records kept. */
-  public int rowsKept() {
-    return rows;
-  }
-
   /** Deliberate decisions made while reading (for provenance). */
   public List<String> notes() {
     return notes;
