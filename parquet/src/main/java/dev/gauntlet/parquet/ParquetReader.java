@@ -116,7 +116,7 @@ public final class ParquetReader implements DataReader {
       if (files.size() > 1) {
         for (Path f : files) {
           Map<String, String> own = describe(st, Duck.scan(List.of(f), folder), f.toString());
-          Map<String, String> ownPhysical = physicalTypes(st, f);
+          Map<String, String> ownPhysical = f.equals(files.get(0)) ? physical : physicalTypes(st, f);
           for (ColumnSpec spec : schema.columns()) {
             String t = own.get(spec.name());
             if (t != null) {
@@ -147,7 +147,7 @@ public final class ParquetReader implements DataReader {
       }
       String where = pushdown(selection, schema, sqlValue);
       List<Group> groups = rowGroups(st, files, name);
-      long total = groups.isEmpty() ? 0 : groups.stream().mapToLong(g -> g.to() - g.from()).sum();
+      long total = groups.stream().mapToLong(g -> g.to() - g.from()).sum();
       if (total == 0) {
         throw new UsageException(name + ": the Parquet data has no rows");
       }
