@@ -153,9 +153,11 @@ public final class ParquetReader implements DataReader {
       }
       b.typedHeader();
       int n = cols.size();
+      Kind[] kinds = new Kind[n]; // read per cell
       StringBuilder select = new StringBuilder("SELECT ");
-      for (Col col : cols) {
-        select.append(col.sql()).append(", ");
+      for (int i = 0; i < n; i++) {
+        kinds[i] = cols.get(i).kind();
+        select.append(cols.get(i).sql()).append(", ");
       }
       select.append("file_row_number FROM ").append(scan).append(" WHERE filename = ");
       boolean handed = false;
@@ -168,7 +170,7 @@ public final class ParquetReader implements DataReader {
         try (ResultSet rs = st.executeQuery(sql)) {
           while (rs.next()) {
             for (int i = 0; i < n; i++) {
-              switch (cols.get(i).kind()) {
+              switch (kinds[i]) {
                 case NUMBER -> {
                   double d = rs.getDouble(i + 1);
                   if (rs.wasNull()) {
@@ -190,7 +192,7 @@ public final class ParquetReader implements DataReader {
                   if (rs.wasNull()) {
                     b.missing(i);
                   } else {
-                    b.text(i, cols.get(i).kind() == Kind.BOOL01 ? (v ? "1" : "0") : (v ? "true" : "false"));
+                    b.text(i, kinds[i] == Kind.BOOL01 ? (v ? "1" : "0") : (v ? "true" : "false"));
                   }
                 }
                 case TEXT -> b.text(i, rs.getString(i + 1));
