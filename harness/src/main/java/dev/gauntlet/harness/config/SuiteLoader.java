@@ -201,32 +201,9 @@ public final class SuiteLoader {
     say.accept("Loading data " + dataNode.text("path") + (dataSel.isAll() ? "" : " (selecting rows)"));
     // One streamed scan first: at most sample.rows kept rows are read whole as before; more are
     // streamed in chunks to the checks that summarise, and a stratified sample goes to the others.
-    Table sample;
-    Table data;
-    RowChunks stream;
-    if (remote != null) {
-      // The engine reads the rows where they are; this JVM gets the sample it draws there (or the few kept rows).
-      Remote r = remote(dataNode, base, schema, dataSel, sampleRows, seed);
-      sample = r.stream() != null ? r.table() : null;
-      data = r.table();
-      stream = r.stream();
-      if (sample != null) {
-        say.accept("Data: " + r.stream().rows() + " rows, more than data.sample.rows " + sampleRows
-            + ": summarised where they are; a stratified sample of " + sample.rowCount() + " rows, drawn there, for the checks that need chosen rows");
-      }
-    } else {
-      RowChunks chunks = cached(chunks(dataNode, base, schema, delimiter, dataSel, chunkRows), cache);
-      sample = chunks.chunkRows() == Integer.MAX_VALUE ? null
-          : dataErrors(dataNode, () -> StratifiedSample.draw(chunks, sampleRows, seed));
-      stream = chunks;
-      if (sample == null) {
-        stream = null;
-      } else {
-        say.accept("Data: " + sample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
-            + ": summarised in chunks of " + chunkRows + "; a stratified sample of " + sample.rowCount() + " rows for the checks that need chosen rows");
-      }
-      data = sample != null ? sample : loadTable(dataNode, base, schema, delimiter, dataSel);
-    }
+    Rows dataRows = rows("Data", dataNode, base, schema, delimiter, dataSel, sampleRows, seed, cache, say);
+    Table data = dataRows.table();
+    RowChunks stream = dataRows.stream();
     Table reference = null;
     RowChunks refStream = null;
     if (refNode.isPresent()) {
@@ -234,25 +211,9 @@ public final class SuiteLoader {
       // The reference likewise: more than sample.rows kept rows are streamed to the checks that
       // summarise, and a stratified sample of them is the reference table for the others; with a
       // remote engine, read and sampled where the rows are, as the evaluation data.
-      Remote r = remote == null ? null : remote(refNode.get(), base, schema, refSel, sampleRows, seed);
-      RowChunks refChunks = remote != null ? null : cached(chunks(refNode.get(), base, schema, delimiter, refSel, chunkRows), cache);
-      Table refSample = remote != null || refChunks.chunkRows() == Integer.MAX_VALUE ? null
-          : dataErrors(refNode.get(), () -> StratifiedSample.draw(refChunks, sampleRows, seed));
-      if (r != null) {
-        reference = r.table();
-        refStream = r.stream();
-        if (refStream != null) {
-          say.accept("Reference data: " + r.stream().rows() + " rows, more than data.sample.rows " + sampleRows
-              + ": summarised where they are; a stratified sample of " + reference.rowCount() + " rows, drawn there, for the checks that need chosen rows");
-        }
-      } else if (refSample != null) {
-        say.accept("Reference data: " + refSample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
-            + ": summarised in chunks of " + chunkRows + "; a stratified sample of " + refSample.rowCount() + " rows for the checks that need chosen rows");
-        reference = refSample;
-        refStream = refChunks;
-      } else {
-        reference = loadTable(refNode.get(), base, schema, delimiter, refSel);
-      }
+      Rows refRows = rows("Reference data", refNode.get(), base, schema, delimiter, refSel, sampleRows, seed, cache, say);
+      reference = refRows.table();
+      refStream = refRows.stream();
     }
     // Parameters that depend on the data (e.g. a minimum size above the row count): exit 2 at the parameter.
     for (int i = 0; i < checks.size(); i++) {
@@ -444,6 +405,36 @@ public final class SuiteLoader {
     DataSource src = t.source();
     return URI_SCHEME.matcher(text).matches() && src != null
         ? t.withSource(new DataSource(text, src.format(), src.sha256(), src.bytes(), src.notes(), src.selection(), src.sample())) : t;
+  }
+
+  /** The rows of a data or reference node: every kept row, or a sample of them and the rows as a stream (null when held whole). */
+  private record Rows(Table table, RowChunks stream) {}
+
+  /**
+   * Reads a data or reference node: with the remote engine, where the rows are (the sample drawn
+   * there, or every kept row); else streamed in cached chunks, a stratified sample of more than
+   * {@code sampleRows} kept rows (telling {@code say}, after {@code what}, how), or the whole table.
+   */
+  private Rows rows(String what, ConfigNode node, Path base, Schema schema, char delimiter, Selection sel, int sampleRows, long seed,
+      ChunkCache.Budget cache, Consumer<String> say) {
+    if (remote != null) {
+      // The engine reads the rows where they are; this JVM gets the sample it draws there (or the few kept rows).
+      Remote r = remote(node, base, schema, sel, sampleRows, seed);
+      if (r.stream() != null) {
+        say.accept(what + ": " + r.stream().rows() + " rows, more than data.sample.rows " + sampleRows
+            + ": summarised where they are; a stratified sample of " + r.table().rowCount() + " rows, drawn there, for the checks that need chosen rows");
+      }
+      return new Rows(r.table(), r.stream());
+    }
+    RowChunks chunks = cached(chunks(node, base, schema, delimiter, sel, chunkRows), cache);
+    Table sample = chunks.chunkRows() == Integer.MAX_VALUE ? null
+        : dataErrors(node, () -> StratifiedSample.draw(chunks, sampleRows, seed));
+    if (sample == null) {
+      return new Rows(loadTable(node, base, schema, delimiter, sel), null);
+    }
+    say.accept(what + ": " + sample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows
+        + ": summarised in chunks of " + chunkRows + "; a stratified sample of " + sample.rowCount() + " rows for the checks that need chosen rows");
+    return new Rows(sample, chunks);
   }
 
   /** Rows a remote engine holds: the table this JVM received (the sample, or every kept row) and, when sampled, the rows as the suite's stream. */
