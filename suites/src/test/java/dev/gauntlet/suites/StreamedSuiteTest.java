@@ -179,6 +179,42 @@ class StreamedSuiteTest {
     assertTrue(byId(streamed, "decay").measurements().stream().anyMatch(m -> m.n() == 1200), byId(streamed, "decay").measurements().toString());
   }
 
+  /**
+   * Evaluation data held whole (at most data.sample.rows) leaves the whole cache budget to a
+   * streamed reference: its measuring scan gives back what it reserved. Data ~0.6 MB and reference
+   * ~0.7 MB of parsed chunks (about 120 bytes a row) under cacheMB 1: the reference fits alone, not
+   * after the data's reservation.
+   */
+  @Test
+  void heldDataLeavesTheCacheBudgetToAStreamedReference() throws Exception {
+    write(200); // 4,800 rows
+    StringBuilder sb = new StringBuilder(String.join(",", LendingData.HEADER) + ",score\n");
+    for (String[] r : LendingData.generate(5, 0, 12, 500, "r")) { // 6,000 reference rows
+      for (String f : r) {
+        sb.append(CsvReader.quote(f, ',')).append(',');
+      }
+      sb.append(0.5).append('\n');
+    }
+    Files.writeString(dir.resolve("ref.csv"), sb.toString());
+    Path suite = dir.resolve("suite-cache.yaml");
+    Files.writeString(suite, """
+        name: cache-budget
+        seed: 7
+        model: {type: precomputed, score: score, threshold: 0.5, probability: true}
+        data: {path: d.csv, schema: schema.yaml, sample: {rows: 5000, cacheMB: 1}}
+        reference: {path: ref.csv}
+        checks:
+          - id: features
+            type: drift.features
+            params: {window: quarter, reference: table}
+            conditions: [{metric: max_psi, atMost: 0.25}]
+        """);
+    Suite s = new SuiteLoader().withChunkRows(64).load(suite, OptionalLong.empty(), null);
+    assertNull(s.stream(), "the data is held whole");
+    assertTrue(s.referenceStream() instanceof dev.gauntlet.harness.data.ChunkCache c && c.holdsAll(),
+        "the reference's sample scans filled the cache");
+  }
+
   SuiteResult runWithReference(int sampleRows) throws Exception {
     Path suite = dir.resolve("suite-ref-" + sampleRows + ".yaml");
     Files.writeString(suite, """

@@ -430,6 +430,9 @@ public final class SuiteLoader {
     Table sample = chunks.chunkRows() == Integer.MAX_VALUE ? null
         : dataErrors(node, () -> StratifiedSample.draw(chunks, sampleRows, seed));
     if (sample == null) {
+      if (chunks instanceof ChunkCache c) {
+        c.release(); // held whole: the measuring scan's reservation goes back to the budget for the reference
+      }
       return new Rows(loadTable(node, base, schema, delimiter, sel), null);
     }
     say.accept(what + ": " + sample.source().sample().ofRows() + " rows, more than data.sample.rows " + sampleRows

@@ -82,6 +82,20 @@ public final class ChunkCache implements RowChunks {
     return kept != null;
   }
 
+  /**
+   * Gives back to the budget what this cache reserved or holds, and holds nothing after: for a
+   * source no longer streamed (e.g. read whole because it keeps few rows), whose reservation would
+   * otherwise stay taken from the caches sharing the budget. Later scans read the source.
+   */
+  public synchronized void release() {
+    if (reserved > 0) {
+      budget.give(reserved);
+      reserved = 0;
+    }
+    kept = null;
+    keptSource = null;
+  }
+
   @Override
   public DataSource scan(Consumer<Table> sink) {
     List<Table> replay;
