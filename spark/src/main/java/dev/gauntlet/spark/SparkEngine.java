@@ -34,8 +34,6 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -588,16 +586,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       host = "unknown host";
     }
     return "executor " + id + " on " + host;
-  }
-
-  /** A local file (a path without a scheme, or file://) that is a regular file. */
-  static boolean localFile(String path) {
-    try {
-      Path p = path.startsWith("file:") ? Path.of(URI.create(path)) : path.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") ? null : Path.of(path);
-      return p != null && Files.isRegularFile(p);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   /** The lines of an iterator as one character stream, each followed by a line feed. */
