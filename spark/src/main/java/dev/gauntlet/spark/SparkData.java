@@ -688,10 +688,11 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       if (table == null) {
         strata = new int[0];
       } else {
-        int[][] codes = StratifiedSample.codes(job.strata(), table);
+        List<ColumnSpec> specs = job.strata();
+        int[][] codes = StratifiedSample.codes(specs, table);
         strata = new int[table.rowCount()];
         for (int i = 0; i < strata.length; i++) {
-          strata[i] = StratifiedSample.stratum(job.strata(), codes, i);
+          strata[i] = StratifiedSample.stratum(specs, codes, i);
         }
       }
     }
