@@ -674,10 +674,8 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     final String error;
     final long errorKey;
     final int[] strata; // per row, its stratum
-    final Build job;
 
     private Part(Build job, Table table, long[] runFirst, int[] runKept, long seen, List<String> notes, String error, long errorKey) {
-      this.job = job;
       this.table = table;
       this.runFirst = runFirst;
       this.runKept = runKept;
