@@ -819,22 +819,26 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     // merged pairwise on the executors (treeReduce), so the driver receives one list of `size` pairs.
     long[][] smallest = parts.map(p -> {
       long[] pos = p.positions(first, offsets);
+      // One pass over the rows: each row's stratum index (keys are sorted), its stratum's count, then the pairs in row order.
+      int[] of = new int[p.strata.length];
+      int[] m = new int[keys.length];
+      for (int i = 0; i < of.length; i++) {
+        of[i] = Arrays.binarySearch(keys, p.strata[i]);
+        m[of[i]]++;
+      }
+      long[][] pairs = new long[keys.length][];
+      for (int s = 0; s < keys.length; s++) {
+        pairs[s] = new long[2 * m[s]];
+      }
+      int[] c = new int[keys.length];
+      for (int i = 0; i < of.length; i++) {
+        int s = of[i];
+        pairs[s][c[s]++] = StratifiedSample.priority(seed, pos[i]);
+        pairs[s][c[s]++] = pos[i];
+      }
       long[][] out = new long[keys.length][];
       for (int s = 0; s < keys.length; s++) {
-        int h = keys[s];
-        int m = 0;
-        for (int x : p.strata) {
-          m += x == h ? 1 : 0;
-        }
-        long[] pairs = new long[2 * m];
-        int c = 0;
-        for (int i = 0; i < p.strata.length; i++) {
-          if (p.strata[i] == h) {
-            pairs[c++] = StratifiedSample.priority(seed, pos[i]);
-            pairs[c++] = pos[i];
-          }
-        }
-        out[s] = smallest(pairs, (int) take[s]);
+        out[s] = smallest(pairs[s], (int) take[s]);
       }
       return out;
     }).treeReduce((a, b) -> {
