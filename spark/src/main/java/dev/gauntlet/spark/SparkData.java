@@ -928,12 +928,19 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       at += p.length;
     }
     Table all = Table.concat(schema, tables.isEmpty() ? List.of(empty()) : tables, src);
+    ROWS_TO_DRIVER.addAndGet(n);
+    boolean inOrder = true;
+    for (int i = 1; i < n && inOrder; i++) {
+      inOrder = pos[i - 1] < pos[i];
+    }
+    if (inOrder) {
+      return all; // the partitions came in source order (as a split read does): no second copy of the rows
+    }
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
     Arrays.sort(order, (a, b) -> Long.compare(pos[a], pos[b]));
-    ROWS_TO_DRIVER.addAndGet(n);
     return all.select(Arrays.stream(order).mapToInt(Integer::intValue).toArray());
   }
 
