@@ -674,10 +674,8 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     final String error;
     final long errorKey;
     final int[] strata; // per row, its stratum
-    final Build job;
 
     private Part(Build job, Table table, long[] runFirst, int[] runKept, long seen, List<String> notes, String error, long errorKey) {
-      this.job = job;
       this.table = table;
       this.runFirst = runFirst;
       this.runKept = runKept;
@@ -688,10 +686,11 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       if (table == null) {
         strata = new int[0];
       } else {
-        int[][] codes = StratifiedSample.codes(job.strata(), table);
+        List<ColumnSpec> specs = job.strata();
+        int[][] codes = StratifiedSample.codes(specs, table);
         strata = new int[table.rowCount()];
         for (int i = 0; i < strata.length; i++) {
-          strata[i] = StratifiedSample.stratum(job.strata(), codes, i);
+          strata[i] = StratifiedSample.stratum(specs, codes, i);
         }
       }
     }
@@ -820,22 +819,26 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
     // merged pairwise on the executors (treeReduce), so the driver receives one list of `size` pairs.
     long[][] smallest = parts.map(p -> {
       long[] pos = p.positions(first, offsets);
+      // One pass over the rows: each row's stratum index (keys are sorted), its stratum's count, then the pairs in row order.
+      int[] of = new int[p.strata.length];
+      int[] m = new int[keys.length];
+      for (int i = 0; i < of.length; i++) {
+        of[i] = Arrays.binarySearch(keys, p.strata[i]);
+        m[of[i]]++;
+      }
+      long[][] pairs = new long[keys.length][];
+      for (int s = 0; s < keys.length; s++) {
+        pairs[s] = new long[2 * m[s]];
+      }
+      int[] c = new int[keys.length];
+      for (int i = 0; i < of.length; i++) {
+        int s = of[i];
+        pairs[s][c[s]++] = StratifiedSample.priority(seed, pos[i]);
+        pairs[s][c[s]++] = pos[i];
+      }
       long[][] out = new long[keys.length][];
       for (int s = 0; s < keys.length; s++) {
-        int h = keys[s];
-        int m = 0;
-        for (int x : p.strata) {
-          m += x == h ? 1 : 0;
-        }
-        long[] pairs = new long[2 * m];
-        int c = 0;
-        for (int i = 0; i < p.strata.length; i++) {
-          if (p.strata[i] == h) {
-            pairs[c++] = StratifiedSample.priority(seed, pos[i]);
-            pairs[c++] = pos[i];
-          }
-        }
-        out[s] = smallest(pairs, (int) take[s]);
+        out[s] = smallest(pairs[s], (int) take[s]);
       }
       return out;
     }).treeReduce((a, b) -> {
@@ -925,12 +928,19 @@ final class SparkData implements RemoteRows.Opened, AutoCloseable {
       at += p.length;
     }
     Table all = Table.concat(schema, tables.isEmpty() ? List.of(empty()) : tables, src);
+    ROWS_TO_DRIVER.addAndGet(n);
+    boolean inOrder = true;
+    for (int i = 1; i < n && inOrder; i++) {
+      inOrder = pos[i - 1] < pos[i];
+    }
+    if (inOrder) {
+      return all; // the partitions came in source order (as a split read does): no second copy of the rows
+    }
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
     Arrays.sort(order, (a, b) -> Long.compare(pos[a], pos[b]));
-    ROWS_TO_DRIVER.addAndGet(n);
     return all.select(Arrays.stream(order).mapToInt(Integer::intValue).toArray());
   }
 

@@ -34,8 +34,6 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -140,7 +138,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
   private static final class Shared {
     final SparkSession spark;
     final boolean ownsSession;
-    final SparkData rows;
     /** The evaluation rows. */
     final Held data;
     /** The reference rows, when Spark holds them too (else null: a reference is summarised on the driver). */
@@ -156,13 +153,8 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     Shared(SparkSession spark, boolean ownsSession, Held data, Held reference) {
       this.spark = spark;
       this.ownsSession = ownsSession;
-      this.rows = data.rows;
       this.data = data;
       this.reference = reference;
-    }
-
-    String path() {
-      return rows.name();
     }
 
     /** The rows Spark holds that {@code t} stands for, or null. */
@@ -205,10 +197,10 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
    */
   public SparkEngine(SparkSession spark, boolean ownsSession, Table data, ModelUnderTest model, int partitions) {
     this(spark, ownsSession, open(spark, Objects.requireNonNull(data, "data"), partitions), data, null, model);
-    if (sh.rows.rows() != data.rowCount()) {
-      long n = sh.rows.rows();
-      sh.rows.close();
-      throw new UsageException(sh.path() + ": Spark kept " + n + " rows but the driver read " + data.rowCount()
+    if (sh.data.rows.rows() != data.rowCount()) {
+      long n = sh.data.rows.rows();
+      sh.data.rows.close();
+      throw new UsageException(sh.data.rows.name() + ": Spark kept " + n + " rows but the driver read " + data.rowCount()
           + "; did the data change between the two reads? (if not, the readers disagree: a bug to report)");
     }
   }
@@ -485,7 +477,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
    * @return the rows Spark kept
    */
   public long validate() {
-    return sh.rows.rows();
+    return sh.data.rows.rows();
   }
 
   /**
@@ -504,8 +496,8 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
     }
     try {
       long n = scored(sh.data, s).map(x -> (long) x.table().rowCount()).reduce(Long::sum);
-      if (n != sh.rows.rows()) {
-        throw new UsageException(sh.path() + ": Spark scored " + n + " rows but validated " + sh.rows.rows());
+      if (n != sh.data.rows.rows()) {
+        throw new UsageException(sh.data.rows.name() + ": Spark scored " + n + " rows but validated " + sh.data.rows.rows());
       }
     } catch (UsageException e) {
       throw e;
@@ -521,7 +513,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
 
   /** Whether Spark reads the CSV split across tasks (no quoted field spans lines); Parquet always. */
   boolean splittable() {
-    return sh.rows.splittable();
+    return sh.data.rows.splittable();
   }
 
   /** The Spark partitions of the data in the last summary ({@code -1} before any). */
@@ -539,7 +531,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
 
   @Override
   public String describe(Table data) {
-    int k = sh.lastPartitions >= 0 ? sh.lastPartitions : sh.rows.partitionCount();
+    int k = sh.lastPartitions >= 0 ? sh.lastPartitions : sh.data.rows.partitionCount();
     int e = executors();
     String where = e == 0 ? "executors in the driver's JVM" : e + (e == 1 ? " executor" : " executors");
     int r = sh.reference == null ? -1 : sh.reference.rows.partitionCount();
@@ -567,7 +559,7 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
         }
       }
       sh.broadcasts.clear();
-      sh.rows.close();
+      sh.data.rows.close();
       if (sh.reference != null) {
         sh.reference.rows.close();
       }
@@ -588,16 +580,6 @@ public final class SparkEngine implements SummaryEngine, AutoCloseable {
       host = "unknown host";
     }
     return "executor " + id + " on " + host;
-  }
-
-  /** A local file (a path without a scheme, or file://) that is a regular file. */
-  static boolean localFile(String path) {
-    try {
-      Path p = path.startsWith("file:") ? Path.of(URI.create(path)) : path.matches("[A-Za-z][A-Za-z0-9+.-]*://.*") ? null : Path.of(path);
-      return p != null && Files.isRegularFile(p);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   /** The lines of an iterator as one character stream, each followed by a line feed. */
